@@ -1,0 +1,103 @@
+//! What one simulation (variant × run) hands to the report writers.
+//!
+//! Plain data: the engine and metrics fill it, `report` turns it into bytes.
+//! Field names carry their units, as the CSV columns do.
+
+/// One row of `summary.csv` (SPEC §4), one per variant and run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub variant: String,
+    /// Counts from 1.
+    pub run: u32,
+    pub seed: u64,
+    /// "sync" or "async": the variant's mode at the start.
+    pub mode: String,
+    pub max_lag_s: f64,
+    /// `none`, `planned`, `forced` or `planned>forced`.
+    pub promotion: String,
+    pub writes_offered: u64,
+    pub writes_acked: u64,
+    pub writes_failed: u64,
+    pub writes_lost: u64,
+    pub writes_duplicated: u64,
+    pub attempts_throttled: u64,
+    pub attempts_readonly: u64,
+    pub attempts_unavailable: u64,
+    pub attempts_timed_out: u64,
+    /// writes_acked / writes_offered (0 when nothing was offered).
+    pub availability: f64,
+    pub latency_mean_ms: f64,
+    pub latency_p50_ms: f64,
+    pub latency_p99_ms: f64,
+    pub latency_p999_ms: f64,
+    pub latency_max_ms: f64,
+    pub repl_delay_mean_ms: f64,
+    pub repl_delay_p99_ms: f64,
+    pub lag_max_s: f64,
+    pub throttled_s: f64,
+    pub rpo_s: f64,
+    /// `None` when the primary had no outage.
+    pub rto_s: Option<f64>,
+    /// `None` when there was no promotion.
+    pub promotion_s: Option<f64>,
+    pub events: u64,
+}
+
+/// One row of `timeseries.csv`: a time bucket of one variant and run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bucket {
+    /// Start of the bucket, seconds since the start of the run.
+    pub t_s: f64,
+    /// Writes issued in the bucket.
+    pub offered: u64,
+    /// Acknowledgements received in the bucket.
+    pub acked: u64,
+    pub throttled: u64,
+    pub readonly: u64,
+    pub unavailable: u64,
+    pub timed_out: u64,
+    /// Largest namespace lag in the bucket.
+    pub lag_s: f64,
+    /// p99 of the latencies of writes acknowledged in the bucket; 0 when none.
+    pub latency_p99_ms: f64,
+    /// Name of the primary region at the end of the bucket.
+    pub primary: String,
+}
+
+/// A promotion as it happened, for charts and the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PromotionRecord {
+    pub requested_s: f64,
+    /// When it turned forced (escalation), if it did.
+    pub escalated_s: Option<f64>,
+    /// `None` if the run ended first.
+    pub completed_s: Option<f64>,
+    /// `planned`, `forced` or `planned>forced`.
+    pub kind: String,
+    pub from: String,
+    pub to: String,
+    /// Acknowledged writes lost (issued after warmup).
+    pub writes_lost: u64,
+}
+
+/// An outage window as it happened in this run (scheduled or drawn from `[[failure]]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutageRecord {
+    /// A region name, or `a<->b` for a link.
+    pub target: String,
+    pub start_s: f64,
+    pub end_s: f64,
+    /// `down`, or `slow xF`.
+    pub kind: String,
+}
+
+/// Everything one simulation produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimResult {
+    pub summary: Summary,
+    pub timeseries: Vec<Bucket>,
+    /// Acknowledged-write latency CDF: (latency ms, cumulative fraction), ascending.
+    pub latency_cdf: Vec<(f64, f64)>,
+    pub promotions: Vec<PromotionRecord>,
+    pub outages: Vec<OutageRecord>,
+}
