@@ -9,6 +9,13 @@
 //! Data flows one way: nothing downstream reaches back into the scenario text, and the
 //! engine sees only the validated [`model::Model`].
 
+pub mod engine;
 pub mod error;
+pub mod metrics;
 pub mod model;
+pub mod output;
+pub(crate) mod promotion;
+pub(crate) mod replication;
+pub mod report;
 pub mod results;
+pub mod runner;

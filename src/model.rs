@@ -209,10 +209,19 @@ pub struct Action {
     pub kind: ActionKind,
 }
 
+/// `[policy] auto_promote`: the operator's automation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AutoPromote {
+    /// Promote once the primary region has been down this long.
+    pub after: Nanos,
+    pub kind: PromoteKind,
+    /// A planned auto-promotion turns forced this long after its request.
+    pub escalate_after: Option<Nanos>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Policy {
-    /// Promote once the primary region has been down this long, with this kind.
-    pub auto_promote: Option<(Nanos, PromoteKind)>,
+    pub auto_promote: Option<AutoPromote>,
     /// Drop a secondary unreachable from the primary this long.
     pub remove_secondary_after: Option<Nanos>,
 }

@@ -1,0 +1,70 @@
+//! The events of a simulation: one small `Copy` enum, one line of doc per event.
+
+/// A client write's slot in the in-flight table, with the slot's generation so that a
+/// stale reference (to a write that finished and whose slot was reused) is recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteRef {
+    pub slot: u32,
+    pub gen: u32,
+}
+
+/// What a region answered to an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Acked,
+    Throttled,
+    ReadOnly,
+    Unavailable,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Event {
+    /// The next client write of the open-loop workload arrives and sends its first attempt.
+    Arrival,
+    /// A client's backoff after a failed attempt is over: it sends the next attempt.
+    Retry { w: WriteRef },
+    /// An attempt's request reaches a region.
+    Request {
+        w: WriteRef,
+        attempt: u32,
+        region: u32,
+    },
+    /// A region's answer to an attempt reaches the client.
+    Answer {
+        w: WriteRef,
+        attempt: u32,
+        outcome: Outcome,
+    },
+    /// The earliest pending attempt deadline is due (deadlines are FIFO).
+    TimeoutDue,
+    /// A primary's durable commit of a log entry completes (`region`: the primary
+    /// that committed it, which answers even if a promotion completed meanwhile).
+    PrimaryCommit {
+        w: WriteRef,
+        attempt: u32,
+        seq: u64,
+        region: u32,
+    },
+    /// A replication channel finished serialising the write at its head.
+    ChannelSent { node: u32, send_epoch: u32 },
+    /// A secondary has applied a write (in order).
+    Applied { node: u32, seq: u64, log_epoch: u32 },
+    /// A secondary's cumulative acknowledgement reaches the primary.
+    Ack {
+        node: u32,
+        upto: u64,
+        log_epoch: u32,
+    },
+    /// The next region or link up/down transition of the run.
+    Transition,
+    /// The next operator `[[action]]`.
+    Action,
+    /// `auto_promote` deadline for a primary region that went down.
+    AutoPromote { region: u32, down_epoch: u32 },
+    /// `remove_secondary_after` deadline for a secondary that became unreachable.
+    RemoveSecondary { node: u32, reach_epoch: u32 },
+    /// `escalate_after` deadline of a planned promotion.
+    Escalate { promotion: u32 },
+    /// The role switch of a promotion completes.
+    SwitchDone { promotion: u32 },
+}

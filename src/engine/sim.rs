@@ -1,0 +1,382 @@
+//! One simulation: a variant × run of a scenario, from t = 0 to `duration`.
+//!
+//! This file owns the state and the event loop; the write path lives in
+//! `engine/client.rs`, log shipping in `replication.rs`, promotion in `promotion.rs`.
+//! All of them are `impl Simulation` blocks over the state defined here.
+
+use std::collections::VecDeque;
+
+use super::availability::{Availability, Transition};
+use super::event::{Event, WriteRef};
+use super::queue::EventQueue;
+use super::rng::{stream, Purpose, SimRng};
+use crate::error::{GeoError, Result};
+use crate::metrics::Recorder;
+use crate::model::{ActionKind, Mode, Model, Nanos, RegionId, Target, NS_PER_S};
+use crate::promotion::{Loss, Promotion};
+use crate::replication::{Entry, Node};
+use crate::results::{OutageRecord, SimResult, Summary};
+
+/// A client write while it is in flight (or still referenced by the primary).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Write {
+    pub gen: u32,
+    pub issued_at: Nanos,
+    pub size: u32,
+    /// Current attempt, counting from 0.
+    pub attempt: u32,
+    /// The current attempt is still waiting for an answer or its deadline.
+    pub awaiting: bool,
+    /// Acked or failed, as far as the client is concerned.
+    pub resolved: bool,
+    /// Issued after warmup: counted in the figures.
+    pub counted: bool,
+    /// Was acknowledged, for duplicate counting (a later commit is a duplicate).
+    pub committed_times: u32,
+    /// Requests in flight to a region plus accepted attempts not yet committed:
+    /// the slot cannot be reused while any remain.
+    pub refs: u32,
+    /// Accepted, its commit pending, and lost by a forced promotion.
+    pub lost: bool,
+    /// t_accept of its latest accepted attempt.
+    pub accepted_at: Nanos,
+}
+
+/// The namespace's write-path configuration that actions change during a run.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Config {
+    pub mode: Mode,
+    pub max_lag: Nanos,
+    /// async → sync requested: switch once every ready secondary has applied every
+    /// write with seq below this.
+    pub sync_after_seq: Option<u64>,
+}
+
+/// Where clients' DNS view points during a repoint window.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Repoint {
+    pub old_region: RegionId,
+    pub start: Nanos,
+    pub end: Nanos,
+}
+
+pub struct Simulation<'m> {
+    pub(crate) model: &'m Model,
+    pub(crate) variant: usize,
+    pub(crate) run: u32,
+    pub(crate) queue: EventQueue<Event>,
+    pub(crate) now: Nanos,
+    pub(crate) events: u64,
+    pub(crate) avail: Availability,
+    transitions: Vec<Transition>,
+    next_transition: usize,
+    next_action: usize,
+    /// Each region's count of down transitions so far (identifies an outage).
+    pub(crate) down_epoch: Vec<u32>,
+
+    pub(crate) rng_arrivals: SimRng,
+    pub(crate) rng_sizes: SimRng,
+    pub(crate) rng_network: SimRng,
+    pub(crate) rng_commits: SimRng,
+    pub(crate) rng_routing: SimRng,
+    pub(crate) rng_replication: SimRng,
+
+    // Client side.
+    pub(crate) writes: Vec<Write>,
+    pub(crate) free_slots: Vec<u32>,
+    /// Attempt deadlines in send order: (deadline, write, attempt).
+    pub(crate) deadlines: VecDeque<(Nanos, WriteRef, u32)>,
+    pub(crate) phase: usize,
+    pub(crate) dns: Option<Repoint>,
+
+    // Service side.
+    pub(crate) config: Config,
+    /// Every region of the replication set: the primary and its secondaries.
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) primary: usize,
+    pub(crate) log: VecDeque<Entry>,
+    /// Sequence number of `log[0]`.
+    pub(crate) log_base: u64,
+    /// Sequence number the next accepted write gets.
+    pub(crate) next_seq: u64,
+    /// Changes when the log is abandoned or replaced (promotion): stale applies and
+    /// acks are recognised by it.
+    pub(crate) log_epoch: u32,
+    /// A forced promotion stopped replication from the current log.
+    pub(crate) log_abandoned: bool,
+    /// Every entry below this has left the "waiting for sync acks" state.
+    pub(crate) sync_cursor: u64,
+    pub(crate) promotion: Option<Promotion>,
+    pub(crate) promotions_started: u32,
+
+    pub(crate) metrics: Recorder,
+    /// The last forced promotion, for writes whose commit completes after it.
+    pub(crate) last_loss: Option<Loss>,
+    pub(crate) promotion_max_ns: Option<Nanos>,
+}
+
+impl<'m> Simulation<'m> {
+    pub fn new(model: &'m Model, variant: usize, run: u32) -> Simulation<'m> {
+        let v = &model.variants[variant];
+        let avail = Availability::for_run(model, run);
+        let transitions = avail.transitions();
+        let mut nodes = vec![Node::new(model.primary)];
+        nodes.extend(model.secondaries.iter().map(|&r| Node::new(r)));
+        let s = |p| stream(model.seed, run, p);
+        Simulation {
+            model,
+            variant,
+            run,
+            queue: EventQueue::new(),
+            now: 0,
+            events: 0,
+            avail,
+            transitions,
+            next_transition: 0,
+            next_action: 0,
+            down_epoch: vec![0; model.regions.len()],
+            rng_arrivals: s(Purpose::Arrivals),
+            rng_sizes: s(Purpose::Sizes),
+            rng_network: s(Purpose::Network),
+            rng_commits: s(Purpose::Commits),
+            rng_routing: s(Purpose::Routing),
+            rng_replication: s(Purpose::Replication),
+            writes: Vec::new(),
+            free_slots: Vec::new(),
+            deadlines: VecDeque::new(),
+            phase: 0,
+            dns: None,
+            config: Config {
+                mode: v.mode,
+                max_lag: v.max_lag,
+                sync_after_seq: None,
+            },
+            nodes,
+            primary: 0,
+            log: VecDeque::new(),
+            log_base: 0,
+            next_seq: 0,
+            log_epoch: 0,
+            log_abandoned: false,
+            sync_cursor: 0,
+            promotion: None,
+            promotions_started: 0,
+            metrics: Recorder::new(model.warmup, model.duration, model.bucket, v.max_lag),
+            last_loss: None,
+            promotion_max_ns: None,
+        }
+    }
+
+    /// Runs to `duration`. `progress` is told how much simulated time has passed,
+    /// now and then (for a progress bar).
+    pub fn run(mut self, progress: &(dyn Fn(Nanos) + Sync)) -> Result<SimResult> {
+        self.start();
+        let mut reported: Nanos = 0;
+        while let Some((t, event)) = self.queue.pop() {
+            if t >= self.model.duration {
+                break;
+            }
+            self.now = t;
+            self.events += 1;
+            if self.events > self.model.max_events {
+                return Err(GeoError::limit(
+                    format!(
+                        "variant \"{}\" run {} exceeded the limit of {} engine events at t = {:.3} s",
+                        self.model.variants[self.variant].name,
+                        self.run,
+                        self.model.max_events,
+                        t as f64 / NS_PER_S as f64
+                    ),
+                    "raise [simulation] max_events, or shorten the run or lower the rate",
+                ));
+            }
+            if self.events & 0xFFFF == 0 {
+                progress(t - reported);
+                reported = t;
+            }
+            let primary_name = &self.model.regions[self.nodes[self.primary].region].name;
+            self.metrics.advance_to(t, primary_name);
+            self.dispatch(event);
+            if self.log.len() as u64 > self.model.max_backlog {
+                return Err(GeoError::limit(
+                    format!(
+                        "variant \"{}\" run {} holds more than {} writes in its replication backlog at t = {:.3} s",
+                        self.model.variants[self.variant].name,
+                        self.run,
+                        self.model.max_backlog,
+                        t as f64 / NS_PER_S as f64
+                    ),
+                    "raise [simulation] max_backlog (about 40 bytes of memory per write)",
+                ));
+            }
+        }
+        progress(self.model.duration.saturating_sub(reported));
+        Ok(self.finish())
+    }
+
+    fn start(&mut self) {
+        self.schedule_first_arrival();
+        if let Some(t) = self.transitions.first() {
+            self.queue.push(t.time, Event::Transition);
+        }
+        if let Some(a) = self.model.actions.first() {
+            self.queue.push(a.at, Event::Action);
+        }
+    }
+
+    fn dispatch(&mut self, event: Event) {
+        match event {
+            Event::Arrival => self.on_arrival(),
+            Event::Retry { w } => self.on_retry(w),
+            Event::Request { w, attempt, region } => {
+                self.on_request(w, attempt, region as RegionId)
+            }
+            Event::Answer {
+                w,
+                attempt,
+                outcome,
+            } => self.on_answer(w, attempt, outcome),
+            Event::TimeoutDue => self.on_timeout_due(),
+            Event::PrimaryCommit {
+                w,
+                attempt,
+                seq,
+                region,
+            } => self.on_primary_commit(w, attempt, seq, region as RegionId),
+            Event::ChannelSent { node, send_epoch } => {
+                self.on_channel_sent(node as usize, send_epoch)
+            }
+            Event::Applied {
+                node,
+                seq,
+                log_epoch,
+            } => self.on_applied(node as usize, seq, log_epoch),
+            Event::Ack {
+                node,
+                upto,
+                log_epoch,
+            } => self.on_ack(node as usize, upto, log_epoch),
+            Event::Transition => self.on_transition(),
+            Event::Action => self.on_action(),
+            Event::AutoPromote { region, down_epoch } => {
+                self.on_auto_promote(region as RegionId, down_epoch)
+            }
+            Event::RemoveSecondary { node, reach_epoch } => {
+                self.on_remove_secondary(node as usize, reach_epoch)
+            }
+            Event::Escalate { promotion } => self.on_escalate(promotion),
+            Event::SwitchDone { promotion } => self.on_switch_done(promotion),
+        }
+    }
+
+    fn on_transition(&mut self) {
+        let t = self.transitions[self.next_transition];
+        self.next_transition += 1;
+        if let Some(next) = self.transitions.get(self.next_transition) {
+            self.queue.push(next.time, Event::Transition);
+        }
+        if let (Target::Region(r), true) = (t.target, t.down) {
+            self.down_epoch[r] += 1;
+            if r == self.primary_region() {
+                self.primary_went_down(r);
+            }
+        }
+        self.update_reachability();
+        if !t.down {
+            self.check_drain();
+        }
+        self.refresh_lag();
+    }
+
+    fn on_action(&mut self) {
+        let action = self.model.actions[self.next_action];
+        self.next_action += 1;
+        if let Some(next) = self.model.actions.get(self.next_action) {
+            self.queue.push(next.at, Event::Action);
+        }
+        match action.kind {
+            ActionKind::Promote {
+                kind,
+                target,
+                escalate_after,
+            } => self.request_promotion(kind, target, escalate_after),
+            ActionKind::SetMode(mode) => self.set_mode(mode),
+            ActionKind::SetMaxLag(max_lag) => {
+                self.config.max_lag = max_lag;
+                self.metrics.max_lag_changed(self.now, max_lag);
+            }
+        }
+    }
+
+    pub(crate) fn primary_region(&self) -> RegionId {
+        self.nodes[self.primary].region
+    }
+
+    fn finish(mut self) -> SimResult {
+        let model = self.model;
+        let primary_name = &model.regions[self.primary_region()].name;
+        self.metrics.finish(primary_name);
+        let f = self.metrics.figures();
+        let v = &model.variants[self.variant];
+        let summary = Summary {
+            variant: v.name.clone(),
+            run: self.run,
+            seed: model.seed,
+            mode: v.mode.as_str().to_string(),
+            max_lag_s: v.max_lag as f64 / NS_PER_S as f64,
+            promotion: self.promotion_label(),
+            writes_offered: f.writes_offered,
+            writes_acked: f.writes_acked,
+            writes_failed: self.metrics.writes_failed,
+            writes_lost: self.metrics.writes_lost,
+            writes_duplicated: self.metrics.writes_duplicated,
+            attempts_throttled: f.attempts_throttled,
+            attempts_readonly: f.attempts_readonly,
+            attempts_unavailable: f.attempts_unavailable,
+            attempts_timed_out: f.attempts_timed_out,
+            availability: f.availability,
+            latency_mean_ms: f.latency_mean_ms,
+            latency_p50_ms: f.latency_p50_ms,
+            latency_p99_ms: f.latency_p99_ms,
+            latency_p999_ms: f.latency_p999_ms,
+            latency_max_ms: f.latency_max_ms,
+            repl_delay_mean_ms: f.repl_delay_mean_ms,
+            repl_delay_p99_ms: f.repl_delay_p99_ms,
+            lag_max_s: f.lag_max_s,
+            throttled_s: f.throttled_s,
+            rpo_s: f.rpo_s,
+            rto_s: f.rto_s,
+            promotion_s: self.promotion_max_ns.map(|n| n as f64 / NS_PER_S as f64),
+            events: self.events,
+        };
+        let outages = self
+            .avail
+            .windows()
+            .iter()
+            .map(|w| OutageRecord {
+                target: target_name(model, w.target),
+                start_s: w.start as f64 / NS_PER_S as f64,
+                end_s: w.end.min(model.duration) as f64 / NS_PER_S as f64,
+                kind: match w.kind {
+                    crate::model::OutageKind::Down => "down".to_string(),
+                    crate::model::OutageKind::Slow(f) => format!("slow x{f}"),
+                },
+            })
+            .collect();
+        SimResult {
+            summary,
+            latency_cdf: self.metrics.latency_cdf(),
+            timeseries: std::mem::take(&mut self.metrics.buckets),
+            promotions: std::mem::take(&mut self.metrics.promotions),
+            outages,
+        }
+    }
+}
+
+/// A region's name, or `a<->b` for a link.
+pub fn target_name(model: &Model, target: Target) -> String {
+    match target {
+        Target::Region(r) => model.regions[r].name.clone(),
+        Target::Link(a, b) => format!("{}<->{}", model.regions[a].name, model.regions[b].name),
+    }
+}

@@ -1,0 +1,405 @@
+//! Streaming recorders: counters, latency histograms, the lag integral and the time
+//! series. Memory is bounded by the number of time buckets, never by the number of
+//! writes.
+//!
+//! The engine tells the recorder what happened and when; the recorder knows nothing
+//! of the model's mechanics.
+
+use hdrhistogram::Histogram;
+
+use crate::model::{Nanos, NS_PER_MS, NS_PER_S, NS_PER_US};
+use crate::results::{Bucket, PromotionRecord};
+
+/// Attempt outcomes as the client saw them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    Throttled,
+    ReadOnly,
+    Unavailable,
+    TimedOut,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    offered: u64,
+    acked: u64,
+    throttled: u64,
+    readonly: u64,
+    unavailable: u64,
+    timed_out: u64,
+}
+
+/// Latencies are recorded in microseconds, up to an hour (larger values saturate).
+const HIST_MAX_US: u64 = 3_600_000_000;
+
+fn histogram(sigfig: u8) -> Histogram<u64> {
+    Histogram::new_with_bounds(1, HIST_MAX_US, sigfig).expect("static histogram bounds are valid")
+}
+
+fn to_us(ns: Nanos) -> u64 {
+    (ns / NS_PER_US).max(1)
+}
+
+/// Quantile of a histogram in ms, at the middle of its equivalence range
+/// (3 significant digits).
+fn quantile_ms(h: &Histogram<u64>, q: f64) -> f64 {
+    if h.is_empty() {
+        return 0.0;
+    }
+    h.median_equivalent(h.value_at_quantile(q)) as f64 / 1000.0
+}
+
+pub struct Recorder {
+    warmup: Nanos,
+    duration: Nanos,
+    bucket_width: Nanos,
+
+    totals: Counts,
+    pub writes_failed: u64,
+    pub writes_lost: u64,
+    pub writes_duplicated: u64,
+
+    latency: Histogram<u64>,
+    latency_sum_ns: u128,
+    latency_max_ns: Nanos,
+    repl_delay: Histogram<u64>,
+    repl_delay_sum_ns: u128,
+
+    // Namespace lag: t − `oldest` since `lag_since` (no lag when `oldest` is None).
+    lag_since: Nanos,
+    oldest: Option<Nanos>,
+    max_lag: Nanos,
+    lag_max_ns: Nanos,
+    throttled_ns: Nanos,
+
+    // The bucket being filled.
+    bucket_start: Nanos,
+    bucket: Counts,
+    bucket_lag_ns: Nanos,
+    bucket_latency: Histogram<u64>,
+    first_bucket: Nanos,
+    pub buckets: Vec<Bucket>,
+
+    // RTO: starts of primary outages still waiting for a write issued after them to be acked.
+    rto_open: Vec<Nanos>,
+    rto_max_ns: Option<Nanos>,
+    rpo_max_ns: Nanos,
+    pub promotions: Vec<PromotionRecord>,
+}
+
+impl Recorder {
+    pub fn new(warmup: Nanos, duration: Nanos, bucket_width: Nanos, max_lag: Nanos) -> Recorder {
+        let first_bucket = warmup / bucket_width * bucket_width;
+        Recorder {
+            warmup,
+            duration,
+            bucket_width,
+            totals: Counts::default(),
+            writes_failed: 0,
+            writes_lost: 0,
+            writes_duplicated: 0,
+            latency: histogram(3),
+            latency_sum_ns: 0,
+            latency_max_ns: 0,
+            repl_delay: histogram(3),
+            repl_delay_sum_ns: 0,
+            lag_since: 0,
+            oldest: None,
+            max_lag,
+            lag_max_ns: 0,
+            throttled_ns: 0,
+            bucket_start: 0,
+            bucket: Counts::default(),
+            bucket_lag_ns: 0,
+            bucket_latency: histogram(2),
+            first_bucket,
+            buckets: Vec::new(),
+            rto_open: Vec::new(),
+            rto_max_ns: None,
+            rpo_max_ns: 0,
+            promotions: Vec::new(),
+        }
+    }
+
+    /// Closes every bucket that ends at or before `now`. Call before handling an
+    /// event at `now`; `primary` names the primary region during the closed buckets.
+    pub fn advance_to(&mut self, now: Nanos, primary: &str) {
+        while now >= self.bucket_start + self.bucket_width
+            && self.bucket_start + self.bucket_width <= self.duration
+        {
+            let end = self.bucket_start + self.bucket_width;
+            self.close_bucket(end, primary);
+        }
+    }
+
+    /// Closes the last (possibly partial) bucket at the end of the run.
+    pub fn finish(&mut self, primary: &str) {
+        self.advance_to(self.duration, primary);
+        if self.bucket_start < self.duration {
+            self.close_bucket(self.duration, primary);
+        }
+        self.lag_segment(self.duration);
+        for &start in &self.rto_open {
+            let rto = self.duration.saturating_sub(start);
+            self.rto_max_ns = Some(self.rto_max_ns.map_or(rto, |m| m.max(rto)));
+        }
+        self.rto_open.clear();
+    }
+
+    fn close_bucket(&mut self, end: Nanos, primary: &str) {
+        self.lag_segment(end);
+        if self.bucket_start >= self.first_bucket {
+            self.buckets.push(Bucket {
+                t_s: self.bucket_start as f64 / NS_PER_S as f64,
+                offered: self.bucket.offered,
+                acked: self.bucket.acked,
+                throttled: self.bucket.throttled,
+                readonly: self.bucket.readonly,
+                unavailable: self.bucket.unavailable,
+                timed_out: self.bucket.timed_out,
+                lag_s: self.bucket_lag_ns as f64 / NS_PER_S as f64,
+                latency_p99_ms: quantile_ms(&self.bucket_latency, 0.99),
+                primary: primary.to_string(),
+            });
+        }
+        self.bucket = Counts::default();
+        if !self.bucket_latency.is_empty() {
+            self.bucket_latency.reset();
+        }
+        self.bucket_lag_ns = self.current_lag(end);
+        self.bucket_start = end;
+    }
+
+    fn current_lag(&self, t: Nanos) -> Nanos {
+        self.oldest.map_or(0, |a| t.saturating_sub(a))
+    }
+
+    /// Accounts the lag from `lag_since` to `t` (the lag rises with slope 1 while
+    /// something is pending, so its maximum is at the end of the segment).
+    fn lag_segment(&mut self, t: Nanos) {
+        if t <= self.lag_since {
+            return;
+        }
+        if let Some(a) = self.oldest {
+            let lag_end = t.saturating_sub(a);
+            self.bucket_lag_ns = self.bucket_lag_ns.max(lag_end);
+            if t > self.warmup {
+                self.lag_max_ns = self.lag_max_ns.max(lag_end);
+                let from = self
+                    .lag_since
+                    .max(self.warmup)
+                    .max(a.saturating_add(self.max_lag).saturating_add(1));
+                if t > from {
+                    self.throttled_ns += t - from;
+                }
+            }
+        }
+        self.lag_since = t;
+    }
+
+    /// The namespace lag changed at `now`: it is now `now − oldest` (None: no lag).
+    pub fn lag_changed(&mut self, now: Nanos, oldest: Option<Nanos>) {
+        if oldest == self.oldest {
+            return;
+        }
+        self.lag_segment(now);
+        self.oldest = oldest;
+        self.bucket_lag_ns = self.bucket_lag_ns.max(self.current_lag(now));
+    }
+
+    /// `set_max_lag` took effect at `now`.
+    pub fn max_lag_changed(&mut self, now: Nanos, max_lag: Nanos) {
+        self.lag_segment(now);
+        self.max_lag = max_lag;
+    }
+
+    pub fn offered(&mut self) {
+        self.totals.offered += 1;
+        self.bucket.offered += 1;
+    }
+
+    pub fn acked(&mut self, latency: Nanos) {
+        self.totals.acked += 1;
+        self.bucket.acked += 1;
+        let us = to_us(latency);
+        self.latency.saturating_record(us);
+        self.bucket_latency.saturating_record(us);
+        self.latency_sum_ns += u128::from(latency);
+        self.latency_max_ns = self.latency_max_ns.max(latency);
+    }
+
+    pub fn attempt_failed(&mut self, outcome: AttemptOutcome) {
+        fn field(c: &mut Counts, outcome: AttemptOutcome) -> &mut u64 {
+            match outcome {
+                AttemptOutcome::Throttled => &mut c.throttled,
+                AttemptOutcome::ReadOnly => &mut c.readonly,
+                AttemptOutcome::Unavailable => &mut c.unavailable,
+                AttemptOutcome::TimedOut => &mut c.timed_out,
+            }
+        }
+        *field(&mut self.totals, outcome) += 1;
+        *field(&mut self.bucket, outcome) += 1;
+    }
+
+    pub fn repl_delay(&mut self, delay: Nanos) {
+        self.repl_delay.saturating_record(to_us(delay));
+        self.repl_delay_sum_ns += u128::from(delay);
+    }
+
+    /// The primary region went down at `start`.
+    pub fn primary_outage(&mut self, start: Nanos) {
+        self.rto_open.push(start);
+    }
+
+    /// A write issued at `issued` was acknowledged at `now`: closes the RTO of every
+    /// primary outage that started at or before `issued`.
+    pub fn first_ack_after_outage(&mut self, issued: Nanos, now: Nanos) {
+        if self.rto_open.is_empty() {
+            return;
+        }
+        let mut worst = self.rto_max_ns;
+        self.rto_open.retain(|&start| {
+            if start <= issued {
+                let rto = now - start;
+                worst = Some(worst.map_or(rto, |m| m.max(rto)));
+                false
+            } else {
+                true
+            }
+        });
+        self.rto_max_ns = worst;
+    }
+
+    pub fn rpo(&mut self, window: Nanos) {
+        self.rpo_max_ns = self.rpo_max_ns.max(window);
+    }
+
+    pub fn has_open_rto(&self) -> bool {
+        !self.rto_open.is_empty()
+    }
+
+    /// The figures of `summary.csv` that the recorder owns.
+    pub fn figures(&self) -> Figures {
+        let acked = self.totals.acked;
+        let offered = self.totals.offered;
+        let repl_n = self.repl_delay.len();
+        Figures {
+            writes_offered: offered,
+            writes_acked: acked,
+            attempts_throttled: self.totals.throttled,
+            attempts_readonly: self.totals.readonly,
+            attempts_unavailable: self.totals.unavailable,
+            attempts_timed_out: self.totals.timed_out,
+            availability: if offered == 0 {
+                0.0
+            } else {
+                acked as f64 / offered as f64
+            },
+            latency_mean_ms: if acked == 0 {
+                0.0
+            } else {
+                self.latency_sum_ns as f64 / acked as f64 / NS_PER_MS as f64
+            },
+            latency_p50_ms: quantile_ms(&self.latency, 0.5),
+            latency_p99_ms: quantile_ms(&self.latency, 0.99),
+            latency_p999_ms: quantile_ms(&self.latency, 0.999),
+            latency_max_ms: self.latency_max_ns as f64 / NS_PER_MS as f64,
+            repl_delay_mean_ms: if repl_n == 0 {
+                0.0
+            } else {
+                self.repl_delay_sum_ns as f64 / repl_n as f64 / NS_PER_MS as f64
+            },
+            repl_delay_p99_ms: quantile_ms(&self.repl_delay, 0.99),
+            lag_max_s: self.lag_max_ns as f64 / NS_PER_S as f64,
+            throttled_s: self.throttled_ns as f64 / NS_PER_S as f64,
+            rpo_s: self.rpo_max_ns as f64 / NS_PER_S as f64,
+            rto_s: self.rto_max_ns.map(|n| n as f64 / NS_PER_S as f64),
+        }
+    }
+
+    /// The acknowledged-latency CDF as (ms, cumulative fraction), at most ~400 points.
+    pub fn latency_cdf(&self) -> Vec<(f64, f64)> {
+        let total = self.latency.len();
+        if total == 0 {
+            return Vec::new();
+        }
+        let points: Vec<(f64, f64)> = self
+            .latency
+            .iter_recorded()
+            .map(|v| {
+                (
+                    self.latency.median_equivalent(v.value_iterated_to()) as f64 / 1000.0,
+                    v.quantile_iterated_to(),
+                )
+            })
+            .collect();
+        let step = points.len().div_ceil(400).max(1);
+        let mut out: Vec<(f64, f64)> = points.iter().step_by(step).copied().collect();
+        if let Some(&last) = points.last() {
+            if out.last() != Some(&last) {
+                out.push(last);
+            }
+        }
+        out
+    }
+}
+
+/// Figures computed by the recorder, copied into `Summary`.
+#[derive(Debug, Clone, Copy)]
+pub struct Figures {
+    pub writes_offered: u64,
+    pub writes_acked: u64,
+    pub attempts_throttled: u64,
+    pub attempts_readonly: u64,
+    pub attempts_unavailable: u64,
+    pub attempts_timed_out: u64,
+    pub availability: f64,
+    pub latency_mean_ms: f64,
+    pub latency_p50_ms: f64,
+    pub latency_p99_ms: f64,
+    pub latency_p999_ms: f64,
+    pub latency_max_ms: f64,
+    pub repl_delay_mean_ms: f64,
+    pub repl_delay_p99_ms: f64,
+    pub lag_max_s: f64,
+    pub throttled_s: f64,
+    pub rpo_s: f64,
+    pub rto_s: Option<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: Nanos = NS_PER_S;
+
+    #[test]
+    fn lag_integral_and_throttled_time() {
+        // max_lag 5 s; a write accepted at 10 s stays pending until 30 s.
+        let mut r = Recorder::new(0, 60 * S, S, 5 * S);
+        r.advance_to(10 * S, "p");
+        r.lag_changed(10 * S, Some(10 * S));
+        r.advance_to(30 * S, "p");
+        r.lag_changed(30 * S, None);
+        r.finish("p");
+        let f = r.figures();
+        assert_eq!(f.lag_max_s, 20.0);
+        // Lag exceeds 5 s from 15 s (+1 ns) to 30 s.
+        assert!((f.throttled_s - 15.0).abs() < 1e-6);
+        assert_eq!(r.buckets.len(), 60);
+        assert_eq!(r.buckets[10].lag_s, 1.0);
+        assert_eq!(r.buckets[29].lag_s, 20.0);
+        assert_eq!(r.buckets[30].lag_s, 0.0);
+    }
+
+    #[test]
+    fn rto_closes_on_first_ack_of_a_later_write() {
+        let mut r = Recorder::new(0, 100 * S, S, S);
+        r.primary_outage(10 * S);
+        r.first_ack_after_outage(9 * S, 11 * S); // issued before the outage: no
+        assert!(r.has_open_rto());
+        r.first_ack_after_outage(12 * S, 40 * S);
+        r.finish("p");
+        assert_eq!(r.figures().rto_s, Some(30.0));
+    }
+}

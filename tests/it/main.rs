@@ -1,0 +1,4 @@
+//! Integration tests, one binary: engine oracles, invariants, determinism, promotion, CLI.
+
+mod common;
+mod oracles;
