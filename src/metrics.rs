@@ -111,7 +111,7 @@ impl Recorder {
             bucket_start: 0,
             bucket: Counts::default(),
             bucket_lag_ns: 0,
-            bucket_latency: histogram(2),
+            bucket_latency: histogram(3),
             first_bucket,
             buckets: Vec::new(),
             rto_open: Vec::new(),

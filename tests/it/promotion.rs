@@ -1,0 +1,299 @@
+//! Promotion, actions and policies (SPEC §3): what is lost, when, and for how long.
+
+use crate::common::*;
+use geosim::engine::availability::Availability;
+use geosim::model::*;
+
+fn promote_at(at: Nanos, kind: PromoteKind, escalate_after: Option<Nanos>) -> Action {
+    Action {
+        at,
+        kind: ActionKind::Promote {
+            kind,
+            target: None,
+            escalate_after,
+        },
+    }
+}
+
+/// A jittery cross-region model, so losses and timings differ between seeds.
+fn jittery(rate: f64, duration: Nanos) -> Model {
+    let mut m = two_regions(80.0, rate, duration);
+    let rtt = Sampled {
+        dist: Dist::Normal(rand_distr::Normal::new(80.0 * MS as f64, 5.0 * MS as f64).unwrap()),
+        mean: 80.0 * MS as f64,
+    };
+    for (a, b) in [(0, 1), (1, 0)] {
+        m.links[a][b].as_mut().unwrap().rtt = rtt.clone();
+    }
+    m.regions[1].commit = Sampled {
+        dist: Dist::Exponential(rand_distr::Exp::new(1.0 / (2.0 * MS as f64)).unwrap()),
+        mean: 2.0 * MS as f64,
+    };
+    m
+}
+
+#[test]
+fn planned_promotion_loses_no_acknowledged_write_on_any_seed() {
+    let mut model = jittery(300.0, 120 * S);
+    model.variants = vec![
+        variant("async", Mode::Async, 300 * S),
+        variant("sync", Mode::Sync, 10 * S),
+    ];
+    model.actions = vec![promote_at(40 * S, PromoteKind::Planned, None)];
+    for seed in 1..=50 {
+        model.seed = seed;
+        for v in 0..2 {
+            let r = simulate(&model, v, 1);
+            assert_eq!(r.summary.promotion, "planned");
+            assert_eq!(r.summary.writes_lost, 0, "seed {seed} variant {v}");
+            assert_eq!(r.summary.rpo_s, 0.0);
+            assert!(r.summary.promotion_s.is_some());
+            assert_eq!(r.timeseries.last().unwrap().primary, "s");
+        }
+    }
+}
+
+#[test]
+fn sync_loses_no_acknowledged_write_planned_or_forced() {
+    let mut model = jittery(300.0, 300 * S);
+    model.outages = vec![down(Target::Region(0), 100 * S, 150 * S)];
+    model.policy.auto_promote = Some(AutoPromote {
+        after: 30 * S,
+        kind: PromoteKind::Forced,
+        escalate_after: None,
+    });
+    let mut planned = variant("sync-planned", Mode::Sync, 10 * S);
+    planned.promote = Some(PromoteKind::Planned);
+    let mut forced = variant("sync-forced", Mode::Sync, 10 * S);
+    forced.promote = Some(PromoteKind::Forced);
+    model.variants = vec![planned, forced];
+    for seed in 1..=50 {
+        model.seed = seed;
+        let p = simulate(&model, 0, 1);
+        let f = simulate(&model, 1, 1);
+        assert_eq!(f.summary.promotion, "forced");
+        assert_eq!(p.summary.promotion, "planned");
+        assert_eq!(f.summary.writes_lost, 0, "seed {seed}");
+        assert_eq!(p.summary.writes_lost, 0, "seed {seed}");
+    }
+}
+
+/// Forced promotion under async with Poisson writes at λ and a steady lag L: the
+/// number lost is Poisson(λL) (oracles.md §3): mean λL, P(0) = e^(−λL).
+#[test]
+fn forced_promotion_loss_is_poisson_lambda_times_lag() {
+    let rate = 10.0;
+    let mut model = two_regions(400.0, rate, 40 * S);
+    model.actions = vec![promote_at(20 * S, PromoteKind::Forced, None)];
+    // A write is unreplicated from its accept until applied: primary commit 1 ms +
+    // one way 200 ms + secondary commit 1 ms; all of those were (or will be) acked.
+    let lag_s = 0.202;
+    let expected_mean = rate * lag_s;
+    let expected_p0 = (-expected_mean).exp();
+    let n = 400;
+    let losses: Vec<u64> = (1..=n)
+        .map(|run| simulate(&model, 0, run).summary.writes_lost)
+        .collect();
+    let mean = losses.iter().sum::<u64>() as f64 / n as f64;
+    let p0 = losses.iter().filter(|&&l| l == 0).count() as f64 / n as f64;
+    let mean_tol = 4.0 * (expected_mean / n as f64).sqrt();
+    let p0_tol = 4.0 * (expected_p0 * (1.0 - expected_p0) / n as f64).sqrt();
+    assert!(
+        (mean - expected_mean).abs() < mean_tol,
+        "mean lost {mean} vs λL {expected_mean} ± {mean_tol}"
+    );
+    assert!(
+        (p0 - expected_p0).abs() < p0_tol,
+        "P(no loss) {p0} vs {expected_p0} ± {p0_tol}"
+    );
+}
+
+#[test]
+fn forced_promotion_rpo_is_the_window_of_lost_writes() {
+    let mut model = two_regions(400.0, 100.0, 60 * S);
+    model.actions = vec![promote_at(20 * S, PromoteKind::Forced, None)];
+    let r = simulate(&model, 0, 1);
+    let s = &r.summary;
+    assert!(s.writes_lost > 5);
+    // Lost writes span at most the replication delay (202 ms).
+    assert!(s.rpo_s > 0.1 && s.rpo_s <= 0.202, "rpo {}", s.rpo_s);
+    assert_eq!(s.promotion, "forced");
+    assert!((s.promotion_s.unwrap() - 30.0).abs() < 1e-9);
+}
+
+#[test]
+fn planned_promotion_takes_drain_plus_switch_and_is_read_only_from_the_request() {
+    let mut model = two_regions(80.0, 100.0, 200 * S);
+    model.actions = vec![promote_at(60 * S, PromoteKind::Planned, None)];
+    let r = simulate(&model, 0, 1);
+    let s = &r.summary;
+    // Drain: the last write accepted before 60 s is applied ≤ 42 ms later.
+    let p = s.promotion_s.unwrap();
+    assert!(p >= 30.0 && p <= 30.043, "promotion_s {p}");
+    let first_readonly = r.timeseries.iter().find(|b| b.readonly > 0).unwrap();
+    assert_eq!(first_readonly.t_s, 60.0);
+    assert_eq!(r.timeseries[59].readonly, 0);
+    assert_eq!(r.timeseries[59].primary, "p");
+    assert_eq!(r.timeseries[95].primary, "s");
+    assert_eq!(s.writes_lost, 0);
+}
+
+#[test]
+fn planned_promotion_stalls_while_the_primary_is_down_and_escalates() {
+    let mut model = two_regions(80.0, 100.0, 400 * S);
+    model.outages = vec![down(Target::Region(0), 100 * S, 200 * S)];
+    model.actions = vec![promote_at(110 * S, PromoteKind::Planned, Some(60 * S))];
+    let r = simulate(&model, 0, 1);
+    let rec = &r.promotions[0];
+    assert_eq!(rec.kind, "planned>forced");
+    assert_eq!(rec.escalated_s, Some(170.0));
+    assert_eq!(rec.completed_s, Some(200.0));
+    assert_eq!(r.summary.promotion, "planned>forced");
+    assert!((r.summary.promotion_s.unwrap() - 90.0).abs() < 1e-9);
+
+    // Without escalation the planned promotion waits for the old primary to return.
+    model.actions = vec![promote_at(110 * S, PromoteKind::Planned, None)];
+    let r = simulate(&model, 0, 1);
+    let rec = &r.promotions[0];
+    assert_eq!(rec.kind, "planned");
+    let done = rec.completed_s.unwrap();
+    assert!(done >= 330.0 && done < 330.1, "completed {done}");
+    assert_eq!(r.summary.writes_lost, 0);
+}
+
+#[test]
+fn auto_promote_fires_after_the_primary_has_been_down_and_sets_rto() {
+    let mut model = two_regions(80.0, 100.0, 400 * S);
+    model.outages = vec![down(Target::Region(0), 100 * S, 250 * S)];
+    model.policy.auto_promote = Some(AutoPromote {
+        after: 60 * S,
+        kind: PromoteKind::Forced,
+        escalate_after: None,
+    });
+    let r = simulate(&model, 0, 1);
+    let rec = &r.promotions[0];
+    assert_eq!(rec.requested_s, 160.0);
+    assert_eq!(rec.completed_s, Some(190.0));
+    // RTO = after + switch + a share of the 120 s DNS window.
+    let rto = r.summary.rto_s.unwrap();
+    assert!(rto > 90.0 && rto < 100.0, "rto {rto}");
+    // The DNS window: attempts reach the old primary (down: time out) less and less.
+    assert_eq!(r.timeseries[300].primary, "s");
+
+    // A link outage alone does not trigger it.
+    model.outages = vec![down(Target::link(0, 1), 100 * S, 250 * S)];
+    let r = simulate(&model, 0, 1);
+    assert!(r.promotions.is_empty());
+    assert_eq!(r.summary.rto_s, None);
+    assert_eq!(r.summary.promotion_s, None);
+    assert_eq!(r.summary.promotion, "none");
+}
+
+#[test]
+fn async_to_sync_waits_until_the_secondaries_caught_up() {
+    let mut model = two_regions(80.0, 100.0, 200 * S);
+    model.outages = vec![down(Target::Region(1), 50 * S, 50 * S)];
+    model.actions = vec![Action {
+        at: 60 * S,
+        kind: ActionKind::SetMode(Mode::Sync),
+    }];
+    let r = simulate(&model, 0, 1);
+    // Still async (2 ms) while the secondary is down after the request…
+    for b in &r.timeseries[61..99] {
+        assert_eq!(b.latency_p99_ms, 2.0, "bucket {}", b.t_s);
+    }
+    // …sync (83 ms) once it has caught up.
+    for b in &r.timeseries[102..199] {
+        assert!((b.latency_p99_ms - 83.0).abs() < 1.0, "bucket {}", b.t_s);
+    }
+}
+
+#[test]
+fn remove_secondary_after_ends_throttling_and_the_secondary_resyncs() {
+    let mut model = two_regions(80.0, 100.0, 500 * S);
+    model.variants = vec![variant("async-60s", Mode::Async, 60 * S)];
+    model.outages = vec![down(Target::Region(1), 100 * S, 300 * S)];
+    model.policy.remove_secondary_after = Some(120 * S);
+    let r = simulate(&model, 0, 1);
+    let throttled: Vec<f64> = r
+        .timeseries
+        .iter()
+        .filter(|b| b.throttled > 0)
+        .map(|b| b.t_s)
+        .collect();
+    assert_eq!(throttled.first(), Some(&159.0));
+    assert_eq!(throttled.last(), Some(&219.0));
+    // Removed: no ready secondary, no lag; added back at 400 s, not ready until
+    // it has caught up, then its lag counts again.
+    assert!(r.timeseries[221..400].iter().all(|b| b.lag_s == 0.0));
+    assert!(r.timeseries[402..499]
+        .iter()
+        .all(|b| b.lag_s > 0.0 && b.lag_s < 0.05));
+    assert!((r.summary.throttled_s - 60.0).abs() < 0.1);
+}
+
+/// Clients in their own region "c"; primary "p"; secondary "s".
+fn remote_clients() -> Model {
+    let mut m = regions_model(&["p", "s", "c"], 10.0, 200.0, 300 * S);
+    m.secondaries = vec![1];
+    m.workload.client_region = 2;
+    m
+}
+
+#[test]
+fn duplicates_come_only_from_acknowledgements_lost_after_a_commit() {
+    let mut model = remote_clients();
+    let clean = simulate(&model, 0, 1);
+    assert_eq!(clean.summary.writes_duplicated, 0);
+
+    // The secondary's outage delays nothing the client sees under async.
+    model.outages = vec![down(Target::Region(1), 100 * S, 30 * S)];
+    assert_eq!(simulate(&model, 0, 1).summary.writes_duplicated, 0);
+
+    // The clients' link to the primary fails for 0.5 s: acks of writes committed
+    // just before are lost, the clients retry, and each retry commits again.
+    model.outages = vec![down(Target::link(0, 2), 100 * S, S / 2)];
+    let r = simulate(&model, 0, 1);
+    let s = &r.summary;
+    assert!(s.writes_duplicated > 0);
+    // Each duplicate is a timed-out attempt whose write had committed: no more
+    // duplicates than timeouts, and the requests lost on the way never commit.
+    assert!(s.writes_duplicated <= s.attempts_timed_out);
+    // Writes accepted in the ~6 ms before the outage (one-way 5 ms + commit 1 ms)
+    // had their acks lost: about 200/s × 6 ms ≈ 1.2, far fewer than the ~100 lost requests.
+    assert!(s.writes_duplicated < 10, "{}", s.writes_duplicated);
+    assert!(s.attempts_timed_out > 50);
+}
+
+#[test]
+fn failures_are_drawn_per_run_identically_for_every_variant() {
+    let mut model = two_regions(80.0, 1.0, 1000 * 3600 * S);
+    model.failures = vec![Failure {
+        target: Target::Region(1),
+        mtbf: 3600 * S,
+        mttr: ms(1000.0),
+    }];
+    let a = Availability::for_run(&model, 1);
+    let b = Availability::for_run(&model, 1);
+    let c = Availability::for_run(&model, 2);
+    assert_eq!(a.windows(), b.windows());
+    assert_ne!(a.windows(), c.windows());
+    // Over 1000 h with an mtbf of 1 h: about 1000 failures (Poisson, ± 4 σ).
+    let n = a.windows().len() as f64;
+    assert!((n - 1000.0).abs() < 4.0 * 1000f64.sqrt(), "{n} failures");
+
+    let mut short = two_regions(80.0, 50.0, 600 * S);
+    short.failures = vec![Failure {
+        target: Target::Region(1),
+        mtbf: 120 * S,
+        mttr: ms(20_000.0),
+    }];
+    short.variants = vec![
+        variant("async", Mode::Async, 300 * S),
+        variant("sync", Mode::Sync, 10 * S),
+    ];
+    let v0 = simulate(&short, 0, 1);
+    let v1 = simulate(&short, 1, 1);
+    assert!(!v0.outages.is_empty());
+    assert_eq!(v0.outages, v1.outages);
+}
