@@ -19,3 +19,5 @@ pub(crate) mod replication;
 pub mod report;
 pub mod results;
 pub mod runner;
+pub mod app;
+pub mod cli;

@@ -1,0 +1,66 @@
+//! The command line (SPEC §1): `run`, `check`, `regions`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "geosim",
+    version,
+    about = "Deterministic discrete-event simulator of cross-region replication trade-offs",
+    long_about = "Simulates a scenario's replication variants (sync vs async, lag limits, planned vs \
+forced promotion) side by side and writes RPO, latency and availability figures, charts and an HTML report."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Png,
+    Svg,
+    Both,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run every variant of a scenario and write its outputs to DIR/<scenario name>/.
+    Run {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// Output directory; files go to DIR/<scenario name>/.
+        #[arg(long, value_name = "DIR", default_value = "output")]
+        out: PathBuf,
+        /// Overrides [simulation] seed.
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+        /// Worker threads (default: all cores).
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+        /// Run only this variant (repeatable).
+        #[arg(long = "variant", value_name = "NAME")]
+        variants: Vec<String>,
+        /// Hide progress output.
+        #[arg(long)]
+        quiet: bool,
+        /// Chart file format.
+        #[arg(long, value_enum, default_value_t = Format::Both)]
+        format: Format,
+        /// Write only the CSV and JSON files, no charts or report.
+        #[arg(long)]
+        no_charts: bool,
+    },
+    /// Parse and validate a scenario and print the expanded plan; runs nothing.
+    Check {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+    },
+    /// The built-in region catalogue and its median round-trip times.
+    Regions {
+        /// List the other regions by round-trip time from this one.
+        #[arg(long, value_name = "REGION")]
+        from: Option<String>,
+    },
+}
