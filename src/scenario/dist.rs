@@ -149,7 +149,7 @@ fn table(
                 .error(q.span(), key, format!("a {name} distribution needs `{p}`"))
                 .with_help(format!("a {name} distribution takes {expected}")));
         };
-        values.push(param(ctx, v, &format!("{key}.{p}"), *p, unit)?);
+        values.push(param(ctx, v, &format!("{key}.{p}"), p, unit)?);
     }
     build(ctx, name, &values, q, key, unit)
 }
@@ -201,6 +201,7 @@ fn build(
         ctx.error(span, &format!("{key}.{param}"), msg)
     };
     let get = |i: usize| values.get(i).map_or(0.0, |v| v.0);
+    let span = |i: usize| values.get(i).map_or(q.span(), |v| v.1.clone());
     let (a, b) = (get(0), get(1));
     let (dist, mean) = match name {
         "uniform" => {
@@ -208,13 +209,13 @@ fn build(
                 return Err(bad(1, "max", "`max` is less than `min`")
                     .with_help("swap them, or make `max` at least `min`"));
             }
-            positive_size(ctx, values[0].1.clone(), &format!("{key}.min"), unit, a)?;
+            positive_size(ctx, span(0), &format!("{key}.min"), unit, a)?;
             let d = Uniform::new_inclusive(a, b)
                 .map_err(|e| bad(0, "min", &format!("invalid uniform distribution: {e}")))?;
             (Dist::Uniform(d), (a + b) / 2.0)
         }
         "normal" => {
-            positive_size(ctx, values[0].1.clone(), &format!("{key}.mean"), unit, a)?;
+            positive_size(ctx, span(0), &format!("{key}.mean"), unit, a)?;
             let d = Normal::new(a, b)
                 .map_err(|e| bad(1, "stddev", &format!("invalid normal distribution: {e}")))?;
             (Dist::Normal(d), a)

@@ -110,13 +110,16 @@ impl Names {
     }
 }
 
+/// `links[a][b]` as in `Model::links`.
+type LinkMatrix = Vec<Vec<Option<Link>>>;
+
 /// The regions and the full link matrix, or `None` after noting the first error.
 pub fn network(
     ctx: &mut Ctx,
     regions: &[Spanned<RawRegion>],
     links: &[Spanned<RawLink>],
     names: &Names,
-) -> Option<(Vec<Region>, Vec<Vec<Option<Link>>>)> {
+) -> Option<(Vec<Region>, LinkMatrix)> {
     if regions.is_empty() {
         let err = ctx
             .error(0..0, "region", "no [[region]] is declared")
@@ -132,7 +135,7 @@ pub fn network(
             out.push(region);
         }
     }
-    let mut matrix: Vec<Vec<Option<Link>>> = vec![vec![None; regions.len()]; regions.len()];
+    let mut matrix: LinkMatrix = vec![vec![None; regions.len()]; regions.len()];
     let mut declared_at: BTreeMap<(RegionId, RegionId), usize> = BTreeMap::new();
     for (i, l) in links.iter().enumerate() {
         if let Some((a, b, link)) = ctx.ok(link(ctx, i, l, names, &declared_at)) {
@@ -290,42 +293,54 @@ fn fill_from_catalog(
     names: &Names,
     matrix: &mut [Vec<Option<Link>>],
 ) -> Result<(), GeoError> {
-    for j in 0..matrix.len() {
-        for i in 0..j {
-            if matrix[i][j].is_some() {
-                continue;
-            }
-            let (a, b) = (names.name(i), names.name(j));
-            let Some(ms) = catalog::rtt_ms(a, b) else {
-                let span = regions[j]
-                    .get_ref()
-                    .name
-                    .as_ref()
-                    .map_or(regions[j].span(), |n| n.span());
-                let not_cat: Vec<&str> = [a, b]
-                    .into_iter()
-                    .filter(|n| !catalog::contains(n))
-                    .collect();
-                return Err(ctx
-                    .error(
-                        span,
-                        &format!("region[{j}].name"),
-                        format!(
-                            "no link between \"{a}\" and \"{b}\": {} not in the region catalogue, so there is no RTT for this pair",
-                            not_cat.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(" and ")
-                                + if not_cat.len() == 1 { " is" } else { " are" }
-                        ),
-                    )
-                    .with_help(format!("add [[link]] between = [\"{a}\", \"{b}\"] with rtt = \"80ms\" (or a distribution)")));
-            };
-            let link = Link {
-                // Only medians are published: a catalogue link is a constant RTT.
-                rtt: Sampled::constant(ms * NS_PER_MS as f64),
-                bandwidth_bytes_per_s: None,
-            };
-            matrix[i][j] = Some(link.clone());
-            matrix[j][i] = Some(link);
+    // Pairs (i, j), i < j, ordered by j so the error names the later-declared region.
+    let n = matrix.len();
+    let pairs = (0..n).flat_map(|j| (0..j).map(move |i| (i, j)));
+    for (i, j) in pairs {
+        if matrix[i][j].is_some() {
+            continue;
         }
+        let (a, b) = (names.name(i), names.name(j));
+        let Some(ms) = catalog::rtt_ms(a, b) else {
+            return Err(missing_link(ctx, regions.get(j), j, a, b));
+        };
+        let link = Link {
+            // Only medians are published: a catalogue link is a constant RTT.
+            rtt: Sampled::constant(ms * NS_PER_MS as f64),
+            bandwidth_bytes_per_s: None,
+        };
+        matrix[i][j] = Some(link.clone());
+        matrix[j][i] = Some(link);
     }
     Ok(())
+}
+
+/// No `[[link]]` and no catalogue RTT for `a` and `b`; points at region `j`'s name.
+fn missing_link(
+    ctx: &Ctx,
+    region: Option<&Spanned<RawRegion>>,
+    j: usize,
+    a: &str,
+    b: &str,
+) -> GeoError {
+    let span = region.map_or(0..0, |r| {
+        r.get_ref().name.as_ref().map_or(r.span(), |n| n.span())
+    });
+    let outside: Vec<String> = [a, b]
+        .into_iter()
+        .filter(|n| !catalog::contains(n))
+        .map(|n| format!("\"{n}\""))
+        .collect();
+    let verb = if outside.len() == 1 { "is" } else { "are" };
+    ctx.error(
+        span,
+        &format!("region[{j}].name"),
+        format!(
+            "no link between \"{a}\" and \"{b}\": {} {verb} not in the region catalogue, so this pair has no RTT",
+            outside.join(" and ")
+        ),
+    )
+    .with_help(format!(
+        "add [[link]] between = [\"{a}\", \"{b}\"] with an rtt, e.g. rtt = \"80ms\""
+    ))
 }

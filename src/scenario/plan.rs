@@ -22,7 +22,7 @@ pub(super) fn fmt_duration(ns: Nanos) -> String {
         (NS_PER_US, "us"),
     ];
     for (size, unit) in units {
-        if ns % size == 0 {
+        if ns.is_multiple_of(size) {
             return format!("{}{unit}", ns / size);
         }
     }
