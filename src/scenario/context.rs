@@ -93,7 +93,10 @@ impl<'a> Ctx<'a> {
         key: &str,
     ) -> Result<Nanos, GeoError> {
         match self.duration(v, key)? {
-            0 => Err(self.error(v.span(), key, "must be more than 0")),
+            0 => {
+                let name = key.rsplit('.').next().unwrap_or(key);
+                Err(self.error(v.span(), key, format!("`{name}` must be more than 0")))
+            }
             ns => Ok(ns),
         }
     }
