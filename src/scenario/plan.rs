@@ -79,6 +79,14 @@ fn fmt_number(x: f64) -> String {
     }
 }
 
+fn plural(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 fn fmt_bandwidth(b: Option<f64>) -> String {
     match b {
         None => "unlimited".into(),
@@ -188,11 +196,11 @@ pub fn plan(m: &Model) -> String {
     let sims = m.variants.len() as f64 * f64::from(m.runs);
     let _ = writeln!(
         o,
-        "expected writes: {} per simulation, {} in total ({} variants x {} runs)",
+        "expected writes: {} per simulation, {} in total ({} x {})",
         fmt_number(per.round()),
         fmt_number((per * sims).round()),
-        m.variants.len(),
-        m.runs
+        plural(m.variants.len() as u64, "variant"),
+        plural(u64::from(m.runs), "run")
     );
     o
 }

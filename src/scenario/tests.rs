@@ -258,9 +258,24 @@ fn plan_counts_expected_writes() {
     let m = ok(MINIMAL);
     let p = plan(&m);
     assert!(
-        p.contains(
-            "expected writes: 360000 per simulation, 1440000 in total (4 variants x 1 runs)"
-        ),
+        p.contains("expected writes: 360000 per simulation, 1440000 in total (4 variants x 1 run)"),
         "{p}"
     );
+}
+
+#[test]
+fn degenerate_distributions_are_accepted() {
+    for commit in [
+        r#"{ dist = "uniform", min = "2ms", max = "2ms" }"#,
+        r#"{ dist = "normal", mean = "2ms", stddev = "0s" }"#,
+        r#"{ dist = "lognormal", median = "2ms", p99 = "2ms" }"#,
+        r#"{ dist = "exponential", mean = "2ms" }"#,
+        r#"{ dist = "pareto", scale = "1ms", shape = 2 }"#,
+    ] {
+        let m = ok(&MINIMAL.replace(
+            "name = \"eastus\"",
+            &format!("name = \"eastus\"\ncommit = {commit}"),
+        ));
+        assert!((m.regions[1].commit.mean - 2e6).abs() < 1e-3, "{commit}");
+    }
 }
