@@ -172,10 +172,32 @@ pub fn action(
     let raw = a.get_ref();
     let at_v = ctx.require(&raw.at, a.span(), &format!("{key}.at"), "at = \"60m\"")?;
     let at = ctx.within_run(at_v, &format!("{key}.at"), run)?;
+    one_kind(ctx, a, &key)?;
+    let kind = if let Some(p) = &raw.promote {
+        promote(ctx, raw, p, &key, at, names, secondaries)?
+    } else if let Some(m) = &raw.set_mode {
+        ActionKind::SetMode(mode(ctx, m, &format!("{key}.set_mode"))?)
+    } else if let Some(l) = &raw.set_max_lag {
+        ActionKind::SetMaxLag(ctx.duration(l, &format!("{key}.set_max_lag"))?)
+    } else {
+        // `one_kind` has ruled this out; an error is still better than a panic.
+        return Err(ctx.error(
+            a.span(),
+            &key,
+            "an action needs one of `promote`, `set_mode` or `set_max_lag`",
+        ));
+    };
+    Ok(Action { at, kind })
+}
+
+/// Exactly one of `promote`, `set_mode`, `set_max_lag`; `target` and `escalate_after`
+/// only with `promote`.
+fn one_kind(ctx: &Ctx, a: &Spanned<RawAction>, key: &str) -> Result<(), GeoError> {
+    let raw = a.get_ref();
     let given: Vec<&str> = [
-        raw.promote.as_ref().map(|_| "promote"),
-        raw.set_mode.as_ref().map(|_| "set_mode"),
-        raw.set_max_lag.as_ref().map(|_| "set_max_lag"),
+        raw.promote.as_ref().map(|_| "`promote`"),
+        raw.set_mode.as_ref().map(|_| "`set_mode`"),
+        raw.set_max_lag.as_ref().map(|_| "`set_max_lag`"),
     ]
     .into_iter()
     .flatten()
@@ -186,94 +208,89 @@ pub fn action(
         } else {
             format!(
                 "an action does one thing, but this one has {}",
-                given
-                    .iter()
-                    .map(|g| format!("`{g}`"))
-                    .collect::<Vec<_>>()
-                    .join(" and ")
+                given.join(" and ")
             )
         };
         return Err(ctx
-            .error(a.span(), &key, msg)
+            .error(a.span(), key, msg)
             .with_help("write one [[action]] per change (they may share the same `at`)"));
     }
-    if raw.promote.is_none() {
-        let stray = [
-            ("target", raw.target.as_ref().map(|t| t.span())),
-            (
-                "escalate_after",
-                raw.escalate_after.as_ref().map(|e| e.span()),
-            ),
-        ];
-        if let Some((k, Some(span))) = stray.into_iter().find(|(_, s)| s.is_some()) {
-            return Err(ctx
-                .error(
-                    span,
-                    &format!("{key}.{k}"),
-                    format!("`{k}` applies only to a `promote` action"),
-                )
-                .with_help(format!("remove `{k}`")));
-        }
+    if raw.promote.is_some() {
+        return Ok(());
     }
-    let kind = if let Some(p) = &raw.promote {
-        let kind = promote_kind(ctx, p, &format!("{key}.promote"))?;
-        let target = match &raw.target {
-            None => None,
-            Some(t) => {
-                let tkey = format!("{key}.target");
-                let id = names.resolve(ctx, t, &tkey)?;
-                if let Some(sec) = secondaries.filter(|s| !s.contains(&id)) {
-                    let list: Vec<String> = sec
-                        .iter()
-                        .map(|&s| format!("\"{}\"", names.name(s)))
-                        .collect();
-                    return Err(ctx
-                        .error(
-                            t.span(),
-                            &tkey,
-                            format!("\"{}\" is not a secondary", t.get_ref()),
-                        )
-                        .with_help(format!(
-                            "a promotion targets one of [replication] secondaries: {}",
-                            list.join(", ")
-                        )));
-                }
-                Some(id)
+    let stray = [
+        ("target", raw.target.as_ref().map(|t| t.span())),
+        (
+            "escalate_after",
+            raw.escalate_after.as_ref().map(|e| e.span()),
+        ),
+    ];
+    match stray.into_iter().find_map(|(k, s)| s.map(|s| (k, s))) {
+        Some((k, span)) => Err(ctx
+            .error(
+                span,
+                &format!("{key}.{k}"),
+                format!("`{k}` applies only to a `promote` action"),
+            )
+            .with_help(format!("remove `{k}`"))),
+        None => Ok(()),
+    }
+}
+
+fn promote(
+    ctx: &Ctx,
+    raw: &RawAction,
+    p: &Spanned<String>,
+    key: &str,
+    at: Nanos,
+    names: &Names,
+    secondaries: Option<&[RegionId]>,
+) -> Result<ActionKind, GeoError> {
+    let kind = promote_kind(ctx, p, &format!("{key}.promote"))?;
+    let target = match &raw.target {
+        None => None,
+        Some(t) => {
+            let tkey = format!("{key}.target");
+            let id = names.resolve(ctx, t, &tkey)?;
+            if let Some(sec) = secondaries.filter(|s| !s.contains(&id)) {
+                let list: Vec<String> = sec
+                    .iter()
+                    .map(|&s| format!("\"{}\"", names.name(s)))
+                    .collect();
+                return Err(ctx
+                    .error(
+                        t.span(),
+                        &tkey,
+                        format!("\"{}\" is not a secondary", t.get_ref()),
+                    )
+                    .with_help(format!(
+                        "a promotion targets one of [replication] secondaries: {}",
+                        list.join(", ")
+                    )));
             }
-        };
-        let escalate_after = match &raw.escalate_after {
-            None => None,
-            Some(e) => {
-                let ekey = format!("{key}.escalate_after");
-                let ns = ctx.positive_duration(e, &ekey)?;
-                if at.checked_add(ns).is_none() {
-                    return Err(ctx.error(
-                        e.span(),
-                        &ekey,
-                        "at + escalate_after is beyond the clock's range (about 584 years)",
-                    ));
-                }
-                Some(ns)
-            }
-        };
-        ActionKind::Promote {
-            kind,
-            target,
-            escalate_after,
+            Some(id)
         }
-    } else if let Some(m) = &raw.set_mode {
-        ActionKind::SetMode(mode(ctx, m, &format!("{key}.set_mode"))?)
-    } else if let Some(l) = &raw.set_max_lag {
-        ActionKind::SetMaxLag(ctx.duration(l, &format!("{key}.set_max_lag"))?)
-    } else {
-        // Unreachable: exactly one of the three was checked above; report it rather than panic.
-        return Err(ctx.error(
-            a.span(),
-            &key,
-            "an action needs one of `promote`, `set_mode` or `set_max_lag`",
-        ));
     };
-    Ok(Action { at, kind })
+    let escalate_after = match &raw.escalate_after {
+        None => None,
+        Some(e) => {
+            let ekey = format!("{key}.escalate_after");
+            let ns = ctx.positive_duration(e, &ekey)?;
+            if at.checked_add(ns).is_none() {
+                return Err(ctx.error(
+                    e.span(),
+                    &ekey,
+                    "at + escalate_after is beyond the clock's range (about 584 years)",
+                ));
+            }
+            Some(ns)
+        }
+    };
+    Ok(ActionKind::Promote {
+        kind,
+        target,
+        escalate_after,
+    })
 }
 
 pub fn policy(ctx: &Ctx, p: Option<&Spanned<RawPolicy>>) -> Result<Policy, GeoError> {

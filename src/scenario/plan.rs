@@ -112,6 +112,56 @@ pub fn plan(m: &Model) -> String {
         m.runs,
         fmt_duration(m.bucket)
     );
+    network(&mut o, m);
+    let w = &m.workload;
+    let phases: Vec<String> = w
+        .phases
+        .iter()
+        .map(|p| format!("{} from {}", fmt_rate(p.rate), fmt_duration(p.at)))
+        .collect();
+    let _ = writeln!(o, "workload");
+    let _ = writeln!(
+        o,
+        "  writers in {}: {}",
+        name(w.client_region),
+        phases.join(", ")
+    );
+    let _ = writeln!(
+        o,
+        "  size {}, timeout {}, retries {}, backoff {}",
+        fmt_sampled(&w.size, fmt_bytes),
+        fmt_duration(w.timeout),
+        w.retries,
+        fmt_duration(w.backoff)
+    );
+    events(&mut o, m, &target);
+    let _ = writeln!(o, "variants");
+    for v in &m.variants {
+        let _ = writeln!(
+            o,
+            "  {}: mode {}, max_lag {}, promote {}",
+            v.name,
+            v.mode.as_str(),
+            fmt_duration(v.max_lag),
+            v.promote.map_or("as requested", PromoteKind::as_str)
+        );
+    }
+    let per = m.expected_writes();
+    let sims = m.variants.len() as f64 * f64::from(m.runs);
+    let _ = writeln!(
+        o,
+        "expected writes: {} per simulation, {} in total ({} x {})",
+        fmt_number(per.round()),
+        fmt_number((per * sims).round()),
+        plural(m.variants.len() as u64, "variant"),
+        plural(u64::from(m.runs), "run")
+    );
+    o
+}
+
+/// Regions with their roles and latencies, and the links that the write path uses.
+fn network(o: &mut String, m: &Model) {
+    let name = |id: usize| m.regions.get(id).map_or("?", |r| r.name.as_str());
     let _ = writeln!(o, "regions");
     for (id, r) in m.regions.iter().enumerate() {
         let role = if id == m.primary {
@@ -159,50 +209,6 @@ pub fn plan(m: &Model) -> String {
             }
         }
     }
-    let w = &m.workload;
-    let phases: Vec<String> = w
-        .phases
-        .iter()
-        .map(|p| format!("{} from {}", fmt_rate(p.rate), fmt_duration(p.at)))
-        .collect();
-    let _ = writeln!(o, "workload");
-    let _ = writeln!(
-        o,
-        "  writers in {}: {}",
-        name(w.client_region),
-        phases.join(", ")
-    );
-    let _ = writeln!(
-        o,
-        "  size {}, timeout {}, retries {}, backoff {}",
-        fmt_sampled(&w.size, fmt_bytes),
-        fmt_duration(w.timeout),
-        w.retries,
-        fmt_duration(w.backoff)
-    );
-    events(&mut o, m, &target);
-    let _ = writeln!(o, "variants");
-    for v in &m.variants {
-        let _ = writeln!(
-            o,
-            "  {}: mode {}, max_lag {}, promote {}",
-            v.name,
-            v.mode.as_str(),
-            fmt_duration(v.max_lag),
-            v.promote.map_or("as requested", PromoteKind::as_str)
-        );
-    }
-    let per = m.expected_writes();
-    let sims = m.variants.len() as f64 * f64::from(m.runs);
-    let _ = writeln!(
-        o,
-        "expected writes: {} per simulation, {} in total ({} x {})",
-        fmt_number(per.round()),
-        fmt_number((per * sims).round()),
-        plural(m.variants.len() as u64, "variant"),
-        plural(u64::from(m.runs), "run")
-    );
-    o
 }
 
 fn events(o: &mut String, m: &Model, target: &dyn Fn(Target) -> String) {
