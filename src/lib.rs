@@ -9,6 +9,12 @@
 //! Data flows one way: nothing downstream reaches back into the scenario text, and the
 //! engine sees only the validated [`model::Model`].
 
+// `GeoError` carries the location, key path and fix of an error (~150 bytes). It only
+// travels on the cold path out of a failed command, so boxing it would buy nothing.
+#![allow(clippy::result_large_err)]
+
+pub mod app;
+pub mod cli;
 pub mod engine;
 pub mod error;
 pub mod metrics;
@@ -19,5 +25,4 @@ pub(crate) mod replication;
 pub mod report;
 pub mod results;
 pub mod runner;
-pub mod app;
-pub mod cli;
+pub mod scenario;

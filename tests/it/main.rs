@@ -3,3 +3,4 @@
 mod common;
 mod oracles;
 mod promotion;
+mod determinism;

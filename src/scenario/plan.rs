@@ -1,0 +1,292 @@
+//! The expanded plan `geosim check` prints: what a validated model will run, with every
+//! default filled in, so a user can see what the file means before spending CPU on it.
+
+use std::fmt::Write as _;
+
+use crate::model::{
+    ActionKind, Dist, Model, Nanos, OutageKind, PromoteKind, Sampled, Target, NS_PER_MS, NS_PER_S,
+    NS_PER_US,
+};
+
+/// A duration in the largest unit that shows it exactly ("2h", "90s", "1.5s" as "1500ms").
+pub(super) fn fmt_duration(ns: Nanos) -> String {
+    if ns == 0 {
+        return "0s".into();
+    }
+    let units = [
+        (86_400 * NS_PER_S, "d"),
+        (3_600 * NS_PER_S, "h"),
+        (60 * NS_PER_S, "m"),
+        (NS_PER_S, "s"),
+        (NS_PER_MS, "ms"),
+        (NS_PER_US, "us"),
+    ];
+    for (size, unit) in units {
+        if ns.is_multiple_of(size) {
+            return format!("{}{unit}", ns / size);
+        }
+    }
+    format!("{ns}ns")
+}
+
+fn fmt_ms(ns: f64) -> String {
+    let ms = ns / NS_PER_MS as f64;
+    if ms >= 100.0 {
+        format!("{ms:.0}ms")
+    } else {
+        format!("{ms:.3}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+            + "ms"
+    }
+}
+
+fn fmt_bytes(b: f64) -> String {
+    const KIB: f64 = 1024.0;
+    if b >= KIB * KIB && (b / (KIB * KIB)).fract() == 0.0 {
+        format!("{}MiB", b / (KIB * KIB))
+    } else if b >= KIB && (b / KIB).fract() == 0.0 {
+        format!("{}KiB", b / KIB)
+    } else {
+        format!("{b:.0}B")
+    }
+}
+
+/// "constant 2ms" or "lognormal, mean 3.1ms": the parameters are not kept in the model,
+/// the kind and mean are what a reader checks.
+fn fmt_sampled(s: &Sampled, unit: fn(f64) -> String) -> String {
+    let kind = match s.dist {
+        Dist::Constant(_) => return unit(s.mean),
+        Dist::Uniform(_) => "uniform",
+        Dist::Normal(_) => "normal",
+        Dist::LogNormal(_) => "lognormal",
+        Dist::Exponential(_) => "exponential",
+        Dist::Pareto(_) => "pareto",
+    };
+    format!("{kind}, mean {}", unit(s.mean))
+}
+
+fn fmt_rate(r: f64) -> String {
+    format!("{}/s", fmt_number(r))
+}
+
+fn fmt_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+fn plural(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+fn fmt_bandwidth(b: Option<f64>) -> String {
+    match b {
+        None => "unlimited".into(),
+        Some(bytes) => format!("{}Mbit/s", fmt_number(bytes * 8.0 / 1e6)),
+    }
+}
+
+/// What `geosim check` prints for a valid scenario.
+pub fn plan(m: &Model) -> String {
+    let mut o = String::new();
+    let name = |id: usize| m.regions.get(id).map_or("?", |r| r.name.as_str());
+    let target = |t: Target| match t {
+        Target::Region(r) => name(r).to_string(),
+        Target::Link(a, b) => format!("{}<->{}", name(a), name(b)),
+    };
+    let _ = writeln!(o, "scenario {}", m.name);
+    let _ = writeln!(
+        o,
+        "  duration {}, warmup {}, seed {}, runs {}, bucket {}",
+        fmt_duration(m.duration),
+        fmt_duration(m.warmup),
+        m.seed,
+        m.runs,
+        fmt_duration(m.bucket)
+    );
+    network(&mut o, m);
+    let w = &m.workload;
+    let phases: Vec<String> = w
+        .phases
+        .iter()
+        .map(|p| format!("{} from {}", fmt_rate(p.rate), fmt_duration(p.at)))
+        .collect();
+    let _ = writeln!(o, "workload");
+    let _ = writeln!(
+        o,
+        "  writers in {}: {}",
+        name(w.client_region),
+        phases.join(", ")
+    );
+    let _ = writeln!(
+        o,
+        "  size {}, timeout {}, retries {}, backoff {}",
+        fmt_sampled(&w.size, fmt_bytes),
+        fmt_duration(w.timeout),
+        w.retries,
+        fmt_duration(w.backoff)
+    );
+    events(&mut o, m, &target);
+    let _ = writeln!(o, "variants");
+    for v in &m.variants {
+        let _ = writeln!(
+            o,
+            "  {}: mode {}, max_lag {}, promote {}",
+            v.name,
+            v.mode.as_str(),
+            fmt_duration(v.max_lag),
+            v.promote.map_or("as requested", PromoteKind::as_str)
+        );
+    }
+    let per = m.expected_writes();
+    let sims = m.variants.len() as f64 * f64::from(m.runs);
+    let _ = writeln!(
+        o,
+        "expected writes: {} per simulation, {} in total ({} x {})",
+        fmt_number(per.round()),
+        fmt_number((per * sims).round()),
+        plural(m.variants.len() as u64, "variant"),
+        plural(u64::from(m.runs), "run")
+    );
+    o
+}
+
+/// Regions with their roles and latencies, and the links that the write path uses.
+fn network(o: &mut String, m: &Model) {
+    let name = |id: usize| m.regions.get(id).map_or("?", |r| r.name.as_str());
+    let _ = writeln!(o, "regions");
+    for (id, r) in m.regions.iter().enumerate() {
+        let role = if id == m.primary {
+            " (primary)"
+        } else if m.secondaries.contains(&id) {
+            " (secondary)"
+        } else {
+            ""
+        };
+        let client = if id == m.workload.client_region {
+            " (clients)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            o,
+            "  {}{role}{client}: commit {}, local_rtt {}",
+            r.name,
+            fmt_sampled(&r.commit, fmt_ms),
+            fmt_sampled(&r.local_rtt, fmt_ms)
+        );
+    }
+    let mut used: Vec<usize> = vec![m.primary];
+    used.extend(&m.secondaries);
+    if !used.contains(&m.workload.client_region) {
+        used.push(m.workload.client_region);
+    }
+    let _ = writeln!(o, "links (round trip)");
+    for (i, &a) in used.iter().enumerate() {
+        for &b in &used[i + 1..] {
+            if let Some(l) = m
+                .links
+                .get(a)
+                .and_then(|row| row.get(b))
+                .and_then(Option::as_ref)
+            {
+                let _ = writeln!(
+                    o,
+                    "  {} <-> {}: rtt {}, bandwidth {}",
+                    name(a),
+                    name(b),
+                    fmt_sampled(&l.rtt, fmt_ms),
+                    fmt_bandwidth(l.bandwidth_bytes_per_s)
+                );
+            }
+        }
+    }
+}
+
+fn events(o: &mut String, m: &Model, target: &dyn Fn(Target) -> String) {
+    let name = |id: usize| m.regions.get(id).map_or("?", |r| r.name.as_str());
+    if !m.outages.is_empty() {
+        let _ = writeln!(o, "outages");
+    }
+    for out in &m.outages {
+        let kind = match out.kind {
+            OutageKind::Down => "down".to_string(),
+            OutageKind::Slow(f) => format!("slow x{}", fmt_number(f)),
+        };
+        let _ = writeln!(
+            o,
+            "  {} {kind} at {} for {}",
+            target(out.target),
+            fmt_duration(out.start),
+            fmt_duration(out.duration)
+        );
+    }
+    if !m.failures.is_empty() {
+        let _ = writeln!(o, "random failures");
+    }
+    for f in &m.failures {
+        let _ = writeln!(
+            o,
+            "  {}: mtbf {}, mttr {}",
+            target(f.target),
+            fmt_duration(f.mtbf),
+            fmt_sampled(&f.mttr, |ns| fmt_duration(ns.round() as Nanos))
+        );
+    }
+    if !m.actions.is_empty() {
+        let _ = writeln!(o, "actions");
+    }
+    for a in &m.actions {
+        let what = match a.kind {
+            ActionKind::Promote {
+                kind,
+                target,
+                escalate_after,
+            } => {
+                let to = target.map_or("the first ready secondary".to_string(), |t| {
+                    name(t).to_string()
+                });
+                let esc = escalate_after.map_or(String::new(), |e| {
+                    format!(", forced after {}", fmt_duration(e))
+                });
+                format!("promote ({}) to {to}{esc}", kind.as_str())
+            }
+            ActionKind::SetMode(mode) => format!("set mode {}", mode.as_str()),
+            ActionKind::SetMaxLag(l) => format!("set max_lag {}", fmt_duration(l)),
+        };
+        let _ = writeln!(o, "  at {}: {what}", fmt_duration(a.at));
+    }
+    if let Some(auto) = m.policy.auto_promote {
+        let escalate = auto
+            .escalate_after
+            .map(|e| format!(", escalating to forced after {}", fmt_duration(e)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "policy: auto-promote ({}) after the primary is down {}{escalate}",
+            auto.kind.as_str(),
+            fmt_duration(auto.after)
+        );
+    }
+    if let Some(r) = m.policy.remove_secondary_after {
+        let _ = writeln!(
+            o,
+            "policy: remove a secondary unreachable for {}",
+            fmt_duration(r)
+        );
+    }
+    let _ = writeln!(
+        o,
+        "promotion: switch {}, dns {}",
+        fmt_duration(m.promotion.switch),
+        fmt_duration(m.promotion.dns)
+    );
+}

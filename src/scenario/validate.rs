@@ -1,0 +1,576 @@
+//! Raw scenario → validated `Model`: defaults, cross-references and every check, with
+//! errors that name the file, line:column, key path and fix (SPEC §1).
+//!
+//! Sections are checked independently where they can be, and the error reported is the
+//! first one in the file, so fixing errors top to bottom works. Regions, links, events and
+//! distributions live in their own modules; this one owns the file, `[simulation]`,
+//! `[workload]`, `[replication]`, `[[variant]]` and the assembly of the `Model`.
+
+use std::path::Path;
+
+use toml::Spanned;
+
+use super::context::Ctx;
+use super::network::{self, Names};
+use super::raw::{RawReplication, RawScenario, RawSimulation, RawVariant, RawWorkload};
+use super::{dist, events, locate};
+use crate::error::GeoError;
+use crate::model::{Mode, Model, Nanos, Phase, PromoteKind, RegionId, Variant, Workload, NS_PER_S};
+
+/// Limits on counts that would otherwise only fail deep in a run.
+const MAX_RETRIES: i64 = 1_000;
+const MAX_RUNS: i64 = 1_000_000;
+
+/// Reads and validates a scenario file.
+pub fn load(path: &Path) -> Result<Model, GeoError> {
+    let file = path.display().to_string();
+    if path.is_dir() {
+        return Err(GeoError::io(&file, "is a directory, not a scenario file")
+            .with_help("pass the path of a .toml scenario file"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        let err = GeoError::io(&file, format!("cannot read the scenario: {e}"));
+        match e.kind() {
+            std::io::ErrorKind::NotFound => err
+                .with_help("check the path; scenarios are TOML files such as scenarios/basic.toml"),
+            _ => err,
+        }
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+        GeoError::invalid("the file is not valid UTF-8 text")
+            .at(&prefix, valid)
+            .with_file(&file)
+            .with_help("save the scenario as UTF-8")
+    })?;
+    let stem = path
+        .file_stem()
+        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy());
+    parse(&text, &file, &stem)
+}
+
+/// Validates scenario `text`; `file_name` labels errors, `file_stem` is the default name.
+pub fn parse(text: &str, file_name: &str, file_stem: &str) -> Result<Model, GeoError> {
+    let raw: RawScenario =
+        toml::from_str(text).map_err(|e| locate::toml_error(text, file_name, &e))?;
+    let mut ctx = Ctx::new(text, file_name);
+    let regions = raw.region.as_deref().unwrap_or_default();
+    let names = Names::new(regions);
+
+    let sim = simulation(&mut ctx, raw.simulation.as_ref(), file_stem);
+    let run = sim.as_ref().map(|s| s.duration);
+    let net = network::network(
+        &mut ctx,
+        regions,
+        raw.link.as_deref().unwrap_or_default(),
+        &names,
+    );
+    let workload = workload(&mut ctx, raw.workload.as_ref(), &names, run);
+    let repl = replication(&mut ctx, raw.replication.as_ref(), &names);
+    let outages = each(&mut ctx, &raw.outage, |c, i, o| {
+        events::outage(c, i, o, &names, run)
+    });
+    let failures = each(&mut ctx, &raw.failure, |c, i, f| {
+        events::failure(c, i, f, &names)
+    });
+    let secondaries = repl.as_ref().map(|r| r.secondaries.as_slice());
+    let actions = each(&mut ctx, &raw.action, |c, i, a| {
+        events::action(c, i, a, &names, run, secondaries)
+    });
+    let policy = ctx.ok(events::policy(&ctx, raw.policy.as_ref()));
+    let promotion = ctx.ok(events::promotion(&ctx, raw.promotion.as_ref()));
+    let variants = variants(&mut ctx, raw.variant.as_deref(), repl.as_ref());
+    ctx.finish()?;
+
+    let (
+        Some(sim),
+        Some((regions, links)),
+        Some(workload),
+        Some(repl),
+        Some(outages),
+        Some(failures),
+        Some(mut actions),
+        Some(policy),
+        Some(promotion),
+        Some(variants),
+    ) = (
+        sim, net, workload, repl, outages, failures, actions, policy, promotion, variants,
+    )
+    else {
+        // Every `None` above comes with a noted error, which `finish` returned.
+        return Err(
+            GeoError::invalid("internal error: a section failed without an error")
+                .with_file(file_name),
+        );
+    };
+    // Stable: actions at the same time keep file order.
+    actions.sort_by_key(|a| a.at);
+    Ok(Model {
+        name: sim.name,
+        duration: sim.duration,
+        warmup: sim.warmup,
+        seed: sim.seed,
+        runs: sim.runs,
+        bucket: sim.bucket,
+        max_events: sim.max_events,
+        max_backlog: sim.max_backlog,
+        regions,
+        links,
+        workload,
+        primary: repl.primary,
+        secondaries: repl.secondaries,
+        outages,
+        failures,
+        actions,
+        policy,
+        promotion,
+        variants,
+    })
+}
+
+/// Checks every entry of an array of tables, noting the first error; `None` if any failed.
+fn each<R, T>(
+    ctx: &mut Ctx,
+    items: &Option<Vec<Spanned<R>>>,
+    mut check: impl FnMut(&Ctx, usize, &Spanned<R>) -> Result<T, GeoError>,
+) -> Option<Vec<T>> {
+    let items = items.as_deref().unwrap_or_default();
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let r = check(ctx, i, item);
+        out.push(ctx.ok(r));
+    }
+    out.into_iter().collect()
+}
+
+struct Sim {
+    name: String,
+    duration: Nanos,
+    warmup: Nanos,
+    seed: u64,
+    runs: u32,
+    bucket: Nanos,
+    max_events: u64,
+    max_backlog: u64,
+}
+
+fn simulation(ctx: &mut Ctx, s: Option<&Spanned<RawSimulation>>, stem: &str) -> Option<Sim> {
+    let Some(s) = s else {
+        let err = ctx
+            .error(0..0, "simulation", "missing table [simulation]")
+            .with_help("add [simulation] with at least duration = \"1h\"");
+        ctx.note(err);
+        return None;
+    };
+    let r = simulation_table(ctx, s, stem);
+    ctx.ok(r)
+}
+
+fn simulation_table(ctx: &Ctx, s: &Spanned<RawSimulation>, stem: &str) -> Result<Sim, GeoError> {
+    let raw = s.get_ref();
+    let d = ctx.require(
+        &raw.duration,
+        s.span(),
+        "simulation.duration",
+        "duration = \"1h\"",
+    )?;
+    let duration = ctx.positive_duration(d, "simulation.duration")?;
+    let warmup = ctx.duration_or(&raw.warmup, "simulation.warmup", 0)?;
+    if let (Some(w), true) = (&raw.warmup, warmup >= duration) {
+        return Err(ctx
+            .error(
+                w.span(),
+                "simulation.warmup",
+                format!(
+                    "warmup ({}) is not shorter than the run (duration = {})",
+                    w.get_ref().0,
+                    d.get_ref().0
+                ),
+            )
+            .with_help("nothing would be measured: make warmup shorter than duration"));
+    }
+    let bucket = ctx.duration_or(&raw.bucket, "simulation.bucket", NS_PER_S)?;
+    if let Some(b) = &raw.bucket {
+        if bucket == 0 || bucket > duration {
+            return Err(ctx
+                .error(
+                    b.span(),
+                    "simulation.bucket",
+                    "the time-series bucket must be more than 0 and at most the run's duration",
+                )
+                .with_help("e.g. bucket = \"1s\""));
+        }
+    }
+    let name = match &raw.name {
+        Some(n) => {
+            let v = n.get_ref();
+            // The name becomes a directory under the output folder.
+            if v.is_empty()
+                || v.starts_with('.')
+                || !v
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+            {
+                return Err(ctx
+                    .error(
+                        n.span(),
+                        "simulation.name",
+                        format!("\"{v}\" is not a usable scenario name"),
+                    )
+                    .with_help(
+                        "use letters, digits, '.', '_' and '-' (it names the output directory)",
+                    ));
+            }
+            v.clone()
+        }
+        None => stem.to_string(),
+    };
+    Ok(Sim {
+        name,
+        duration,
+        warmup,
+        seed: integer(ctx, &raw.seed, "simulation.seed", 1, 0, i64::MAX)?,
+        runs: integer(ctx, &raw.runs, "simulation.runs", 1, 1, MAX_RUNS)? as u32,
+        bucket,
+        max_events: integer(
+            ctx,
+            &raw.max_events,
+            "simulation.max_events",
+            2_000_000_000,
+            1,
+            i64::MAX,
+        )?,
+        max_backlog: integer(
+            ctx,
+            &raw.max_backlog,
+            "simulation.max_backlog",
+            100_000_000,
+            1,
+            i64::MAX,
+        )?,
+    })
+}
+
+/// An optional integer in [min, max] (TOML integers are i64).
+fn integer(
+    ctx: &Ctx,
+    v: &Option<Spanned<i64>>,
+    key: &str,
+    default: u64,
+    min: i64,
+    max: i64,
+) -> Result<u64, GeoError> {
+    let Some(v) = v else { return Ok(default) };
+    let x = *v.get_ref();
+    if x < min || x > max {
+        let name = key.rsplit('.').next().unwrap_or(key);
+        let range = if max == i64::MAX {
+            format!("at least {min}")
+        } else {
+            format!("from {min} to {max}")
+        };
+        return Err(ctx
+            .error(
+                v.span(),
+                key,
+                format!("{name} = {x} is out of range: it must be {range}"),
+            )
+            .with_help(format!("e.g. {name} = {}", default.max(min as u64))));
+    }
+    // In [min ≥ 0, max]: the conversion cannot fail.
+    Ok(u64::try_from(x).unwrap_or(default))
+}
+
+/// A rate in writes per second: finite and not negative.
+fn rate(ctx: &Ctx, v: &Spanned<f64>, key: &str) -> Result<f64, GeoError> {
+    let x = *v.get_ref();
+    if x.is_finite() && x >= 0.0 {
+        Ok(x)
+    } else {
+        Err(ctx
+            .error(v.span(), key, format!("rate = {x} is not a rate: it must be a finite number of writes per second, 0 or more"))
+            .with_help("e.g. rate = 500"))
+    }
+}
+
+fn workload(
+    ctx: &mut Ctx,
+    w: Option<&Spanned<RawWorkload>>,
+    names: &Names,
+    run: Option<Nanos>,
+) -> Option<Workload> {
+    let Some(w) = w else {
+        let err = ctx
+            .error(0..0, "workload", "missing table [workload]")
+            .with_help("add [workload] with client_region, rate and size");
+        ctx.note(err);
+        return None;
+    };
+    let r = workload_table(ctx, w, names, run);
+    ctx.ok(r)
+}
+
+fn workload_table(
+    ctx: &Ctx,
+    w: &Spanned<RawWorkload>,
+    names: &Names,
+    run: Option<Nanos>,
+) -> Result<Workload, GeoError> {
+    let raw = w.get_ref();
+    let c = ctx.require(
+        &raw.client_region,
+        w.span(),
+        "workload.client_region",
+        "client_region = \"westeurope\"",
+    )?;
+    let client_region = names.resolve(ctx, c, "workload.client_region")?;
+    let r = ctx.require(&raw.rate, w.span(), "workload.rate", "rate = 500")?;
+    let mut phases = vec![Phase {
+        at: 0,
+        rate: rate(ctx, r, "workload.rate")?,
+    }];
+    for (i, p) in raw.phase.as_deref().unwrap_or_default().iter().enumerate() {
+        let key = format!("workload.phase[{i}]");
+        let at_v = ctx.require(
+            &p.get_ref().at,
+            p.span(),
+            &format!("{key}.at"),
+            "at = \"30m\"",
+        )?;
+        let at = ctx.within_run(at_v, &format!("{key}.at"), run)?;
+        // `phases` always holds the base phase at 0, so a phase at 0 is rejected too.
+        if let Some(prev) = phases.last().filter(|prev| at <= prev.at) {
+            return Err(ctx
+                .error(
+                    at_v.span(),
+                    &format!("{key}.at"),
+                    format!(
+                        "phases must be in ascending order of `at`, each after the one before ({})",
+                        super::plan::fmt_duration(prev.at)
+                    ),
+                )
+                .with_help(
+                    "the base `rate` applies from 0; list [[workload.phase]] entries in time order",
+                ));
+        }
+        let pr = ctx.require(
+            &p.get_ref().rate,
+            p.span(),
+            &format!("{key}.rate"),
+            "rate = 2000",
+        )?;
+        phases.push(Phase {
+            at,
+            rate: rate(ctx, pr, &format!("{key}.rate"))?,
+        });
+    }
+    let s = ctx.require(&raw.size, w.span(), "workload.size", "size = \"1KiB\"")?;
+    let size = dist::size(ctx, s, "workload.size")?;
+    let timeout = ctx.duration_or(&raw.timeout, "workload.timeout", 60 * NS_PER_S)?;
+    if let (Some(t), 0) = (&raw.timeout, timeout) {
+        return Err(ctx
+            .error(t.span(), "workload.timeout", "timeout must be more than 0")
+            .with_help("e.g. timeout = \"60s\""));
+    }
+    let retries = integer(ctx, &raw.retries, "workload.retries", 3, 0, MAX_RETRIES)? as u32;
+    let backoff = ctx.duration_or(&raw.backoff, "workload.backoff", NS_PER_S)?;
+    Ok(Workload {
+        client_region,
+        phases,
+        size,
+        timeout,
+        retries,
+        backoff,
+    })
+}
+
+struct Repl {
+    primary: RegionId,
+    secondaries: Vec<RegionId>,
+    mode: Mode,
+    max_lag: Option<Nanos>,
+}
+
+fn replication(ctx: &mut Ctx, r: Option<&Spanned<RawReplication>>, names: &Names) -> Option<Repl> {
+    let Some(r) = r else {
+        let err = ctx
+            .error(0..0, "replication", "missing table [replication]")
+            .with_help("add [replication] with primary and secondaries");
+        ctx.note(err);
+        return None;
+    };
+    let out = replication_table(ctx, r, names);
+    ctx.ok(out)
+}
+
+fn replication_table(
+    ctx: &Ctx,
+    r: &Spanned<RawReplication>,
+    names: &Names,
+) -> Result<Repl, GeoError> {
+    let raw = r.get_ref();
+    let p = ctx.require(
+        &raw.primary,
+        r.span(),
+        "replication.primary",
+        "primary = \"westeurope\"",
+    )?;
+    let primary = names.resolve(ctx, p, "replication.primary")?;
+    let s = ctx.require(
+        &raw.secondaries,
+        r.span(),
+        "replication.secondaries",
+        "secondaries = [\"eastus\"]",
+    )?;
+    if s.get_ref().is_empty() {
+        return Err(ctx
+            .error(
+                s.span(),
+                "replication.secondaries",
+                "no secondaries: geo-replication needs at least one",
+            )
+            .with_help("e.g. secondaries = [\"eastus\"]"));
+    }
+    let mut secondaries = Vec::with_capacity(s.get_ref().len());
+    for (i, name) in s.get_ref().iter().enumerate() {
+        let key = format!("replication.secondaries[{i}]");
+        let id = names.resolve(ctx, name, &key)?;
+        if id == primary {
+            return Err(ctx
+                .error(name.span(), &key, "the primary cannot be its own secondary")
+                .with_help(format!("remove \"{}\" from secondaries", name.get_ref())));
+        }
+        if secondaries.contains(&id) {
+            return Err(ctx
+                .error(
+                    name.span(),
+                    &key,
+                    format!("\"{}\" is listed twice", name.get_ref()),
+                )
+                .with_help("list each secondary once"));
+        }
+        secondaries.push(id);
+    }
+    let mode = match &raw.mode {
+        Some(m) => events::mode(ctx, m, "replication.mode")?,
+        None => Mode::Async,
+    };
+    let max_lag = match &raw.max_lag {
+        Some(l) => Some(ctx.duration(l, "replication.max_lag")?),
+        None => None,
+    };
+    Ok(Repl {
+        primary,
+        secondaries,
+        mode,
+        max_lag,
+    })
+}
+
+/// SPEC §2.2: the variant's max_lag, else the base one, else 5m for async, 10s for sync.
+fn default_max_lag(mode: Mode, base: Option<Nanos>) -> Nanos {
+    base.unwrap_or(match mode {
+        Mode::Async => 300 * NS_PER_S,
+        Mode::Sync => 10 * NS_PER_S,
+    })
+}
+
+/// The variants; `None` when `[replication]` was invalid (its error is reported).
+fn variants(
+    ctx: &mut Ctx,
+    raw: Option<&[Spanned<RawVariant>]>,
+    repl: Option<&Repl>,
+) -> Option<Vec<Variant>> {
+    let Some(raw) = raw.filter(|v| !v.is_empty()) else {
+        let base = repl?.max_lag;
+        let standard = [
+            ("sync-planned", Mode::Sync, PromoteKind::Planned),
+            ("sync-forced", Mode::Sync, PromoteKind::Forced),
+            ("async-planned", Mode::Async, PromoteKind::Planned),
+            ("async-forced", Mode::Async, PromoteKind::Forced),
+        ];
+        return Some(
+            standard
+                .into_iter()
+                .map(|(name, mode, kind)| Variant {
+                    name: name.to_string(),
+                    mode,
+                    max_lag: default_max_lag(mode, base),
+                    promote: Some(kind),
+                })
+                .collect(),
+        );
+    };
+    let mut out: Vec<Variant> = Vec::with_capacity(raw.len());
+    let mut ok = true;
+    for (i, v) in raw.iter().enumerate() {
+        let r = variant(ctx, i, v, repl, &out);
+        match ctx.ok(r) {
+            Some(v) => out.push(v),
+            None => ok = false,
+        }
+    }
+    (ok && repl.is_some()).then_some(out)
+}
+
+fn variant(
+    ctx: &Ctx,
+    i: usize,
+    v: &Spanned<RawVariant>,
+    repl: Option<&Repl>,
+    before: &[Variant],
+) -> Result<Variant, GeoError> {
+    let key = format!("variant[{i}]");
+    let raw = v.get_ref();
+    let n = ctx.require(
+        &raw.name,
+        v.span(),
+        &format!("{key}.name"),
+        "name = \"async-5m\"",
+    )?;
+    let name = n.get_ref();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    {
+        return Err(ctx
+            .error(
+                n.span(),
+                &format!("{key}.name"),
+                format!(
+                    "variant name \"{name}\" may only contain letters, digits, '.', '_' and '-'"
+                ),
+            )
+            .with_help("it labels CSV rows and charts, e.g. name = \"async-5m\""));
+    }
+    if let Some(first) = before.iter().position(|b| &b.name == name) {
+        return Err(ctx
+            .error(
+                n.span(),
+                &format!("{key}.name"),
+                format!("variant \"{name}\" is declared twice (first as variant[{first}])"),
+            )
+            .with_help("give each variant its own name"));
+    }
+    let mode = match (&raw.mode, repl) {
+        (Some(m), _) => events::mode(ctx, m, &format!("{key}.mode"))?,
+        (None, Some(r)) => r.mode,
+        (None, None) => Mode::Async,
+    };
+    let max_lag = match &raw.max_lag {
+        Some(l) => ctx.duration(l, &format!("{key}.max_lag"))?,
+        None => default_max_lag(mode, repl.and_then(|r| r.max_lag)),
+    };
+    let promote = match &raw.promote {
+        Some(p) => Some(events::promote_kind(ctx, p, &format!("{key}.promote"))?),
+        None => None,
+    };
+    Ok(Variant {
+        name: name.clone(),
+        mode,
+        max_lag,
+        promote,
+    })
+}
