@@ -487,6 +487,7 @@ fn build<'a, DB: DrawingBackend>(
     ChartBuilder::on(area)
         .margin_top(8)
         .margin_right(16)
+        .margin_left(16)
         .x_label_area_size(52)
         .y_label_area_size(78)
         .build_cartesian_2d(x.0..x.1, y.0..y.1)
@@ -494,31 +495,47 @@ fn build<'a, DB: DrawingBackend>(
 
 type LinChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
-/// Shades outage windows across the whole plot and labels them along its top edge,
-/// stacking labels in rows so neighbouring outages never overwrite each other.
-fn draw_outages<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+/// Outage windows in axis units, clipped to the run.
+fn outage_spans<'v>(view: &'v View) -> impl Iterator<Item = (f64, f64, &'v OutageRecord)> + 'v {
+    let x_end = view.duration_s / view.time.seconds;
+    view.outages.iter().filter_map(move |o| {
+        let x0 = (o.start_s / view.time.seconds).clamp(0.0, x_end);
+        let x1 = (o.end_s / view.time.seconds).clamp(0.0, x_end);
+        (x1 > x0).then_some((x0, x1, *o))
+    })
+}
+
+/// Shades outage windows across the whole plot (under the data).
+fn shade_outages<DB: DrawingBackend>(
     chart: &LinChart<DB>,
     view: &View,
     y: (f64, f64),
 ) -> Drawn<(), DB> {
-    let x_end = view.duration_s / view.time.seconds;
-    let style = font(palette::NOTE_PX).color(&palette::INK);
-    let (px_x, px_y) = chart.plotting_area().get_pixel_range();
-    let mut row_ends: Vec<i32> = Vec::new();
-    for o in &view.outages {
-        let x0 = (o.start_s / view.time.seconds).clamp(0.0, x_end);
-        let x1 = (o.end_s / view.time.seconds).clamp(0.0, x_end);
-        if x1 <= x0 {
-            continue;
-        }
+    for (x0, x1, o) in outage_spans(view) {
         let alpha = if o.kind == "down" { 0.22 } else { 0.10 };
         chart.plotting_area().draw(&Rectangle::new(
             [(x0, y.0), (x1, y.1)],
             palette::OUTAGE_FILL.mix(alpha).filled(),
         ))?;
+    }
+    Ok(())
+}
+
+/// Labels outage windows along the top edge of the plot, over the data on a pale
+/// backing, stacking labels in rows so neighbouring outages never overwrite each other.
+fn label_outages<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &LinChart<DB>,
+    view: &View,
+    y: (f64, f64),
+) -> Drawn<(), DB> {
+    let style = font(palette::NOTE_PX).color(&palette::INK);
+    let (px_x, px_y) = chart.plotting_area().get_pixel_range();
+    let mut row_ends: Vec<i32> = Vec::new();
+    for (x0, _, o) in outage_spans(view) {
         let label = clip(&format!("{} {}", o.target, o.kind), 40);
-        let w = root.estimate_text_size(&label, &style)?.0 as i32;
+        let (w, h) = root.estimate_text_size(&label, &style)?;
+        let (w, h) = (w as i32, h as i32);
         let left = chart.backend_coord(&(x0, y.1)).0 + 3;
         let left = left.min(px_x.end - w - 3).max(px_x.start + 3);
         let row = match row_ends.iter().position(|&end| left > end + 8) {
@@ -529,38 +546,76 @@ fn draw_outages<DB: DrawingBackend>(
             }
         };
         row_ends[row] = left + w;
-        let top = px_y.start + 4 + row as i32 * 16;
+        let top = px_y.start + 4 + row as i32 * (h + 4);
+        root.draw(&Rectangle::new(
+            [(left - 2, top - 1), (left + w + 2, top + h + 2)],
+            WHITE.mix(0.85).filled(),
+        ))?;
         text(root, &label, (left, top), &style, HPos::Left, VPos::Top)?;
     }
     Ok(())
 }
 
 /// A vertical line in the variant's colour where each of its promotions completed
-/// (or was requested, if the run ended first).
+/// (or was requested, if the run ended first). Variants promoting at the same moment
+/// share one line whose dashes take their colours in turn.
 fn draw_promotions<DB: DrawingBackend>(
     chart: &LinChart<DB>,
     view: &View,
     y: (f64, f64),
 ) -> Drawn<(), DB> {
     let x_end = view.duration_s / view.time.seconds;
+    let mut marks: Vec<(f64, Vec<VariantStyle>)> = Vec::new();
     for line in &view.lines {
         for p in &line.result.promotions {
             let t = p.completed_s.unwrap_or(p.requested_s) / view.time.seconds;
             if !(0.0..=x_end).contains(&t) {
                 continue;
             }
-            let style = line.style.color.stroke_width(2);
-            let path = vec![(t, y.0), (t, y.1)];
-            if p.completed_s.is_some() {
-                chart.plotting_area().draw(&PathElement::new(path, style))?;
-            } else {
-                chart
-                    .plotting_area()
-                    .draw(&DashedPathElement::new(path, 4, 4, style))?;
+            match marks.iter_mut().find(|(at, _)| *at == t) {
+                Some((_, styles)) => styles.push(line.style),
+                None => marks.push((t, vec![line.style])),
             }
         }
     }
+    for (t, styles) in marks {
+        multicolour_dashes(chart, (t, y.0), (t, y.1), &styles, 40)?;
+    }
     Ok(())
+}
+
+/// A straight line cut into `dashes` dashes coloured by `styles` in turn; a single
+/// style gives a plain dashed line.
+fn multicolour_dashes<DB: DrawingBackend>(
+    chart: &LinChart<DB>,
+    from: (f64, f64),
+    to: (f64, f64),
+    styles: &[VariantStyle],
+    dashes: usize,
+) -> Drawn<(), DB> {
+    let step = (
+        (to.0 - from.0) / dashes as f64,
+        (to.1 - from.1) / dashes as f64,
+    );
+    for (i, vs) in (0..dashes).zip(styles.iter().cycle()) {
+        let a = (from.0 + step.0 * i as f64, from.1 + step.1 * i as f64);
+        let b = (a.0 + step.0 * 0.65, a.1 + step.1 * 0.65);
+        chart
+            .plotting_area()
+            .draw(&PathElement::new(vec![a, b], vs.color.stroke_width(2)))?;
+    }
+    Ok(())
+}
+
+/// Stroke width of line `i` of `n`: with few variants the earlier ones are drawn
+/// wider, so lines that coincide (all at 100 %, all at lag 0) show as nested bands
+/// instead of the last one hiding the others.
+fn nested_width(i: usize, n: usize) -> u32 {
+    if n <= 4 {
+        2 + 2 * (n - 1 - i) as u32
+    } else {
+        2
+    }
 }
 
 /// Buckets merged so a series has at most `max_points` points: wider than a pixel is
@@ -574,6 +629,7 @@ fn draw_pieces<DB: DrawingBackend>(
     chart: &LinChart<DB>,
     points: &[Option<(f64, f64)>],
     vs: VariantStyle,
+    width: u32,
 ) -> Drawn<(), DB> {
     for piece in points.split(|p| p.is_none()) {
         let piece: Vec<(f64, f64)> = piece.iter().flatten().copied().collect();
@@ -584,7 +640,7 @@ fn draw_pieces<DB: DrawingBackend>(
                     .plotting_area()
                     .draw(&Circle::new(piece[0], 2, vs.color.filled()))?;
             }
-            _ => stroke_path(chart.plotting_area(), piece, vs, 2)?,
+            _ => stroke_path(chart.plotting_area(), piece, vs, width)?,
         }
     }
     Ok(())
@@ -645,9 +701,13 @@ fn draw_latency_cdf<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(&plot_area)
         .margin_top(8)
         .margin_right(16)
+        .margin_left(16)
         .x_label_area_size(52)
         .y_label_area_size(78)
-        .build_cartesian_2d((lo..hi).log_scale(), 0.0..100.0)?;
+        .build_cartesian_2d(
+            (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)),
+            0.0..100.0,
+        )?;
     mesh(
         &mut chart,
         "acknowledged-write latency (ms, log scale)",
@@ -657,7 +717,13 @@ fn draw_latency_cdf<DB: DrawingBackend>(
     )?;
     let guide = palette::MUTED.mix(0.6).stroke_width(1);
     let guide_label = font(palette::NOTE_PX).color(&palette::MUTED);
-    for (pct, label) in [(50.0, "median"), (99.0, "p99")] {
+    let any_curve = curves.iter().any(|c| !c.is_empty());
+    let guides: &[(f64, &str)] = if any_curve {
+        &[(50.0, "median"), (99.0, "p99")]
+    } else {
+        &[]
+    };
+    for &(pct, label) in guides {
         chart.plotting_area().draw(&DashedPathElement::new(
             vec![(lo, pct), (hi, pct)],
             4,
@@ -687,7 +753,7 @@ fn draw_latency_cdf<DB: DrawingBackend>(
             _ => stroke_path(chart.plotting_area(), points.clone(), line.style, 2)?,
         }
     }
-    if curves.iter().all(|c| c.is_empty()) {
+    if !any_curve {
         let (xr, yr) = chart.plotting_area().get_pixel_range();
         let style = font(palette::AXIS_TITLE_PX).color(&palette::MUTED);
         let centre = ((xr.start + xr.end) / 2, (yr.start + yr.end) / 2);
@@ -701,6 +767,28 @@ fn draw_latency_cdf<DB: DrawingBackend>(
         )?;
     }
     Ok(())
+}
+
+/// Tick values for a log axis: 1-2-5 per decade over a few decades, powers of ten
+/// beyond, so labels never crowd (plotters' own log ticks print 50 60 70 80 90 100).
+fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let first = lo.log10().floor() as i32;
+    let last = hi.log10().ceil() as i32;
+    let steps: &[f64] = if last - first > 4 {
+        &[1.0]
+    } else {
+        &[1.0, 2.0, 5.0]
+    };
+    let mut ticks = Vec::new();
+    for e in first..=last {
+        for m in steps {
+            let v = m * 10f64.powi(e);
+            if v >= lo && v <= hi {
+                ticks.push(v);
+            }
+        }
+    }
+    ticks
 }
 
 /// CDF points usable on a log axis, in percent, thinned to about 2000 points.
@@ -779,12 +867,14 @@ fn draw_lag<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, view: &View) -> D
         &|v| fmt_sig(*v),
         &|v| fmt_sig(*v),
     )?;
-    draw_outages(root, &chart, view, y)?;
+    shade_outages(&chart, view, y)?;
     draw_max_lags(&chart, view, x, y)?;
     draw_promotions(&chart, view, y)?;
-    for (line, points) in view.lines.iter().zip(&series) {
-        draw_pieces(&chart, points, line.style)?;
+    let n = view.lines.len();
+    for (i, (line, points)) in view.lines.iter().zip(&series).enumerate() {
+        draw_pieces(&chart, points, line.style, nested_width(i, n))?;
     }
+    label_outages(root, &chart, view, y)?;
     if view.lines.is_empty() {
         message(&chart, "no results")?;
     }
@@ -810,17 +900,8 @@ fn draw_max_lags<DB: DrawingBackend>(
             None => levels.push((m, vec![line.style])),
         }
     }
-    const DASHES: usize = 90;
-    let dash = (x.1 - x.0) / DASHES as f64;
     for (level, styles) in levels {
-        for i in 0..DASHES {
-            let x0 = x.0 + i as f64 * dash;
-            let colour = styles[i % styles.len()].color;
-            chart.plotting_area().draw(&PathElement::new(
-                vec![(x0, level), (x0 + dash * 0.6, level)],
-                colour.stroke_width(2),
-            ))?;
-        }
+        multicolour_dashes(chart, (x.0, level), (x.1, level), &styles, 90)?;
     }
     Ok(())
 }
@@ -882,11 +963,13 @@ fn draw_availability<DB: DrawingBackend>(
         &|v| fmt_sig(*v),
         &|v| fmt_sig(*v),
     )?;
-    draw_outages(root, &chart, view, y)?;
+    shade_outages(&chart, view, y)?;
     draw_promotions(&chart, view, y)?;
-    for (line, points) in view.lines.iter().zip(&series) {
-        draw_pieces(&chart, points, line.style)?;
+    let n = view.lines.len();
+    for (i, (line, points)) in view.lines.iter().zip(&series).enumerate() {
+        draw_pieces(&chart, points, line.style, nested_width(i, n))?;
     }
+    label_outages(root, &chart, view, y)?;
     if series.iter().all(|s| s.iter().all(Option::is_none)) {
         message(&chart, "no write was offered")?;
     }
@@ -954,10 +1037,7 @@ fn draw_rpo_rto<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, view: &View) 
     let (names_x, _) = names.get_pixel_range();
     let right = names_x.end - 8;
     for (line, y) in view.lines.iter().zip(row_pixels) {
-        root.draw(&Rectangle::new(
-            [(right - 12, y - 6), (right, y + 6)],
-            line.style.color.filled(),
-        ))?;
+        draw_bar(root, [(right - 12, y - 6), (right, y + 6)], line.style)?;
         text(
             root,
             &clip(line.name, 34),
@@ -966,6 +1046,30 @@ fn draw_rpo_rto<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, view: &View) 
             HPos::Right,
             VPos::Center,
         )?;
+    }
+    Ok(())
+}
+
+/// A bar (or swatch) in the variant's look: past eight variants colours repeat, so
+/// the fill changes with the stroke (solid, pale with a border, outline only).
+fn draw_bar<DB, CT>(
+    area: &DrawingArea<DB, CT>,
+    corners: [CT::From; 2],
+    vs: VariantStyle,
+) -> Drawn<(), DB>
+where
+    DB: DrawingBackend,
+    CT: plotters::coord::CoordTranslate,
+    CT::From: Clone + 'static,
+{
+    let fill = match vs.stroke {
+        Stroke::Solid => vs.color.filled(),
+        Stroke::Dashed => vs.color.mix(0.35).filled(),
+        Stroke::Dotted => WHITE.filled(),
+    };
+    area.draw(&Rectangle::new(corners.clone(), fill))?;
+    if vs.stroke != Stroke::Solid {
+        area.draw(&Rectangle::new(corners, vs.color.stroke_width(2)))?;
     }
     Ok(())
 }
@@ -1026,10 +1130,11 @@ fn draw_panel<DB: DrawingBackend>(
         let row = (n - 1 - i) as f64;
         let label = match value {
             Some(v) => {
-                chart.plotting_area().draw(&Rectangle::new(
+                draw_bar(
+                    chart.plotting_area(),
                     [(0.0, row - half), (*v, row + half)],
-                    line.style.color.filled(),
-                ))?;
+                    line.style,
+                )?;
                 if panel.integer {
                     format!("{v:.0}")
                 } else {
