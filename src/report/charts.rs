@@ -6,6 +6,11 @@
 //! (all variants of a run share arrivals and outages, so run 1 compares like with
 //! like); the titles say so. This module writes no files and knows nothing of HTML.
 
+// `GeoError` is the crate's agreed error type (src/error.rs) and is large because it
+// carries a source location; report errors are rare and end the run, so its size on
+// the error path costs nothing worth boxing it for.
+#![allow(clippy::result_large_err)]
+
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -155,34 +160,18 @@ struct View<'a> {
 
 impl<'a> View<'a> {
     fn new(model: &'a Model, results: &'a [SimResult]) -> View<'a> {
-        let mut lines: Vec<Line<'a>> = Vec::new();
-        for result in results {
-            let name = result.summary.variant.as_str();
-            match lines.iter_mut().find(|l| l.name == name) {
-                Some(line) if result.summary.run < line.result.summary.run => {
-                    line.result = result;
-                }
-                Some(_) => {}
-                None => {
-                    // Colour by the variant's place in the scenario, so a `--variant`
-                    // subset keeps the colours of the full run where it can.
-                    let index = model
-                        .variants
-                        .iter()
-                        .position(|v| v.name == name)
-                        .unwrap_or(model.variants.len() + lines.len());
-                    lines.push(Line {
-                        name,
-                        style: palette::variant_style(index),
-                        result,
-                    });
-                }
-            }
-        }
+        let lines: Vec<Line<'a>> = shown_runs(model, results)
+            .into_iter()
+            .map(|(index, result)| Line {
+                name: &result.summary.variant,
+                style: palette::variant_style(index),
+                result,
+            })
+            .collect();
         let mut outages: Vec<&OutageRecord> = Vec::new();
         for line in &lines {
             for o in &line.result.outages {
-                if !outages.iter().any(|seen| *seen == o) {
+                if !outages.contains(&o) {
                     outages.push(o);
                 }
             }
@@ -213,6 +202,29 @@ impl<'a> View<'a> {
             format!("scenario \u{201c}{scenario}\u{201d} · {runs} · {extra}")
         }
     }
+}
+
+/// The run each variant is shown by (its lowest-numbered one, normally run 1), in the
+/// order variants first appear, with the variant's colour index: its place in the
+/// scenario, so a `--variant` subset keeps the colours of the full run.
+pub fn shown_runs<'a>(model: &Model, results: &'a [SimResult]) -> Vec<(usize, &'a SimResult)> {
+    let mut shown: Vec<(usize, &SimResult)> = Vec::new();
+    for result in results {
+        let name = &result.summary.variant;
+        match shown.iter_mut().find(|(_, r)| r.summary.variant == *name) {
+            Some(entry) if result.summary.run < entry.1.summary.run => entry.1 = result,
+            Some(_) => {}
+            None => {
+                let index = model
+                    .variants
+                    .iter()
+                    .position(|v| v.name == *name)
+                    .unwrap_or(model.variants.len() + shown.len());
+                shown.push((index, result));
+            }
+        }
+    }
+    shown
 }
 
 fn time_unit(duration_s: f64) -> TimeUnit {
@@ -277,6 +289,9 @@ fn pad_range(lo: f64, hi: f64, from_zero: bool, headroom: f64) -> (f64, f64) {
 
 // ---------------------------------------------------------------------------------------
 // Backends.
+
+/// A plain (pixel-addressed) drawing area.
+type Area<DB> = DrawingArea<DB, Shift>;
 
 type Drawn<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
@@ -392,7 +407,7 @@ fn frame<DB: DrawingBackend>(
 fn with_legend<DB: DrawingBackend>(
     body: &DrawingArea<DB, Shift>,
     entries: &[(VariantStyle, String)],
-) -> Drawn<(DrawingArea<DB, Shift>, DrawingArea<DB, Shift>), DB> {
+) -> Drawn<(Area<DB>, Area<DB>), DB> {
     let style = font(palette::LEGEND_PX);
     let mut widest = 0;
     for (_, label) in entries {
