@@ -268,3 +268,45 @@ fn same_input_gives_same_bytes() {
     let b = render_charts(&model, &results, ChartFormat::Both).unwrap();
     assert!(a == b, "charts are not deterministic");
 }
+
+#[test]
+fn long_run_is_thinned_and_uses_minutes() {
+    let mut model = model(
+        "long",
+        &[("sync", Mode::Sync, 10.0), ("async", Mode::Async, 300.0)],
+        1,
+    );
+    model.duration = 2 * 3600 * geosim::model::NS_PER_S;
+    let results: Vec<SimResult> = [("sync", Mode::Sync, 10.0), ("async", Mode::Async, 300.0)]
+        .iter()
+        .map(|(n, m, l)| {
+            let mut r = result(&Spec::new(n, *m, *l));
+            // Twelve copies of the 10-minute pattern: 7200 one-second buckets.
+            let base = r.timeseries.clone();
+            r.timeseries = (0..12)
+                .flat_map(|k| {
+                    base.iter().map(move |b| {
+                        let mut b = b.clone();
+                        b.t_s += 600.0 * k as f64;
+                        b
+                    })
+                })
+                .collect();
+            r
+        })
+        .collect();
+    let files = render("long", &model, &results);
+    for stem in ["lag", "availability"] {
+        let (_, svg) = files
+            .iter()
+            .find(|(n, _)| *n == format!("{stem}.svg"))
+            .unwrap();
+        let svg = std::str::from_utf8(svg).unwrap();
+        assert!(
+            svg.len() < 80_000,
+            "{stem}.svg is {} bytes: not thinned",
+            svg.len()
+        );
+        assert!(svg_texts(svg).join("\n").contains("time since start (min)"));
+    }
+}

@@ -863,8 +863,8 @@ fn draw_lag<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, view: &View) -> D
         root,
         "Namespace replication lag over time",
         &view.subtitle("largest lag per point"),
-        "Shaded: outages. Dashed: each variant\u{2019}s max_lag (throttling starts above it; \
-         \u{2191} = above this scale). Vertical lines: promotion completed.",
+        "Shaded: outages. Dashed across: each variant\u{2019}s max_lag (throttling above it; \
+         \u{2191} = above this scale). Dashed upright: promotion completed.",
     )?;
     let entries = legend_entries(view, |l| {
         let m = l.result.summary.max_lag_s;
@@ -964,7 +964,7 @@ fn draw_availability<DB: DrawingBackend>(
         "Write availability over time",
         &view.subtitle(&format!("per {} s", fmt_sig(merged_s))),
         "Acknowledgements received / writes issued in each interval (retries can push it \
-         above 100%). Shaded: outages. Vertical lines: promotion completed.",
+         above 100%). Shaded: outages. Dashed upright lines: promotion completed.",
     )?;
     let entries = legend_entries(view, |l| l.name.to_string());
     let (plot_area, legend_area) = with_legend(&body, &entries)?;
