@@ -1,0 +1,985 @@
+//! `report.html`: one self-contained page (inline CSS, the charts as inline SVG, no
+//! script, nothing fetched) with the scenario, the summary table, each chart with a
+//! few sentences generated from this run's figures, and what reproduces it.
+//!
+//! The sentences come from [`chart_notes`], a pure function of the model and results,
+//! so they can be snapshot-tested apart from the markup. Every piece of text that
+//! comes from the user (scenario, region and variant names) is escaped here.
+
+// `GeoError` is the crate's agreed error type (src/error.rs) and is large because it
+// carries a source location; report errors are rare and end the run, so its size on
+// the error path costs nothing worth boxing it for.
+#![allow(clippy::result_large_err)]
+
+use std::fmt::Write as _;
+
+use crate::error::GeoError;
+use crate::model::{ActionKind, Model, Nanos, OutageKind, RegionId, Target, NS_PER_S};
+use crate::report::charts::{self, fmt_pct, fmt_sig, ChartKind};
+use crate::report::palette;
+use crate::results::{SimResult, Summary};
+
+/// What the report says about where it came from, for reproducibility.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportMeta {
+    pub version: String,
+    pub seed: u64,
+    pub scenario_hash: String,
+    pub scenario_file: String,
+}
+
+/// The whole `report.html`.
+pub fn render_html(
+    model: &Model,
+    results: &[SimResult],
+    meta: &ReportMeta,
+) -> Result<String, GeoError> {
+    let title = format!("geosim report: {}", model.name);
+    let mut page = String::with_capacity(1 << 20);
+    page.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    page.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    let _ = writeln!(page, "<title>{}</title>", esc(&title));
+    let _ = writeln!(page, "<style>{CSS}</style>\n</head>\n<body>\n<main>");
+    let _ = writeln!(page, "<h1>{}</h1>", esc(&title));
+    page.push_str(&provenance(model, meta));
+    page.push_str(&scenario_section(model));
+    page.push_str(&summary_section(model, results));
+    page.push_str(&charts_section(model, results)?);
+    page.push_str(&reproduce_section(meta));
+    page.push_str("</main>\n</body>\n</html>\n");
+    Ok(page)
+}
+
+/// Two or three sentences per chart, from the figures of the shown run of each
+/// variant (run 1), in [`ChartKind::ALL`] order. Plain text, not yet escaped.
+pub fn chart_notes(model: &Model, results: &[SimResult]) -> Vec<(ChartKind, Vec<String>)> {
+    let shown: Vec<&SimResult> = charts::shown_runs(model, results)
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
+    let s: Vec<&Summary> = shown.iter().map(|r| &r.summary).collect();
+    ChartKind::ALL
+        .iter()
+        .map(|&kind| {
+            let notes = if s.is_empty() {
+                vec!["There are no results to describe.".to_string()]
+            } else {
+                match kind {
+                    ChartKind::LatencyCdf => latency_notes(&s),
+                    ChartKind::Lag => lag_notes(&shown),
+                    ChartKind::Availability => availability_notes(&shown),
+                    ChartKind::RpoRto => rpo_rto_notes(&s),
+                    ChartKind::Tradeoff => tradeoff_notes(&s),
+                }
+            };
+            (kind, notes)
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Sentences.
+
+fn ms(v: f64) -> String {
+    format!("{} ms", fmt_sig(v))
+}
+
+fn secs(v: f64) -> String {
+    format!("{} s", fmt_sig(v))
+}
+
+/// "a", "a and b", "a, b and c".
+fn join(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// First summary with the smallest (or, with `largest`, the largest) key: ties keep
+/// variant order, so sentences are stable.
+fn pick<'a>(s: &[&'a Summary], largest: bool, key: impl Fn(&Summary) -> f64) -> &'a Summary {
+    pick_by(s, largest, |x| [key(x), 0.0])
+}
+
+/// As [`pick`], with a second key to break ties on the first.
+fn pick_by<'a>(
+    s: &[&'a Summary],
+    largest: bool,
+    key: impl Fn(&Summary) -> [f64; 2],
+) -> &'a Summary {
+    let mut best = s[0];
+    for &x in &s[1..] {
+        let (k, b) = (key(x), key(best));
+        let order = k[0].total_cmp(&b[0]).then(k[1].total_cmp(&b[1]));
+        let better = if largest {
+            order.is_gt()
+        } else {
+            order.is_lt()
+        };
+        if better {
+            best = x;
+        }
+    }
+    best
+}
+
+fn latency_notes(s: &[&Summary]) -> Vec<String> {
+    let acked: Vec<&Summary> = s.iter().copied().filter(|x| x.writes_acked > 0).collect();
+    let mut notes = Vec::new();
+    match acked.as_slice() {
+        [] => notes.push("No variant acknowledged a write, so there is no latency to show.".into()),
+        [one] => notes.push(format!(
+            "The median acknowledged write of {} takes {}; the p99 is {}.",
+            one.variant,
+            ms(one.latency_p50_ms),
+            ms(one.latency_p99_ms)
+        )),
+        _ => {
+            let fast = pick(&acked, false, |x| x.latency_p50_ms);
+            let slow = pick(&acked, true, |x| x.latency_p50_ms);
+            let diff = slow.latency_p50_ms - fast.latency_p50_ms;
+            notes.push(if diff > 0.0 {
+                format!(
+                    "{} adds {} to the median write compared with {} ({} against {}).",
+                    slow.variant,
+                    ms(diff),
+                    fast.variant,
+                    ms(slow.latency_p50_ms),
+                    ms(fast.latency_p50_ms)
+                )
+            } else {
+                format!(
+                    "Every variant has the same median write latency, {}.",
+                    ms(fast.latency_p50_ms)
+                )
+            });
+            let tail = pick(&acked, true, |x| x.latency_p99_ms);
+            let best = pick(&acked, false, |x| x.latency_p99_ms);
+            if tail.variant != best.variant {
+                notes.push(format!(
+                    "The slowest 1% of writes take {} or more under {}, against {} under {}.",
+                    ms(tail.latency_p99_ms),
+                    tail.variant,
+                    ms(best.latency_p99_ms),
+                    best.variant
+                ));
+            }
+        }
+    }
+    let silent: Vec<&str> = s
+        .iter()
+        .filter(|x| x.writes_acked == 0)
+        .map(|x| x.variant.as_str())
+        .collect();
+    if !silent.is_empty() && !acked.is_empty() {
+        notes.push(format!(
+            "{} acknowledged no write, so it has no curve.",
+            join(&silent)
+        ));
+    }
+    notes
+}
+
+fn lag_notes(shown: &[&SimResult]) -> Vec<String> {
+    let s: Vec<&Summary> = shown.iter().map(|r| &r.summary).collect();
+    let mut notes = Vec::new();
+    let high = pick(&s, true, |x| x.lag_max_s);
+    let low = pick(&s, false, |x| x.lag_max_s);
+    notes.push(if high.lag_max_s == low.lag_max_s {
+        format!(
+            "The namespace lag peaked at {} in every variant.",
+            secs(high.lag_max_s)
+        )
+    } else {
+        format!(
+            "The namespace lag peaked at {} under {}; the lowest peak was {} under {}.",
+            secs(high.lag_max_s),
+            high.variant,
+            secs(low.lag_max_s),
+            low.variant
+        )
+    });
+    let throttled: Vec<String> = s
+        .iter()
+        .filter(|x| x.throttled_s > 0.0)
+        .map(|x| {
+            format!(
+                "{} spent {} with its lag above its max_lag of {}, throttling writes",
+                x.variant,
+                secs(x.throttled_s),
+                secs(x.max_lag_s)
+            )
+        })
+        .collect();
+    notes.push(if throttled.is_empty() {
+        "No variant's lag went above its max_lag, so no write was throttled.".to_string()
+    } else {
+        format!("{}.", throttled.join("; "))
+    });
+    notes.push(outage_sentence(shown));
+    notes
+}
+
+fn outage_sentence(shown: &[&SimResult]) -> String {
+    let mut seen = Vec::new();
+    for r in shown {
+        for o in &r.outages {
+            if !seen.contains(&o) {
+                seen.push(o);
+            }
+        }
+    }
+    seen.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+    let parts: Vec<String> = seen
+        .iter()
+        .map(|o| {
+            format!(
+                "{} {} from {} to {}",
+                o.target,
+                o.kind,
+                secs(o.start_s),
+                secs(o.end_s)
+            )
+        })
+        .collect();
+    match parts.len() {
+        0 => "The run had no outage.".to_string(),
+        1 => format!("The run had one outage: {}.", parts[0]),
+        n => format!("The run had {n} outages: {}.", parts.join("; ")),
+    }
+}
+
+fn availability_notes(shown: &[&SimResult]) -> Vec<String> {
+    let s: Vec<&Summary> = shown.iter().map(|r| &r.summary).collect();
+    let mut notes = Vec::new();
+    let best = pick(&s, true, |x| x.availability);
+    let worst = pick(&s, false, |x| x.availability);
+    notes.push(
+        if fmt_pct(best.availability) == fmt_pct(worst.availability) {
+            format!(
+                "Every variant acknowledged {} of the writes offered after warm-up.",
+                fmt_pct(best.availability)
+            )
+        } else {
+            format!(
+                "{} acknowledged {} of the writes offered after warm-up, {} only {}.",
+                best.variant,
+                fmt_pct(best.availability),
+                worst.variant,
+                fmt_pct(worst.availability)
+            )
+        },
+    );
+    let refused = worst.attempts_throttled
+        + worst.attempts_readonly
+        + worst.attempts_unavailable
+        + worst.attempts_timed_out;
+    if refused > 0 {
+        notes.push(format!(
+            "Failed attempts under {}: {} throttled, {} read-only, {} unavailable, {} timed out.",
+            worst.variant,
+            worst.attempts_throttled,
+            worst.attempts_readonly,
+            worst.attempts_unavailable,
+            worst.attempts_timed_out
+        ));
+    }
+    notes.push(promotion_sentence(shown));
+    notes
+}
+
+fn promotion_sentence(shown: &[&SimResult]) -> String {
+    let promoting: Vec<&SimResult> = shown
+        .iter()
+        .copied()
+        .filter(|r| !r.promotions.is_empty())
+        .collect();
+    let Some(first) = promoting.first() else {
+        return "No variant promoted a secondary.".to_string();
+    };
+    let p = &first.promotions[0];
+    let outcome = match p.completed_s {
+        Some(done) => format!("completed after {}", secs(done - p.requested_s)),
+        None => "not completed when the run ended".to_string(),
+    };
+    let who = if promoting.len() == shown.len() && shown.len() > 1 {
+        "Every variant promoted".to_string()
+    } else {
+        format!("{} of {} variants promoted", promoting.len(), shown.len())
+    };
+    format!(
+        "{who}; under {} the {} promotion of {} to {} was requested at {} and {outcome}.",
+        first.summary.variant,
+        p.kind,
+        p.from,
+        p.to,
+        secs(p.requested_s)
+    )
+}
+
+fn rpo_rto_notes(s: &[&Summary]) -> Vec<String> {
+    let mut notes = Vec::new();
+    let losers: Vec<&Summary> = s.iter().copied().filter(|x| x.writes_lost > 0).collect();
+    if losers.is_empty() {
+        notes.push("No variant lost an acknowledged write: every RPO is 0 s.".to_string());
+    } else {
+        let worst = pick(&losers, true, |x| x.writes_lost as f64);
+        let at = match worst.promotion.as_str() {
+            "planned>forced" => "the escalated (planned, then forced) promotion".to_string(),
+            "none" => "a promotion".to_string(),
+            kind => format!("the {kind} promotion"),
+        };
+        notes.push(format!(
+            "{} lost {} acknowledged writes at {at}, an RPO of {}.",
+            worst.variant,
+            worst.writes_lost,
+            secs(worst.rpo_s)
+        ));
+        let safe: Vec<&str> = s
+            .iter()
+            .filter(|x| x.writes_lost == 0)
+            .map(|x| x.variant.as_str())
+            .collect();
+        if !safe.is_empty() {
+            notes.push(format!("{} lost none.", join(&safe)));
+        }
+    }
+    let with_rto: Vec<&Summary> = s.iter().copied().filter(|x| x.rto_s.is_some()).collect();
+    let rto = |x: &Summary| x.rto_s.unwrap_or(0.0);
+    notes.push(if with_rto.is_empty() {
+        "The primary had no outage in this run, so no variant has an RTO.".to_string()
+    } else {
+        let long = pick(&with_rto, true, rto);
+        let short = pick(&with_rto, false, rto);
+        if rto(long) == rto(short) {
+            format!(
+                "Writes were acknowledged again {} after the primary's outage began (RTO) in every variant that had one.",
+                secs(rto(long))
+            )
+        } else {
+            format!(
+                "The RTO ranged from {} under {} to {} under {}.",
+                secs(rto(short)),
+                short.variant,
+                secs(rto(long)),
+                long.variant
+            )
+        }
+    });
+    notes
+}
+
+fn tradeoff_notes(s: &[&Summary]) -> Vec<String> {
+    let acked: Vec<&Summary> = s.iter().copied().filter(|x| x.writes_acked > 0).collect();
+    if acked.is_empty() {
+        return vec![
+            "No variant acknowledged a write, so there is no latency to trade against RPO."
+                .to_string(),
+        ];
+    }
+    let mut notes = Vec::new();
+    if let [one] = acked.as_slice() {
+        notes.push(format!(
+            "{}: p99 latency {}, RPO {}, {} of writes acknowledged.",
+            one.variant,
+            ms(one.latency_p99_ms),
+            secs(one.rpo_s),
+            fmt_pct(one.availability)
+        ));
+        return notes;
+    }
+    let fast = pick_by(&acked, false, |x| [x.latency_p99_ms, x.rpo_s]);
+    let safe = pick_by(&acked, false, |x| [x.rpo_s, x.latency_p99_ms]);
+    notes.push(if fast.variant == safe.variant {
+        format!(
+            "{} is best on both counts: a p99 of {} and an RPO of {}.",
+            fast.variant,
+            ms(fast.latency_p99_ms),
+            secs(fast.rpo_s)
+        )
+    } else {
+        format!(
+            "{} has the lowest p99 latency ({}) but an RPO of {}; {} has the lowest RPO ({}) at a p99 of {}.",
+            fast.variant,
+            ms(fast.latency_p99_ms),
+            secs(fast.rpo_s),
+            safe.variant,
+            secs(safe.rpo_s),
+            ms(safe.latency_p99_ms)
+        )
+    });
+    let best = pick(s, true, |x| x.availability);
+    let worst = pick(s, false, |x| x.availability);
+    notes.push(
+        if fmt_pct(best.availability) == fmt_pct(worst.availability) {
+            format!(
+                "All variants acknowledged {} of their writes.",
+                fmt_pct(best.availability)
+            )
+        } else {
+            format!(
+                "Availability ranges from {} ({}) to {} ({}).",
+                fmt_pct(worst.availability),
+                worst.variant,
+                fmt_pct(best.availability),
+                best.variant
+            )
+        },
+    );
+    notes
+}
+
+// ---------------------------------------------------------------------------------------
+// Markup.
+
+const CSS: &str = "\
+body{margin:0;background:#fafafa;color:#222;font:15px/1.5 'DejaVu Sans',Verdana,sans-serif}\
+main{max-width:1060px;margin:0 auto;padding:1em 1.5em 3em}\
+h1{font-size:1.6em;margin:.6em 0 .2em}h2{margin-top:1.8em;border-bottom:1px solid #ddd}\
+.meta{color:#555;font-size:.9em}code{background:#eee;padding:0 .25em;border-radius:3px}\
+table{border-collapse:collapse;margin:.5em 0 1em;font-size:.85em}\
+th,td{border:1px solid #ddd;padding:.2em .5em;text-align:left;vertical-align:top}\
+td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f0f0f0}\
+.scroll{overflow-x:auto;max-width:100%}\
+.sw{display:inline-block;width:.8em;height:.8em;margin-right:.35em;vertical-align:-.05em}\
+figure{margin:1.5em 0;padding:.8em;background:#fff;border:1px solid #e3e3e3}\
+figure svg{display:block;width:100%;height:auto}figcaption{margin-top:.5em}\
+svg.timeline{display:block;width:100%;height:auto;background:#fff;border:1px solid #e3e3e3}";
+
+/// Escapes text for HTML element content and double- or single-quoted attributes.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A duration the way a scenario file would write it: `2 h`, `5 min`, `30 s`, `2 ms`.
+fn fmt_ns(ns: Nanos) -> String {
+    let s = ns as f64 / NS_PER_S as f64;
+    if s >= 3600.0 {
+        format!("{} h", fmt_sig(s / 3600.0))
+    } else if s >= 60.0 {
+        format!("{} min", fmt_sig(s / 60.0))
+    } else if s >= 1.0 || s == 0.0 {
+        format!("{} s", fmt_sig(s))
+    } else if s >= 1e-3 {
+        format!("{} ms", fmt_sig(s * 1e3))
+    } else {
+        format!("{} µs", fmt_sig(s * 1e6))
+    }
+}
+
+/// A mean in nanoseconds as milliseconds.
+fn mean_ms(mean_ns: f64) -> String {
+    if mean_ns.is_finite() {
+        format!("{} ms", fmt_sig(mean_ns / 1e6))
+    } else {
+        "unbounded".to_string()
+    }
+}
+
+fn region(model: &Model, id: RegionId) -> &str {
+    model.regions.get(id).map_or("?", |r| r.name.as_str())
+}
+
+fn target_name(model: &Model, t: Target) -> String {
+    match t {
+        Target::Region(r) => region(model, r).to_string(),
+        Target::Link(a, b) => format!("{}<->{}", region(model, a), region(model, b)),
+    }
+}
+
+fn provenance(model: &Model, meta: &ReportMeta) -> String {
+    format!(
+        "<p class=\"meta\">geosim {} · scenario file <code>{}</code> · scenario hash <code>{}</code> · \
+         seed {} · {} run(s) per variant · {} simulated (warm-up {})</p>\n",
+        esc(&meta.version),
+        esc(&meta.scenario_file),
+        esc(&meta.scenario_hash),
+        meta.seed,
+        model.runs,
+        fmt_ns(model.duration),
+        fmt_ns(model.warmup)
+    )
+}
+
+fn scenario_section(model: &Model) -> String {
+    let mut h = String::from("<section id=\"scenario\">\n<h2>Scenario</h2>\n");
+    h.push_str("<h3>Regions</h3>\n<table>\n<tr><th>region</th><th>role</th><th>commit (mean)</th><th>client round trip when co-located (mean)</th></tr>\n");
+    for (id, r) in model.regions.iter().enumerate() {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            esc(&r.name),
+            esc(&roles(model, id)),
+            mean_ms(r.commit.mean),
+            mean_ms(r.local_rtt.mean)
+        );
+    }
+    h.push_str("</table>\n");
+    h.push_str(&rtt_table(model));
+    h.push_str(&workload_list(model));
+    h.push_str(&variant_table(model));
+    h.push_str("<h3>Timeline</h3>\n");
+    h.push_str(&timeline_svg(model));
+    h.push_str(&events_list(model));
+    h.push_str("</section>\n");
+    h
+}
+
+fn roles(model: &Model, id: RegionId) -> String {
+    let mut roles = Vec::new();
+    if id == model.primary {
+        roles.push("primary".to_string());
+    }
+    if let Some(i) = model.secondaries.iter().position(|&s| s == id) {
+        roles.push(format!("secondary {}", i + 1));
+    }
+    if id == model.workload.client_region {
+        roles.push("clients".to_string());
+    }
+    if roles.is_empty() {
+        "—".to_string()
+    } else {
+        roles.join(", ")
+    }
+}
+
+/// Round trips between every pair among the primary, the secondaries and the clients'
+/// region: the figures that set sync latency and replication delay.
+fn rtt_table(model: &Model) -> String {
+    let mut ids = vec![model.primary];
+    ids.extend(&model.secondaries);
+    ids.push(model.workload.client_region);
+    let mut unique: Vec<RegionId> = Vec::new();
+    for id in ids {
+        if !unique.contains(&id) && id < model.regions.len() {
+            unique.push(id);
+        }
+    }
+    let mut h = String::from("<h3>Round-trip times</h3>\n<table>\n<tr><th>between</th><th>and</th><th>RTT (mean)</th><th>replication bandwidth</th></tr>\n");
+    for (i, &a) in unique.iter().enumerate() {
+        for &b in &unique[i + 1..] {
+            let Some(Some(link)) = model.links.get(a).map(|row| row.get(b).cloned().flatten())
+            else {
+                continue;
+            };
+            let bandwidth = link
+                .bandwidth_bytes_per_s
+                .map_or("unlimited".to_string(), |b| {
+                    format!("{} Mbit/s", fmt_sig(b * 8.0 / 1e6))
+                });
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                esc(region(model, a)),
+                esc(region(model, b)),
+                mean_ms(link.rtt.mean),
+                bandwidth
+            );
+        }
+    }
+    h.push_str("</table>\n");
+    h
+}
+
+fn workload_list(model: &Model) -> String {
+    let w = &model.workload;
+    let rates: Vec<String> = w
+        .phases
+        .iter()
+        .map(|p| format!("{} writes/s from {}", fmt_sig(p.rate), fmt_ns(p.at)))
+        .collect();
+    format!(
+        "<h3>Workload</h3>\n<ul>\n<li>clients in {}: {}</li>\n<li>write size {} B (mean); \
+         timeout {}, {} retries, {} backoff</li>\n<li>replication from {} to {}; \
+         promotion switch {}, DNS repoint over {}</li>\n</ul>\n",
+        esc(region(model, w.client_region)),
+        esc(&rates.join(", then ")),
+        fmt_sig(w.size.mean),
+        fmt_ns(w.timeout),
+        w.retries,
+        fmt_ns(w.backoff),
+        esc(region(model, model.primary)),
+        esc(&model
+            .secondaries
+            .iter()
+            .map(|&s| region(model, s))
+            .collect::<Vec<_>>()
+            .join(", ")),
+        fmt_ns(model.promotion.switch),
+        fmt_ns(model.promotion.dns)
+    )
+}
+
+fn variant_table(model: &Model) -> String {
+    let mut h = String::from("<h3>Variants</h3>\n<table>\n<tr><th>variant</th><th>mode</th><th>max_lag</th><th>promotions</th></tr>\n");
+    for (i, v) in model.variants.iter().enumerate() {
+        let _ = writeln!(
+            h,
+            "<tr><td><span class=\"sw\" style=\"background:{}\"></span>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            palette::variant_hex(i),
+            esc(&v.name),
+            v.mode.as_str(),
+            fmt_ns(v.max_lag),
+            v.promote.map_or("as scheduled", |k| k.as_str())
+        );
+    }
+    h.push_str("</table>\n");
+    h
+}
+
+fn action_label(model: &Model, kind: &ActionKind) -> String {
+    match kind {
+        ActionKind::Promote {
+            kind,
+            target,
+            escalate_after,
+        } => {
+            let to = target.map_or("first ready secondary".to_string(), |t| {
+                region(model, t).to_string()
+            });
+            let esc_after =
+                escalate_after.map_or(String::new(), |e| format!(", forced after {}", fmt_ns(e)));
+            format!("promote {} → {to}{esc_after}", kind.as_str())
+        }
+        ActionKind::SetMode(m) => format!("set_mode {}", m.as_str()),
+        ActionKind::SetMaxLag(l) => format!("set_max_lag {}", fmt_ns(*l)),
+    }
+}
+
+fn outage_label(model: &Model, target: Target, kind: OutageKind) -> String {
+    match kind {
+        OutageKind::Down => format!("{} down", target_name(model, target)),
+        OutageKind::Slow(f) => format!("{} slow ×{}", target_name(model, target), fmt_sig(f)),
+    }
+}
+
+/// Scheduled outages (bars) and operator actions (diamonds) on one time axis, a row
+/// each so no two labels can collide; labels sit in a left column.
+fn timeline_svg(model: &Model) -> String {
+    const W: f64 = 1000.0;
+    const LEFT: f64 = 280.0;
+    const RIGHT: f64 = 980.0;
+    const ROW: f64 = 24.0;
+    let total = model.duration.max(1) as f64;
+    let x = |ns: Nanos| LEFT + (RIGHT - LEFT) * (ns as f64 / total).min(1.0);
+    let rows = model.outages.len() + model.actions.len();
+    let height = 40.0 + ROW * rows.max(1) as f64 + 30.0;
+    let axis_y = height - 30.0;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<svg class=\"timeline\" viewBox=\"0 0 {W} {height}\" role=\"img\" aria-label=\"scenario timeline\" \
+         font-family=\"DejaVu Sans, Verdana, sans-serif\" font-size=\"13\">"
+    );
+    let _ = write!(
+        s,
+        "<rect x=\"{LEFT}\" y=\"10\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#eee\"><title>warm-up</title></rect>\
+         <text x=\"{:.1}\" y=\"24\" fill=\"#666\" font-size=\"11\">warm-up</text>",
+        x(model.warmup) - LEFT,
+        axis_y - 10.0,
+        LEFT + 3.0
+    );
+    let mut row = 0;
+    for o in &model.outages {
+        let y = 34.0 + ROW * row as f64;
+        row += 1;
+        let label = outage_label(model, o.target, o.kind);
+        let (x0, x1) = (x(o.start), x(o.start.saturating_add(o.duration)));
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\
+             <rect x=\"{x0:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"14\" fill=\"#999\"/>",
+            LEFT - 10.0,
+            y + 11.0,
+            esc(&label),
+            y,
+            (x1 - x0).max(2.0)
+        );
+    }
+    for a in &model.actions {
+        let y = 34.0 + ROW * row as f64;
+        row += 1;
+        let cx = x(a.at);
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\
+             <line x1=\"{cx:.1}\" y1=\"{:.1}\" x2=\"{cx:.1}\" y2=\"{axis_y:.1}\" stroke=\"#444\" stroke-dasharray=\"3 3\"/>\
+             <path d=\"M{cx:.1} {:.1}l7 7l-7 7l-7 -7z\" fill=\"#222\"/>",
+            LEFT - 10.0,
+            y + 11.0,
+            esc(&clip_chars(&action_label(model, &a.kind), 38)),
+            y + 7.0,
+            y
+        );
+    }
+    s.push_str(&timeline_axis(model, LEFT, RIGHT, axis_y));
+    s.push_str("</svg>\n");
+    s
+}
+
+fn clip_chars(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max - 1).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// The time axis under the timeline: five to ten round ticks.
+fn timeline_axis(model: &Model, left: f64, right: f64, y: f64) -> String {
+    let total_s = model.duration as f64 / NS_PER_S as f64;
+    let (unit, per) = if total_s <= 600.0 {
+        ("s", 1.0)
+    } else if total_s <= 36_000.0 {
+        ("min", 60.0)
+    } else {
+        ("h", 3600.0)
+    };
+    let span = (total_s / per).max(1e-9);
+    let raw = span / 6.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|&st| st >= raw)
+        .unwrap_or(10.0 * mag);
+    let mut s =
+        format!("<line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{right}\" y2=\"{y:.1}\" stroke=\"#444\"/>");
+    let mut i = 0;
+    loop {
+        let v = step * i as f64;
+        if v > span + step * 1e-9 || i > 50 {
+            break;
+        }
+        let px = left + (right - left) * v / span;
+        let _ = write!(
+            s,
+            "<line x1=\"{px:.1}\" y1=\"{y:.1}\" x2=\"{px:.1}\" y2=\"{:.1}\" stroke=\"#444\"/>\
+             <text x=\"{px:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"11\">{}</text>",
+            y + 5.0,
+            y + 18.0,
+            fmt_sig(v)
+        );
+        i += 1;
+    }
+    let _ = write!(
+        s,
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-size=\"11\" fill=\"#666\">time ({unit})</text>",
+        left - 10.0,
+        y + 18.0
+    );
+    s
+}
+
+/// What the timeline cannot show: random failures and the operator's automation.
+fn events_list(model: &Model) -> String {
+    let mut items = Vec::new();
+    for f in &model.failures {
+        items.push(format!(
+            "random outages of {}: one every {} on average, repaired in {} on average (drawn per run; the charts show run 1's)",
+            target_name(model, f.target),
+            fmt_ns(f.mtbf),
+            fmt_ns(f.mttr.mean.min(u64::MAX as f64) as Nanos)
+        ));
+    }
+    if let Some(auto) = model.policy.auto_promote {
+        let escalate = auto
+            .escalate_after
+            .map(|e| format!(", escalated to forced after {}", fmt_ns(e)))
+            .unwrap_or_default();
+        items.push(format!(
+            "automation: {} promotion once the primary region has been down for {}{escalate}",
+            auto.kind.as_str(),
+            fmt_ns(auto.after)
+        ));
+    }
+    if let Some(after) = model.policy.remove_secondary_after {
+        items.push(format!(
+            "automation: a secondary unreachable for {} leaves the replication set",
+            fmt_ns(after)
+        ));
+    }
+    if items.is_empty() {
+        return String::new();
+    }
+    let mut h = String::from("<ul>\n");
+    for item in items {
+        let _ = writeln!(h, "<li>{}</li>", esc(&item));
+    }
+    h.push_str("</ul>\n");
+    h
+}
+
+/// `summary.csv` columns, in SPEC order, with the cell text for one row.
+fn summary_cells(s: &Summary) -> [(&'static str, String); 29] {
+    let opt = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.3}"));
+    [
+        ("variant", s.variant.clone()),
+        ("run", s.run.to_string()),
+        ("seed", s.seed.to_string()),
+        ("mode", s.mode.clone()),
+        ("max_lag_s", format!("{:.3}", s.max_lag_s)),
+        ("promotion", s.promotion.clone()),
+        ("writes_offered", s.writes_offered.to_string()),
+        ("writes_acked", s.writes_acked.to_string()),
+        ("writes_failed", s.writes_failed.to_string()),
+        ("writes_lost", s.writes_lost.to_string()),
+        ("writes_duplicated", s.writes_duplicated.to_string()),
+        ("attempts_throttled", s.attempts_throttled.to_string()),
+        ("attempts_readonly", s.attempts_readonly.to_string()),
+        ("attempts_unavailable", s.attempts_unavailable.to_string()),
+        ("attempts_timed_out", s.attempts_timed_out.to_string()),
+        ("availability", format!("{:.6}", s.availability)),
+        ("latency_mean_ms", format!("{:.3}", s.latency_mean_ms)),
+        ("latency_p50_ms", format!("{:.3}", s.latency_p50_ms)),
+        ("latency_p99_ms", format!("{:.3}", s.latency_p99_ms)),
+        ("latency_p999_ms", format!("{:.3}", s.latency_p999_ms)),
+        ("latency_max_ms", format!("{:.3}", s.latency_max_ms)),
+        ("repl_delay_mean_ms", format!("{:.3}", s.repl_delay_mean_ms)),
+        ("repl_delay_p99_ms", format!("{:.3}", s.repl_delay_p99_ms)),
+        ("lag_max_s", format!("{:.3}", s.lag_max_s)),
+        ("throttled_s", format!("{:.3}", s.throttled_s)),
+        ("rpo_s", format!("{:.3}", s.rpo_s)),
+        ("rto_s", opt(s.rto_s)),
+        ("promotion_s", opt(s.promotion_s)),
+        ("events", s.events.to_string()),
+    ]
+}
+
+fn summary_section(model: &Model, results: &[SimResult]) -> String {
+    let mut h = String::from(
+        "<section id=\"summary\">\n<h2>Summary</h2>\n<p>One row per variant and run, \
+         the columns of <code>summary.csv</code>; counts are of writes issued after warm-up.</p>\n\
+         <div class=\"scroll\"><table>\n<tr>",
+    );
+    if let Some(first) = results.first() {
+        for (name, _) in summary_cells(&first.summary) {
+            let _ = write!(h, "<th>{name}</th>");
+        }
+    }
+    h.push_str("</tr>\n");
+    for r in results {
+        let colour = model
+            .variants
+            .iter()
+            .position(|v| v.name == r.summary.variant)
+            .map(palette::variant_hex);
+        h.push_str("<tr>");
+        for (i, (_, cell)) in summary_cells(&r.summary).iter().enumerate() {
+            if i == 0 {
+                let swatch = colour.as_ref().map_or(String::new(), |c| {
+                    format!("<span class=\"sw\" style=\"background:{c}\"></span>")
+                });
+                let _ = write!(h, "<td>{swatch}{}</td>", esc(cell));
+            } else if matches!(i, 3 | 5) {
+                let _ = write!(h, "<td>{}</td>", esc(cell));
+            } else {
+                let _ = write!(h, "<td class=\"n\">{}</td>", esc(cell));
+            }
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table></div>\n</section>\n");
+    h
+}
+
+fn chart_heading(kind: ChartKind) -> &'static str {
+    match kind {
+        ChartKind::LatencyCdf => "Write latency",
+        ChartKind::Lag => "Replication lag",
+        ChartKind::Availability => "Availability over time",
+        ChartKind::RpoRto => "Data loss and recovery",
+        ChartKind::Tradeoff => "The trade-off",
+    }
+}
+
+fn charts_section(model: &Model, results: &[SimResult]) -> Result<String, GeoError> {
+    let mut h = String::from("<section id=\"charts\">\n<h2>Charts</h2>\n");
+    for (kind, notes) in chart_notes(model, results) {
+        let svg = charts::render_svg(model, results, kind)?;
+        let _ = writeln!(
+            h,
+            "<figure id=\"{0}\">\n<h3>{1}</h3>\n{2}\n<figcaption>{3} <small>(<code>{0}.png</code>, <code>{0}.svg</code>)</small></figcaption>\n</figure>",
+            kind.stem(),
+            chart_heading(kind),
+            inline_svg(&svg, chart_heading(kind)),
+            esc(&notes.join(" "))
+        );
+    }
+    h.push_str("</section>\n");
+    Ok(h)
+}
+
+/// A standalone SVG document made fit to sit inside HTML: HTML parsers put `<svg>`
+/// in the SVG namespace themselves, so the namespace URL (which a reader of the
+/// page could mistake for something fetched) is dropped, and the chart is labelled
+/// for screen readers.
+fn inline_svg(svg: &str, label: &str) -> String {
+    let body = svg.trim_start();
+    let body = body.strip_prefix("<?xml").map_or(body, |rest| {
+        rest.split_once("?>")
+            .map_or(rest, |(_, after)| after.trim_start())
+    });
+    body.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
+        .replacen(
+            "<svg ",
+            &format!("<svg role=\"img\" aria-label=\"{}\" ", esc(label)),
+            1,
+        )
+}
+
+fn reproduce_section(meta: &ReportMeta) -> String {
+    format!(
+        "<section id=\"reproduce\">\n<h2>Reproduce</h2>\n<p>geosim is deterministic: \
+         <code>geosim run {} --seed {}</code> with geosim {} and a scenario file of hash \
+         <code>{}</code> gives the same <code>summary.csv</code> and <code>timeseries.csv</code>, \
+         byte for byte.</p>\n</section>\n",
+        esc(&meta.scenario_file),
+        meta.seed,
+        esc(&meta.version),
+        esc(&meta.scenario_hash)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            esc("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn joins_names() {
+        assert_eq!(join(&["a"]), "a");
+        assert_eq!(join(&["a", "b"]), "a and b");
+        assert_eq!(join(&["a", "b", "c"]), "a, b and c");
+    }
+
+    #[test]
+    fn durations_read_like_the_scenario() {
+        assert_eq!(fmt_ns(2 * 3600 * NS_PER_S), "2 h");
+        assert_eq!(fmt_ns(300 * NS_PER_S), "5 min");
+        assert_eq!(fmt_ns(30 * NS_PER_S), "30 s");
+        assert_eq!(fmt_ns(2_000_000), "2 ms");
+    }
+}

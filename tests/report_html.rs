@@ -1,0 +1,116 @@
+//! report.html: self-contained (no script, nothing fetched), one inline SVG per chart,
+//! every summary column, user text escaped.
+
+mod report_fixture;
+
+use geosim::model::Mode;
+use geosim::report::charts::ChartKind;
+use geosim::report::html::{render_html, ReportMeta};
+use report_fixture::*;
+
+fn meta() -> ReportMeta {
+    ReportMeta {
+        version: "0.1.0".to_string(),
+        seed: 42,
+        scenario_hash: "sha256:0123abcd".to_string(),
+        scenario_file: "scenarios/cross-continent.toml".to_string(),
+    }
+}
+
+const SUMMARY_COLUMNS: &str = "variant,run,seed,mode,max_lag_s,promotion,writes_offered,writes_acked,writes_failed,writes_lost,writes_duplicated,attempts_throttled,attempts_readonly,attempts_unavailable,attempts_timed_out,availability,latency_mean_ms,latency_p50_ms,latency_p99_ms,latency_p999_ms,latency_max_ms,repl_delay_mean_ms,repl_delay_p99_ms,lag_max_s,throttled_s,rpo_s,rto_s,promotion_s,events";
+
+#[test]
+fn report_is_self_contained() {
+    let (model, results) = three_variants();
+    let html = render_html(&model, &results, &meta()).unwrap();
+    if let Ok(dir) = std::env::var("GEOSIM_CHART_DIR") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(std::path::Path::new(&dir).join("report.html"), &html).unwrap();
+    }
+    let lower = html.to_lowercase();
+    assert!(lower.starts_with("<!doctype html>"));
+    assert!(!lower.contains("<script"), "report has a script");
+    assert!(
+        !lower.contains("http://") && !lower.contains("https://"),
+        "report refers to the network"
+    );
+    assert!(!lower.contains("src="), "report loads something");
+    assert!(!lower.contains("<link"), "report links a resource");
+    // One inline SVG per chart, plus the scenario timeline.
+    let svgs = lower.matches("<svg").count();
+    assert_eq!(svgs, ChartKind::ALL.len() + 1);
+    for kind in ChartKind::ALL {
+        assert!(
+            html.contains(&format!("<figure id=\"{}\">", kind.stem())),
+            "no figure for {kind:?}"
+        );
+    }
+    assert_eq!(lower.matches("<figure").count(), ChartKind::ALL.len());
+}
+
+#[test]
+fn report_has_scenario_summary_sentences_and_provenance() {
+    let (model, results) = three_variants();
+    let html = render_html(&model, &results, &meta()).unwrap();
+    for column in SUMMARY_COLUMNS.split(',') {
+        assert!(
+            html.contains(&format!("<th>{column}</th>")),
+            "summary lacks {column}"
+        );
+    }
+    // A row per variant × run.
+    assert_eq!(
+        html.matches("<td class=\"n\">1234567</td>").count(),
+        results.len()
+    );
+    for needle in [
+        "geosim 0.1.0",
+        "sha256:0123abcd",
+        "seed 42",
+        "scenarios/cross-continent.toml",
+        "westeurope",
+        "eastus",
+        "northeurope",
+        "85 ms",                   // primary ↔ secondary RTT
+        "12 ms",                   // primary ↔ clients RTT
+        "westeurope down",         // the outage on the timeline
+        "promote forced → eastus", // the action on the timeline
+        "async-5m lost 412 acknowledged writes at the forced promotion, an RPO of 1.9 s.",
+    ] {
+        assert!(html.contains(needle), "report lacks {needle:?}");
+    }
+}
+
+#[test]
+fn user_text_is_escaped() {
+    let name = "<b>x</b>&\"y\"";
+    let model = model(
+        "<script>alert(1)</script>",
+        &[(name, Mode::Async, 300.0)],
+        1,
+    );
+    let results = vec![result(&Spec::new(name, Mode::Async, 300.0))];
+    let mut meta = meta();
+    meta.scenario_file = "a<b>.toml".to_string();
+    let html = render_html(&model, &results, &meta).unwrap();
+    assert!(!html.to_lowercase().contains("<script"));
+    assert!(!html.contains("<b>x</b>"));
+    assert!(!html.contains("a<b>.toml"));
+    assert!(html.contains("&lt;b&gt;x&lt;/b&gt;&amp;&quot;y&quot;"));
+}
+
+#[test]
+fn awkward_results_render() {
+    let (m12, r12) = many_variants(12);
+    assert!(render_html(&m12, &r12, &meta()).is_ok());
+    let empty = model("empty", &[], 1);
+    let html = render_html(&empty, &[], &meta()).unwrap();
+    assert_eq!(
+        html.to_lowercase().matches("<figure").count(),
+        ChartKind::ALL.len()
+    );
+    let dead = model("dead", &[("a", Mode::Sync, 10.0)], 1);
+    let mut spec = Spec::new("a", Mode::Sync, 10.0);
+    spec.all_failed = true;
+    assert!(render_html(&dead, &[result(&spec)], &meta()).is_ok());
+}
