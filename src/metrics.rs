@@ -166,7 +166,9 @@ impl Recorder {
         if !self.bucket_latency.is_empty() {
             self.bucket_latency.reset();
         }
-        self.bucket_lag_ns = self.current_lag(end);
+        // The lag rises within a segment, so a bucket's maximum is found at the end
+        // of its segments; the new bucket starts from nothing.
+        self.bucket_lag_ns = 0;
         self.bucket_start = end;
     }
 

@@ -443,17 +443,30 @@ impl Simulation<'_> {
         self.trim_log();
     }
 
-    /// Readiness of a resyncing node (SPEC §3 "Ready").
+    /// Readiness of a resyncing node (SPEC §3 "Ready"): it has applied every write
+    /// accepted before its t0. The writes accepted during that catch-up are still
+    /// queued behind it, and joining with their lag would throttle the namespace at
+    /// once; so while that lag exceeds `max_lag`, t0 moves to now and the catch-up
+    /// goes on (each round is shorter than the last while the link outpaces the load).
     fn check_ready(&mut self, i: usize) {
-        let n = &mut self.nodes[i];
-        if let Some(target) = n.resync_target {
-            if n.applied >= target {
-                n.ready = true;
-                n.resync_target = None;
-                self.pump(i);
-                self.refresh_lag();
-            }
+        let Some(target) = self.nodes[i].resync_target else {
+            return;
+        };
+        if self.nodes[i].applied < target {
+            return;
         }
+        let behind = self
+            .entry(self.nodes[i].applied)
+            .map_or(0, |e| self.now.saturating_sub(e.t_accept));
+        let n = &mut self.nodes[i];
+        if behind > self.config.max_lag {
+            n.resync_target = Some(self.next_seq);
+            return;
+        }
+        n.ready = true;
+        n.resync_target = None;
+        self.pump(i);
+        self.refresh_lag();
     }
 
     /// The primary region went down: its commits in progress never happen.
