@@ -441,7 +441,7 @@ h1{font-size:1.6em;margin:.6em 0 .2em}h2{margin-top:1.8em;border-bottom:1px soli
 .meta{color:#555;font-size:.9em}code{background:#eee;padding:0 .25em;border-radius:3px}\
 table{border-collapse:collapse;margin:.5em 0 1em;font-size:.85em}\
 th,td{border:1px solid #ddd;padding:.2em .5em;text-align:left;vertical-align:top}\
-td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f0f0f0}\
+td.n{text-align:right;font-variant-numeric:tabular-nums}td{white-space:nowrap}th{background:#f0f0f0}\
 .scroll{overflow-x:auto;max-width:100%}\
 .sw{display:inline-block;width:.8em;height:.8em;margin-right:.35em;vertical-align:-.05em}\
 figure{margin:1.5em 0;padding:.8em;background:#fff;border:1px solid #e3e3e3}\
@@ -464,14 +464,19 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// A duration the way a scenario file would write it: `2 h`, `5 min`, `30 s`, `2 ms`.
+/// A duration the way a scenario file would write it: the largest unit that holds it
+/// whole (`2 h`, `5 min`, `400 s`), else seconds or below with three digits.
 fn fmt_ns(ns: Nanos) -> String {
+    const MIN: Nanos = 60 * NS_PER_S;
+    const HOUR: Nanos = 60 * MIN;
     let s = ns as f64 / NS_PER_S as f64;
-    if s >= 3600.0 {
-        format!("{} h", fmt_sig(s / 3600.0))
-    } else if s >= 60.0 {
-        format!("{} min", fmt_sig(s / 60.0))
-    } else if s >= 1.0 || s == 0.0 {
+    if ns == 0 {
+        "0 s".to_string()
+    } else if ns.is_multiple_of(HOUR) {
+        format!("{} h", ns / HOUR)
+    } else if ns.is_multiple_of(MIN) {
+        format!("{} min", ns / MIN)
+    } else if s >= 1.0 {
         format!("{} s", fmt_sig(s))
     } else if s >= 1e-3 {
         format!("{} ms", fmt_sig(s * 1e3))
@@ -981,5 +986,7 @@ mod tests {
         assert_eq!(fmt_ns(300 * NS_PER_S), "5 min");
         assert_eq!(fmt_ns(30 * NS_PER_S), "30 s");
         assert_eq!(fmt_ns(2_000_000), "2 ms");
+        assert_eq!(fmt_ns(400 * NS_PER_S), "400 s");
+        assert_eq!(fmt_ns(90 * 60 * NS_PER_S), "90 min");
     }
 }
