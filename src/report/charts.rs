@@ -6,10 +6,6 @@
 //! (all variants of a run share arrivals and outages, so run 1 compares like with
 //! like); the titles say so. This module writes no files and knows nothing of HTML.
 
-// `GeoError` is the crate's agreed error type (src/error.rs) and is large because it
-// carries a source location; report errors are rare and end the run, so its size on
-// the error path costs nothing worth boxing it for.
-#![allow(clippy::result_large_err)]
 
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::types::RangedCoordf64;

@@ -6,10 +6,6 @@
 //! so they can be snapshot-tested apart from the markup. Every piece of text that
 //! comes from the user (scenario, region and variant names) is escaped here.
 
-// `GeoError` is the crate's agreed error type (src/error.rs) and is large because it
-// carries a source location; report errors are rare and end the run, so its size on
-// the error path costs nothing worth boxing it for.
-#![allow(clippy::result_large_err)]
 
 use std::fmt::Write as _;
 

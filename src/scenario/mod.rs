@@ -4,10 +4,6 @@
 //! regions, `validate` (with `network`, `events`, `dist`) checks everything and builds the
 //! model, and `plan` describes a model for `geosim check`. Nothing here runs a simulation.
 
-// `GeoError` (the agreed interface in `error.rs`) is 144 bytes, over clippy's limit for
-// an `Err`. It is built at most once per validation and is never on a hot path, so
-// boxing it everywhere would cost clarity for nothing.
-#![allow(clippy::result_large_err)]
 
 pub mod catalog;
 mod context;

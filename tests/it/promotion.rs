@@ -129,7 +129,7 @@ fn planned_promotion_takes_drain_plus_switch_and_is_read_only_from_the_request()
     let s = &r.summary;
     // Drain: the last write accepted before 60 s is applied ≤ 42 ms later.
     let p = s.promotion_s.unwrap();
-    assert!(p >= 30.0 && p <= 30.043, "promotion_s {p}");
+    assert!((30.0..=30.043).contains(&p), "promotion_s {p}");
     let first_readonly = r.timeseries.iter().find(|b| b.readonly > 0).unwrap();
     assert_eq!(first_readonly.t_s, 60.0);
     assert_eq!(r.timeseries[59].readonly, 0);
@@ -157,7 +157,7 @@ fn planned_promotion_stalls_while_the_primary_is_down_and_escalates() {
     let rec = &r.promotions[0];
     assert_eq!(rec.kind, "planned");
     let done = rec.completed_s.unwrap();
-    assert!(done >= 330.0 && done < 330.1, "completed {done}");
+    assert!((330.0..330.1).contains(&done), "completed {done}");
     assert_eq!(r.summary.writes_lost, 0);
 }
 
