@@ -1,17 +1,21 @@
 //! What each command does, from parsed arguments to files and an exit code.
 //!
 //! Order matters for the contract: everything is validated before anything runs,
-//! and nothing is written unless the whole run succeeded.
+//! nothing is written unless the run succeeded (or was interrupted: then the
+//! variants that finished), and files appear only complete (`output::Staging`).
 
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::check;
 use crate::cli::{Cli, Command, Format};
-use crate::error::{GeoError, Result};
+use crate::error::{ErrorKind, GeoError, Result};
+use crate::limits;
 use crate::model::Model;
 use crate::report::json::{run_json, scenario_hash, RunInfo};
 use crate::results::SimResult;
-use crate::runner::{self, RunOptions};
+use crate::runner::{self, RunOptions, Violation};
 use crate::scenario;
 use crate::{output, report};
 
@@ -48,57 +52,203 @@ fn execute(cli: Cli) -> Result<()> {
             quiet,
             format,
             no_charts,
+            check,
         } => {
-            let text = std::fs::read(&scenario).unwrap_or_default();
-            let mut model = scenario::load(&scenario)?;
-            if let Some(seed) = seed {
-                model.seed = seed;
-            }
-            let selected = select_variants(&model, &variants)?;
-            let jobs = match jobs {
-                Some(0) => {
-                    return Err(GeoError::invalid("--jobs must be at least 1")
-                        .with_help("omit --jobs to use every core"))
-                }
-                Some(n) => n,
-                None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            let model = scenario::load(&scenario)?;
+            let text = std::fs::read(&scenario).map_err(|e| {
+                GeoError::io(scenario.display().to_string(), format!("cannot read: {e}"))
+            })?;
+            let run = RunRequest {
+                scenario: &scenario,
+                text: &text,
+                out: &out,
+                seed,
+                jobs,
+                variants: &variants,
+                quiet,
+                charts: (!no_charts).then_some(format),
+                check,
             };
-            let outcome = runner::run(
-                &model,
-                &RunOptions {
-                    variants: selected,
-                    jobs,
-                    progress: !quiet,
-                },
-            )?;
-            let dir = out.join(&model.name);
-            let info = RunInfo {
-                version: VERSION,
-                scenario_file: &scenario.display().to_string(),
-                scenario_hash: &scenario_hash(&text),
-                seed: model.seed,
-                wall_s: outcome.wall_s,
-                events: outcome.events,
-                variants: outcome
-                    .results
-                    .iter()
-                    .map(|r| r.summary.variant.as_str())
-                    .collect(),
-            };
-            let charts = (!no_charts).then_some(format);
-            write_outputs(&dir, &model, &outcome.results, &info, charts)?;
-            print(&summary_table(&outcome.results));
-            if !quiet {
-                eprintln!(
-                    "wrote {} ({} events in {:.2} s)",
-                    dir.display(),
-                    outcome.events,
-                    outcome.wall_s
-                );
-            }
-            Ok(())
+            run_command(model, &run)
         }
     }
+}
+
+/// `geosim run`, its arguments parsed and the scenario loaded.
+struct RunRequest<'a> {
+    scenario: &'a Path,
+    text: &'a [u8],
+    out: &'a Path,
+    seed: Option<u64>,
+    jobs: Option<usize>,
+    variants: &'a [String],
+    quiet: bool,
+    charts: Option<Format>,
+    check: bool,
+}
+
+fn run_command(mut model: Model, req: &RunRequest) -> Result<()> {
+    // Everything a user can get wrong is checked before anything runs or is written.
+    if let Some(seed) = req.seed {
+        model.seed = seed;
+    }
+    let selected = select_variants(&model, req.variants)?;
+    let jobs = match req.jobs {
+        Some(0) => {
+            return Err(GeoError::invalid("--jobs must be at least 1")
+                .with_key("--jobs")
+                .with_help("omit --jobs to use every core"))
+        }
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    limits::check_memory(&model, selected.len(), jobs, limits::available_memory())?;
+    // Made before the run, so an unwritable --out fails now, not after the run.
+    let staging = output::Staging::new(req.out, &model.name)?;
+    let outcome = runner::run(
+        &model,
+        &RunOptions {
+            variants: selected.clone(),
+            jobs,
+            progress: !req.quiet,
+            check: req.check,
+            stop: Some(&STOP),
+        },
+    )?;
+    let interrupted = outcome.interrupted || STOP.load(Ordering::Relaxed);
+    if outcome.results.is_empty() {
+        return Err(interrupted_error(&model, &selected, &outcome.results, None));
+    }
+    let info = RunInfo {
+        version: VERSION,
+        scenario_file: &req.scenario.display().to_string(),
+        scenario_hash: &scenario_hash(req.text),
+        seed: model.seed,
+        wall_s: outcome.wall_s,
+        events: outcome.events,
+        variants: outcome
+            .results
+            .iter()
+            .map(|r| r.summary.variant.as_str())
+            .collect(),
+    };
+    let files = render_outputs(&model, &outcome.results, &info, req.charts)?;
+    let mut violations = outcome.violations;
+    if req.check {
+        violations.extend(csv_violations(&model, &files));
+    }
+    for (name, bytes) in &files {
+        staging.write(name, bytes)?;
+    }
+    let names: Vec<String> = files.into_iter().map(|(n, _)| n).collect();
+    let dir = staging.commit(&names)?;
+    print(&summary_table(&outcome.results));
+    if interrupted {
+        return Err(interrupted_error(
+            &model,
+            &selected,
+            &outcome.results,
+            Some(&dir),
+        ));
+    }
+    if !violations.is_empty() {
+        return Err(check_error(&model, &violations, &dir));
+    }
+    if !req.quiet {
+        eprintln!(
+            "wrote {} ({} events in {:.2} s)",
+            dir.display(),
+            outcome.events,
+            outcome.wall_s
+        );
+    }
+    Ok(())
+}
+
+/// Set by the Ctrl-C handler (`main`); the simulations poll it and stop early.
+pub static STOP: AtomicBool = AtomicBool::new(false);
+
+fn interrupted_error(
+    model: &Model,
+    selected: &[usize],
+    results: &[SimResult],
+    dir: Option<&Path>,
+) -> GeoError {
+    let mut finished: Vec<&str> = results.iter().map(|r| r.summary.variant.as_str()).collect();
+    finished.dedup();
+    let what = match dir {
+        Some(dir) => format!(
+            "interrupted: wrote the {} of {} variants that finished ({}) to {}",
+            finished.len(),
+            selected.len(),
+            finished.join(", "),
+            dir.display()
+        ),
+        None => format!(
+            "interrupted before any of the {} variants finished: nothing was written",
+            selected.len()
+        ),
+    };
+    let rest: Vec<&str> = selected
+        .iter()
+        .map(|&i| model.variants[i].name.as_str())
+        .filter(|n| !finished.contains(n))
+        .collect();
+    let err = GeoError::interrupted(what);
+    if rest.is_empty() {
+        err
+    } else {
+        err.with_help(format!(
+            "run the rest with {}",
+            rest.iter()
+                .map(|n| format!("--variant {n}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ))
+    }
+}
+
+/// `--check` on the files as written: summary.csv against timeseries.csv.
+fn csv_violations(model: &Model, files: &[(String, Vec<u8>)]) -> Vec<Violation> {
+    let find = |n: &str| files.iter().find(|(name, _)| name == n).map(|(_, b)| b);
+    let (Some(summary), Some(series)) = (find("summary.csv"), find("timeseries.csv")) else {
+        return Vec::new();
+    };
+    check::csv_totals(summary, series)
+        .into_iter()
+        .map(|message| Violation {
+            variant: "(files)".into(),
+            run: 0,
+            seed: model.seed,
+            message,
+        })
+        .collect()
+}
+
+fn check_error(model: &Model, violations: &[Violation], dir: &Path) -> GeoError {
+    let lines: Vec<String> = violations
+        .iter()
+        .map(|v| {
+            format!(
+                "  variant \"{}\" run {} seed {}: {}",
+                v.variant, v.run, v.seed, v.message
+            )
+        })
+        .collect();
+    GeoError {
+        kind: ErrorKind::Check,
+        ..GeoError::invalid(format!(
+            "--check found {} invariant violations in {} (outputs written to {}):\n{}",
+            violations.len(),
+            model.name,
+            dir.display(),
+            lines.join("\n")
+        ))
+    }
+    .with_help(format!(
+        "this is a bug in geosim, not in the scenario: please report it with the scenario and --seed {}",
+        model.seed
+    ))
 }
 
 /// Prints to stdout; a closed pipe (`geosim … | head`) is not an error.
@@ -118,7 +268,10 @@ fn select_variants(model: &Model, names: &[String]) -> Result<Vec<usize>> {
             let known: Vec<&str> = model.variants.iter().map(|v| v.name.as_str()).collect();
             return Err(GeoError::invalid(format!("unknown variant \"{name}\""))
                 .with_key("--variant")
-                .with_help(format!("the variants of this scenario are: {}", known.join(", "))));
+                .with_help(format!(
+                    "the variants of this scenario are: {}",
+                    known.join(", ")
+                )));
         }
     }
     Ok((0..model.variants.len())
@@ -126,27 +279,25 @@ fn select_variants(model: &Model, names: &[String]) -> Result<Vec<usize>> {
         .collect())
 }
 
-fn write_outputs(
-    dir: &Path,
+/// Every output file as (name, bytes), rendered before the first one is written.
+fn render_outputs(
     model: &Model,
     results: &[SimResult],
     info: &RunInfo,
     charts: Option<Format>,
-) -> Result<()> {
-    // Everything is rendered before the first file is written.
+) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files: Vec<(String, Vec<u8>)> = vec![
         ("summary.csv".into(), report::csv::summary_csv(results)?),
-        ("timeseries.csv".into(), report::csv::timeseries_csv(results)?),
-        ("run.json".into(), run_json(model, info).into_bytes()),
+        (
+            "timeseries.csv".into(),
+            report::csv::timeseries_csv(results)?,
+        ),
     ];
     if let Some(format) = charts {
         files.extend(report::render(model, results, format, info)?);
     }
-    output::create_dir(dir)?;
-    for (name, bytes) in &files {
-        output::write_atomic(dir, name, bytes)?;
-    }
-    Ok(())
+    files.push(("run.json".into(), run_json(model, info).into_bytes()));
+    Ok(files)
 }
 
 /// The short human summary printed at the end of a run.

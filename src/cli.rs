@@ -51,6 +51,10 @@ pub enum Command {
         /// Write only the CSV and JSON files, no charts or report.
         #[arg(long)]
         no_charts: bool,
+        /// Check every simulation against the model's invariants (SPEC §5); a
+        /// violation is an error (exit 1) naming the variant, run and seed.
+        #[arg(long)]
+        check: bool,
     },
     /// Parse and validate a scenario and print the expanded plan; runs nothing.
     Check {

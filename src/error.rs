@@ -1,7 +1,8 @@
 //! Errors a user sees: where (file, line, column, key path), what is wrong, and the fix.
 //!
 //! Library code returns `GeoError`; `main` prints it once and maps it to an exit code
-//! (2 for invalid input or command line, 1 for I/O and other failures).
+//! (2 for invalid input or command line, 1 for I/O and other failures, 130 when
+//! interrupted).
 
 use std::fmt;
 
@@ -11,8 +12,12 @@ pub enum ErrorKind {
     Invalid,
     /// Reading or writing files failed: exit 1.
     Io,
-    /// A run exceeded a configured limit (events, backlog): exit 1.
+    /// A run exceeded a configured limit (events, backlog, memory): exit 1.
     Limit,
+    /// The user stopped the run (Ctrl-C): exit 130, as a shell reports SIGINT.
+    Interrupted,
+    /// The invariant checker (`--check`) found a violation: exit 1.
+    Check,
 }
 
 /// A position in a scenario file, resolved from a byte offset.
@@ -86,6 +91,13 @@ impl GeoError {
         }
     }
 
+    pub fn interrupted(message: impl Into<String>) -> GeoError {
+        GeoError {
+            kind: ErrorKind::Interrupted,
+            ..GeoError::invalid(message)
+        }
+    }
+
     pub fn with_key(mut self, key: impl Into<String>) -> GeoError {
         self.key = Some(key.into());
         self
@@ -109,7 +121,8 @@ impl GeoError {
     pub fn exit_code(&self) -> i32 {
         match self.kind {
             ErrorKind::Invalid => 2,
-            ErrorKind::Io | ErrorKind::Limit => 1,
+            ErrorKind::Io | ErrorKind::Limit | ErrorKind::Check => 1,
+            ErrorKind::Interrupted => 130,
         }
     }
 }

@@ -14,9 +14,11 @@
 #![allow(clippy::result_large_err)]
 
 pub mod app;
+pub mod check;
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod limits;
 pub mod metrics;
 pub mod model;
 pub mod output;

@@ -106,6 +106,8 @@ impl Simulation<'_> {
         }
         let t = &self.nodes[p.target];
         if t.reachable && t.applied >= self.next_seq {
+            let (now, old, new) = (self.now, self.primary_region(), t.region);
+            self.observe(|o| o.drained(now, old, new));
             self.start_switch();
         }
     }
@@ -141,6 +143,12 @@ impl Simulation<'_> {
         }
         p.kind = PromoteKind::Forced;
         let p = *p;
+        let (old, new, ready) = (
+            self.primary_region(),
+            self.nodes[p.target].region,
+            self.nodes[p.target].ready,
+        );
+        self.observe(|o| o.promotion_forced(now, old, new, ready));
         let target = &self.nodes[p.target];
         let loss = Loss {
             record: p.record,
@@ -213,6 +221,8 @@ impl Simulation<'_> {
         self.log_epoch = self.log_epoch.wrapping_add(1);
         self.log_abandoned = false;
         self.primary = p.target;
+        let new_primary = self.primary_region();
+        self.observe(|o| o.promoted(now, new_primary));
         let next = self.next_seq;
         for n in self.nodes.iter_mut() {
             n.in_set = true;

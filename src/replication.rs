@@ -206,12 +206,16 @@ impl Simulation<'_> {
         // The entry may be gone (a promotion replaced the log): the old primary still
         // answers the client.
         let mut committed_here = false;
+        let mut sync = None;
         if let Some(e) = self.entry_mut(seq) {
             if e.w == w && e.state == EntryState::Committing {
                 e.state = EntryState::Committed;
                 committed_here = true;
+                sync = Some(e.sync);
             }
         }
+        let now = self.now;
+        self.observe(|o| o.committed(now, region, seq, sync));
         if committed_here {
             self.kick_channels_waiting_on(seq);
         }
@@ -348,6 +352,8 @@ impl Simulation<'_> {
             return;
         };
         let counts_delay = self.is_active_secondary(i) && e.t_accept >= self.model.warmup;
+        let region = self.nodes[i].region;
+        self.observe(|o| o.applied(now, region, seq, e.t_accept));
         let n = &mut self.nodes[i];
         n.applied = n.applied.max(seq + 1);
         n.last_applied_accept = Some(e.t_accept);

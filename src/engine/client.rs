@@ -99,6 +99,7 @@ impl Simulation<'_> {
         if counted {
             self.metrics.offered();
         }
+        self.observe(|o| o.offered(now, w, counted));
         self.send_attempt(w);
     }
 
@@ -246,6 +247,7 @@ impl Simulation<'_> {
                     self.metrics.acked(now - issued);
                 }
                 self.metrics.first_ack_after_outage(issued, now);
+                self.observe(|o| o.acked(now, w));
                 self.release_if_done(w);
             }
             Outcome::Throttled => self.attempt_failed(w, AttemptOutcome::Throttled),
@@ -289,6 +291,7 @@ impl Simulation<'_> {
             }
         }
         if give_up {
+            self.observe(|o| o.failed(now, w));
             self.release_if_done(w);
         } else {
             self.queue

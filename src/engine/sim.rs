@@ -5,11 +5,13 @@
 //! All of them are `impl Simulation` blocks over the state defined here.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::availability::{Availability, Transition};
 use super::event::{Event, WriteRef};
 use super::queue::EventQueue;
 use super::rng::{stream, Purpose, SimRng};
+use crate::check::Observer;
 use crate::error::{GeoError, Result};
 use crate::metrics::Recorder;
 use crate::model::{ActionKind, Mode, Model, Nanos, RegionId, Target, NS_PER_S};
@@ -113,6 +115,11 @@ pub struct Simulation<'m> {
     /// The last forced promotion, for writes whose commit completes after it.
     pub(crate) last_loss: Option<Loss>,
     pub(crate) promotion_max_ns: Option<Nanos>,
+
+    /// An outside observer (the invariant checker), off by default.
+    pub(crate) observer: Option<&'m mut dyn Observer>,
+    /// Set from outside (Ctrl-C) to stop the run early; polled now and then.
+    stop: Option<&'m AtomicBool>,
 }
 
 impl<'m> Simulation<'m> {
@@ -164,18 +171,48 @@ impl<'m> Simulation<'m> {
             metrics: Recorder::new(model.warmup, model.duration, model.bucket, v.max_lag),
             last_loss: None,
             promotion_max_ns: None,
+            observer: None,
+            stop: None,
+        }
+    }
+
+    /// Reports what happens in the run to `observer` (see `check`).
+    pub fn observed(mut self, observer: &'m mut dyn Observer) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
+    /// Stops the run with an `Interrupted` error soon after `flag` is set.
+    pub fn stop_on(mut self, flag: &'m AtomicBool) -> Self {
+        self.stop = Some(flag);
+        self
+    }
+
+    fn stop_requested(&self) -> bool {
+        self.stop.is_some_and(|f| f.load(Ordering::Relaxed))
+    }
+
+    /// Calls the observer, if there is one; a branch on `None` when checks are off.
+    #[inline]
+    pub(crate) fn observe(&mut self, f: impl FnOnce(&mut dyn Observer)) {
+        if let Some(o) = self.observer.as_deref_mut() {
+            f(o);
         }
     }
 
     /// Runs to `duration`. `progress` is told how much simulated time has passed,
     /// now and then (for a progress bar).
     pub fn run(mut self, progress: &(dyn Fn(Nanos) + Sync)) -> Result<SimResult> {
+        if self.stop_requested() {
+            return Err(self.interrupted());
+        }
         self.start();
         let mut reported: Nanos = 0;
         while let Some((t, event)) = self.queue.pop() {
             if t >= self.model.duration {
                 break;
             }
+            self.observe(|o| o.event(t));
             self.now = t;
             self.events += 1;
             if self.events > self.model.max_events {
@@ -193,6 +230,9 @@ impl<'m> Simulation<'m> {
             if self.events & 0xFFFF == 0 {
                 progress(t - reported);
                 reported = t;
+                if self.stop_requested() {
+                    return Err(self.interrupted());
+                }
             }
             let primary_name = &self.model.regions[self.nodes[self.primary].region].name;
             self.metrics.advance_to(t, primary_name);
@@ -212,6 +252,15 @@ impl<'m> Simulation<'m> {
         }
         progress(self.model.duration.saturating_sub(reported));
         Ok(self.finish())
+    }
+
+    fn interrupted(&self) -> GeoError {
+        GeoError::interrupted(format!(
+            "variant \"{}\" run {} interrupted at t = {:.3} s",
+            self.model.variants[self.variant].name,
+            self.run,
+            self.now as f64 / NS_PER_S as f64
+        ))
     }
 
     fn start(&mut self) {

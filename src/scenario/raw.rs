@@ -41,6 +41,7 @@ pub struct RawSimulation {
     pub bucket: Option<S<Duration>>,
     pub max_events: Option<S<i64>>,
     pub max_backlog: Option<S<i64>>,
+    pub max_duration: Option<S<Duration>>,
 }
 
 #[derive(Debug, Deserialize)]

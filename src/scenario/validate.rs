@@ -20,6 +20,11 @@ use crate::model::{Mode, Model, Nanos, Phase, PromoteKind, RegionId, Variant, Wo
 /// Limits on counts that would otherwise only fail deep in a run.
 const MAX_RETRIES: i64 = 1_000;
 const MAX_RUNS: i64 = 1_000_000;
+/// Default `[simulation] max_duration`: longer runs are more likely a unit typo
+/// ("400d" for "400s") than a plan, and cost hours.
+const DEFAULT_MAX_DURATION: Nanos = 400 * 86_400 * NS_PER_S;
+/// Time-series rows per simulation: each is kept in memory until the run is written.
+const MAX_BUCKETS: u64 = 10_000_000;
 
 /// Reads and validates a scenario file.
 pub fn load(path: &Path) -> Result<Model, GeoError> {
@@ -72,7 +77,9 @@ pub fn parse(text: &str, file_name: &str, file_stem: &str) -> Result<Model, GeoE
         events::outage(c, i, o, &names, run)
     });
     let failures = each(&mut ctx, &raw.failure, |c, i, f| {
-        events::failure(c, i, f, &names)
+        let failure = events::failure(c, i, f, &names)?;
+        failure_count(c, i, f, &failure, run)?;
+        Ok(failure)
     });
     let secondaries = repl.as_ref().map(|r| r.secondaries.as_slice());
     let actions = each(&mut ctx, &raw.action, |c, i, a| {
@@ -144,6 +151,36 @@ fn each<R, T>(
     out.into_iter().collect()
 }
 
+/// Failures drawn per run: each is an outage window held in memory for the run.
+const MAX_FAILURES: u64 = 1_000_000;
+
+/// Refuses an `mtbf` so short that the run would draw millions of outages (almost
+/// always a unit mistake, and memory the run cannot have).
+fn failure_count(
+    ctx: &Ctx,
+    i: usize,
+    f: &Spanned<super::raw::RawFailure>,
+    failure: &crate::model::Failure,
+    run: Option<Nanos>,
+) -> Result<(), GeoError> {
+    let Some(run) = run else { return Ok(()) };
+    let expected = run / failure.mtbf.max(1);
+    if expected <= MAX_FAILURES {
+        return Ok(());
+    }
+    let span = f.get_ref().mtbf.as_ref().map_or(f.span(), |m| m.span());
+    Err(ctx
+        .error(
+            span,
+            &format!("failure[{i}].mtbf"),
+            format!(
+                "mtbf = {} would draw about {expected} failures in one run; the limit is {MAX_FAILURES}",
+                super::plan::fmt_duration(failure.mtbf)
+            ),
+        )
+        .with_help("mtbf is the mean time between failures: e.g. mtbf = \"30d\""))
+}
+
 struct Sim {
     name: String,
     duration: Nanos,
@@ -176,6 +213,27 @@ fn simulation_table(ctx: &Ctx, s: &Spanned<RawSimulation>, stem: &str) -> Result
         "duration = \"1h\"",
     )?;
     let duration = ctx.positive_duration(d, "simulation.duration")?;
+    let max_duration = ctx.duration_or(
+        &raw.max_duration,
+        "simulation.max_duration",
+        DEFAULT_MAX_DURATION,
+    )?;
+    if duration > max_duration {
+        return Err(ctx
+            .error(
+                d.span(),
+                "simulation.duration",
+                format!(
+                    "duration = {} is longer than the limit [simulation] max_duration = {}",
+                    d.get_ref().0,
+                    super::plan::fmt_duration(max_duration)
+                ),
+            )
+            .with_help(format!(
+                "check the unit; if you mean it, raise the limit: max_duration = \"{}\"",
+                d.get_ref().0
+            )));
+    }
     let warmup = ctx.duration_or(&raw.warmup, "simulation.warmup", 0)?;
     if let (Some(w), true) = (&raw.warmup, warmup >= duration) {
         return Err(ctx
@@ -201,6 +259,27 @@ fn simulation_table(ctx: &Ctx, s: &Spanned<RawSimulation>, stem: &str) -> Result
                 )
                 .with_help("e.g. bucket = \"1s\""));
         }
+    }
+    if duration / bucket > MAX_BUCKETS {
+        let span = raw.bucket.as_ref().map_or(d.span(), |b| b.span());
+        let key = if raw.bucket.is_some() {
+            "simulation.bucket"
+        } else {
+            "simulation.duration"
+        };
+        return Err(ctx
+            .error(
+                span,
+                key,
+                format!(
+                    "the time series would have {} buckets per variant and run (duration / bucket); the limit is {MAX_BUCKETS}",
+                    duration / bucket
+                ),
+            )
+            .with_help(format!(
+                "set a larger [simulation] bucket, e.g. bucket = \"{}\"",
+                super::plan::fmt_duration((duration / MAX_BUCKETS + 1).next_multiple_of(NS_PER_S))
+            )));
     }
     let name = match &raw.name {
         Some(n) => {

@@ -1,0 +1,174 @@
+//! Refuses, before it starts, a run that would need more memory than the machine has.
+//!
+//! The engine's memory grows with the replication backlog (writes accepted and not
+//! yet applied everywhere) and with writes in flight at the client; the results grow
+//! with the time-series rows, which are kept until the run is written. This module
+//! estimates both from the validated model — a deliberately pessimistic estimate,
+//! since being refused costs a second and running out of memory costs the machine.
+
+use crate::error::{GeoError, Result};
+use crate::model::{Model, Nanos, OutageKind, NS_PER_S};
+
+/// A backlog entry (32 bytes) with the slack of a growing ring buffer (×2) and the
+/// in-flight write it refers to.
+const BYTES_PER_BACKLOG_WRITE: f64 = 128.0;
+/// A time-series bucket in memory plus its CSV row, rendered before writing.
+const BYTES_PER_BUCKET: f64 = 256.0;
+
+/// What a run of `model`'s `variants` with `jobs` threads is expected to hold at once.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    pub bytes: f64,
+    /// Writes in one simulation's backlog at its peak.
+    pub backlog_writes: f64,
+    /// Simulations running at once.
+    pub concurrent: usize,
+    /// Time-series rows held for the whole run.
+    pub buckets: f64,
+}
+
+pub fn estimate(model: &Model, variants: usize, jobs: usize) -> Estimate {
+    let duration_s = model.duration as f64 / NS_PER_S as f64;
+    let peak_rate = model
+        .workload
+        .phases
+        .iter()
+        .map(|p| p.rate)
+        .fold(0.0, f64::max);
+    // Lag is throttled at max_lag while a secondary is ready; a secondary that is down
+    // (and perhaps removed) lets the backlog grow for as long as it is down.
+    let max_lag = model.variants.iter().map(|v| v.max_lag).max().unwrap_or(0);
+    let backlog_s = (secs(max_lag).max(longest_outage_s(model))).min(duration_s);
+    let w = &model.workload;
+    let attempt_s =
+        secs(w.timeout) * (f64::from(w.retries) + 1.0) + secs(w.backoff) * f64::from(w.retries);
+    let backlog_writes =
+        (peak_rate * (backlog_s + attempt_s.min(duration_s))).min(model.max_backlog as f64);
+    let tasks = variants.saturating_mul(model.runs as usize).max(1);
+    let concurrent = jobs.clamp(1, tasks);
+    let buckets = (model.duration / model.bucket.max(1)) as f64 * tasks as f64;
+    Estimate {
+        bytes: backlog_writes * BYTES_PER_BACKLOG_WRITE * concurrent as f64
+            + buckets * BYTES_PER_BUCKET,
+        backlog_writes,
+        concurrent,
+        buckets,
+    }
+}
+
+fn secs(t: Nanos) -> f64 {
+    t as f64 / NS_PER_S as f64
+}
+
+/// The longest scheduled down outage, or a pessimistic repair time of a random one.
+fn longest_outage_s(model: &Model) -> f64 {
+    let scheduled = model
+        .outages
+        .iter()
+        .filter(|o| o.kind == OutageKind::Down)
+        .map(|o| secs(o.duration))
+        .fold(0.0, f64::max);
+    // Repairs are random: ten times the mean covers all but the heaviest tails,
+    // and a tail without a mean (Pareto shape ≤ 1) may last the whole run.
+    let random = model
+        .failures
+        .iter()
+        .map(|f| f.mttr.mean * 10.0 / NS_PER_S as f64)
+        .fold(0.0, f64::max);
+    scheduled.max(if random.is_finite() { random } else { f64::MAX })
+}
+
+/// Bytes of memory available now (Linux `MemAvailable`); `None` where unknown.
+pub fn available_memory() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024.0)
+}
+
+/// An error if the run is expected to need more memory than `available` bytes.
+pub fn check_memory(
+    model: &Model,
+    variants: usize,
+    jobs: usize,
+    available: Option<f64>,
+) -> Result<()> {
+    let Some(available) = available else {
+        return Ok(());
+    };
+    let e = estimate(model, variants, jobs);
+    if e.bytes <= available {
+        return Ok(());
+    }
+    let gib = |b: f64| b / (1u64 << 30) as f64;
+    Err(GeoError::limit(
+        format!(
+            "this run would need about {:.1} GiB of memory, more than the {:.1} GiB available: \
+             up to {:.3e} writes in the replication backlog of each of {} simulations at once \
+             (the peak rate over the longest outage or max_lag), and {:.3e} time-series rows",
+            gib(e.bytes),
+            gib(available),
+            e.backlog_writes,
+            e.concurrent,
+            e.buckets
+        ),
+        "lower the rate, shorten the longest outage, set a smaller [simulation] max_backlog \
+         (the run then stops with an error when the backlog reaches it), run fewer \
+         simulations at once with --jobs, or set a larger [simulation] bucket",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(text: &str) -> Model {
+        crate::scenario::parse(text, "t.toml", "t").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    const BASE: &str = r#"
+[simulation]
+duration = "10d"
+max_backlog = 1000000000000
+[[region]]
+name = "westeurope"
+[[region]]
+name = "eastus"
+[workload]
+client_region = "westeurope"
+rate = 1000000
+size = "1KiB"
+[replication]
+primary = "westeurope"
+secondaries = ["eastus"]
+[policy]
+remove_secondary_after = "1m"
+[[outage]]
+target = "eastus"
+start = "1h"
+duration = "9d"
+"#;
+
+    #[test]
+    fn a_long_secondary_outage_at_a_high_rate_is_refused() {
+        let m = model(BASE);
+        let e = estimate(&m, 4, 2);
+        // 10^6 writes/s for 9 days of outage.
+        assert!(e.backlog_writes > 7e11, "{e:?}");
+        let err = check_memory(&m, 4, 2, Some(16e9)).unwrap_err();
+        assert!(err.message.contains("GiB of memory"), "{err}");
+        assert!(err.help.as_deref().unwrap_or("").contains("max_backlog"));
+    }
+
+    #[test]
+    fn max_backlog_caps_the_estimate() {
+        let m = model(&BASE.replace("max_backlog = 1000000000000", "max_backlog = 1000000"));
+        assert_eq!(estimate(&m, 4, 2).backlog_writes, 1e6);
+        assert!(check_memory(&m, 4, 2, Some(16e9)).is_ok());
+    }
+
+    #[test]
+    fn unknown_memory_refuses_nothing() {
+        assert!(check_memory(&model(BASE), 4, 2, None).is_ok());
+    }
+}
