@@ -38,9 +38,12 @@ fn csvs(model: &Model, variants: Vec<usize>, jobs: usize) -> (Vec<u8>, Vec<u8>) 
             variants,
             jobs,
             progress: false,
+            check: true,
+            stop: None,
         },
     )
     .unwrap();
+    assert!(out.violations.is_empty(), "{:?}", out.violations);
     (
         summary_csv(&out.results).unwrap(),
         timeseries_csv(&out.results).unwrap(),

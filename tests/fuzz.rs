@@ -1,0 +1,631 @@
+//! Mutation fuzzing on stable Rust: no input makes geosim panic or hang (SPEC §1).
+//!
+//! Takes the shipped scenarios and mutates them — byte flips, truncation, deleted and
+//! duplicated lines and tables, values swapped for extremes, keys renamed, types
+//! changed, units changed, numbers scaled, snippets of valid tables added — then runs
+//! each mutant through parse + validate + plan, and, when it is valid, a short
+//! simulation of every variant with the invariant checker on, under a tight event
+//! limit, and the CSV writers. Panics are caught per case; a watchdog fails the test
+//! if one case runs too long.
+//!
+//! ```text
+//! cargo test --test fuzz -- --nocapture                          # 10,000 mutants, seed from the clock
+//! GEOSIM_FUZZ_SEED=N cargo test --test fuzz -- --nocapture       # reproduce a run
+//! GEOSIM_FUZZ_CASES=1000000 cargo test --release --test fuzz -- --nocapture
+//! ```
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use geosim::check::Checker;
+use geosim::engine::Simulation;
+use geosim::model::{Model, NS_PER_S};
+
+/// Mutants per `cargo test` run unless `GEOSIM_FUZZ_CASES` says otherwise.
+const DEFAULT_CASES: usize = 10_000;
+/// Engine events per simulation: enough to reach promotions and outages in a
+/// shortened run, few enough that a case takes milliseconds.
+const MAX_EVENTS: u64 = 4_000;
+/// Simulated time per mutant; longer runs are cut to this.
+const MAX_DURATION_S: u64 = 3_600;
+/// Writes a shortened run issues (see `bound`).
+const WRITES_PER_RUN: f64 = 300.0;
+/// A case taking longer than this is a hang.
+const CASE_LIMIT: Duration = Duration::from_secs(20);
+
+/// splitmix64: small, fast, and the same on every platform, so a seed reproduces.
+#[derive(Clone)]
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// Values that break naive code: zero, negatives, huge, non-finite, empty, unicode,
+/// past the clock, wrong types.
+const EXTREMES: &[&str] = &[
+    "0",
+    "-1",
+    "1e308",
+    "-1e308",
+    "nan",
+    "inf",
+    "-inf",
+    "\"\"",
+    "\"1e30d\"",
+    "18446744073709551616",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "4294967296",
+    "\"0s\"",
+    "\"-5m\"",
+    "\"0ns\"",
+    "\"1ns\"",
+    "\"213503d\"",
+    "\"400d\"",
+    "\"1e-300s\"",
+    "\"nans\"",
+    "\"infms\"",
+    "\"0B\"",
+    "\"1TiB\"",
+    "\"0Mbit/s\"",
+    "\"1bit/s\"",
+    "\"1e30MB/s\"",
+    "\"日本語\"",
+    "\"é\"",
+    "\"westeurope<->westeurope\"",
+    "\"<->\"",
+    "true",
+    "[]",
+    "{}",
+    "[\"\"]",
+    "{ dist = \"pareto\", scale = \"1ms\", shape = 1.0000001 }",
+    "{ dist = \"pareto\", scale = \"1ns\", shape = 100 }",
+    "{ dist = \"lognormal\", median = \"2ms\", p99 = \"2ms\" }",
+    "{ dist = \"lognormal\", median = \"1ns\", p99 = \"100d\" }",
+    "{ dist = \"normal\", mean = \"1ms\", stddev = \"100d\" }",
+    "{ dist = \"normal\", mean = \"0s\", stddev = \"0s\" }",
+    "{ dist = \"uniform\", min = \"0s\", max = \"0s\" }",
+    "{ dist = \"uniform\", min = \"5ms\", max = \"1ms\" }",
+    "{ dist = \"exponential\", mean = \"1ns\" }",
+    "{ dist = \"exponential\", mean = \"1e30d\" }",
+    "{ after = \"0s\", kind = \"forced\" }",
+    "{ after = \"1ns\", kind = \"planned\", escalate_after = \"0s\" }",
+];
+
+/// Whole tables to add: they make valid mutants reach outages, promotions, mode
+/// changes and policies. `{R}` is replaced by a region of the scenario, `{T}` by a
+/// time, `{D}` by a duration.
+const SNIPPETS: &[&str] = &[
+    "[[outage]]\ntarget = \"{R}\"\nstart = \"{T}\"\nduration = \"{D}\"\n",
+    "[[outage]]\ntarget = \"{R}<->{R}\"\nstart = \"{T}\"\nduration = \"{D}\"\n",
+    "[[outage]]\ntarget = \"{R}\"\nstart = \"{T}\"\nduration = \"{D}\"\nkind = \"slow\"\nfactor = 1e9\n",
+    "[[action]]\nat = \"{T}\"\npromote = \"planned\"\n",
+    "[[action]]\nat = \"{T}\"\npromote = \"forced\"\ntarget = \"{R}\"\n",
+    "[[action]]\nat = \"{T}\"\npromote = \"planned\"\nescalate_after = \"{D}\"\n",
+    "[[action]]\nat = \"{T}\"\nset_mode = \"sync\"\n",
+    "[[action]]\nat = \"{T}\"\nset_mode = \"async\"\n",
+    "[[action]]\nat = \"{T}\"\nset_max_lag = \"{D}\"\n",
+    "[[failure]]\ntarget = \"{R}\"\nmtbf = \"{D}\"\nmttr = \"{D}\"\n",
+    "[[workload.phase]]\nat = \"{T}\"\nrate = 5000\n",
+    "[[variant]]\nname = \"fz\"\nmode = \"sync\"\nmax_lag = \"{D}\"\npromote = \"forced\"\n",
+    "[policy]\nauto_promote = { after = \"{D}\", kind = \"planned\", escalate_after = \"{D}\" }\nremove_secondary_after = \"{D}\"\n",
+    "[promotion]\nswitch = \"{D}\"\ndns = \"{D}\"\n",
+];
+
+const TIMES: &[&str] = &["0s", "1ns", "1s", "10s", "1m", "5m", "20m", "59m", "2h"];
+const DURATIONS: &[&str] = &["0s", "1ns", "1ms", "1s", "30s", "5m", "1h", "30d"];
+const UNITS: &[&str] = &[
+    "ns", "us", "ms", "s", "m", "h", "d", "B", "KiB", "MB", "Mbit/s", "x", "",
+];
+
+/// The spans `(key start, value start, value end)` of `key = value` assignments.
+fn assignments(text: &str) -> Vec<(usize, usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(off) = text[i..].find(" = ") {
+        let eq = i + off;
+        let vstart = eq + 3;
+        let mut kstart = eq;
+        while kstart > 0
+            && (b[kstart - 1].is_ascii_alphanumeric() || b"_.".contains(&b[kstart - 1]))
+        {
+            kstart -= 1;
+        }
+        out.push((kstart, vstart, value_end(b, vstart)));
+        i = vstart;
+    }
+    out
+}
+
+/// End of the TOML value starting at `start` (a string, array, inline table or bare word).
+fn value_end(b: &[u8], start: usize) -> usize {
+    let (open, close) = match b.get(start) {
+        Some(b'"') => {
+            return b[start + 1..]
+                .iter()
+                .position(|&c| c == b'"' || c == b'\n')
+                .map_or(b.len(), |p| start + 2 + p)
+                .min(b.len())
+        }
+        Some(b'[') => (b'[', b']'),
+        Some(b'{') => (b'{', b'}'),
+        _ => {
+            return b[start..]
+                .iter()
+                .position(|&c| b",}]\n #".contains(&c))
+                .map_or(b.len(), |p| start + p)
+        }
+    };
+    let mut depth = 0;
+    for (i, &c) in b[start..].iter().enumerate() {
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            depth -= 1;
+            if depth == 0 {
+                return start + i + 1;
+            }
+        } else if c == b'\n' && open == b'{' {
+            break;
+        }
+    }
+    b.len()
+}
+
+fn region_names(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("name = \""))
+        .filter_map(|l| l.split('"').next())
+        .map(str::to_string)
+        .collect();
+    names.push("westeurope".into());
+    names
+}
+
+/// Line ranges `[start, end)` of the tables (a header line to the next header).
+fn tables(lines: &[&str]) -> Vec<(usize, usize)> {
+    let heads: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].trim_start().starts_with('['))
+        .collect();
+    heads
+        .iter()
+        .enumerate()
+        .map(|(k, &h)| (h, heads.get(k + 1).copied().unwrap_or(lines.len())))
+        .collect()
+}
+
+fn mutate(text: &str, rng: &mut Rng, corpus_keys: &[String]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    let lines: Vec<&str> = text.lines().collect();
+    let len = bytes.len().max(1);
+    match rng.below(16) {
+        0 => {
+            let i = rng.below(len).min(bytes.len().saturating_sub(1));
+            if let Some(b) = bytes.get_mut(i) {
+                *b ^= 1 << rng.below(8);
+            }
+        }
+        1 => bytes.truncate(rng.below(len)),
+        2 | 3 => {
+            let mut lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+            if !lines.is_empty() {
+                let i = rng.below(lines.len());
+                if rng.below(2) == 0 {
+                    lines.remove(i);
+                } else {
+                    let copy = lines[i].clone();
+                    lines.insert(i, copy);
+                }
+            }
+            return lines.join("\n");
+        }
+        4 => {
+            let t = tables(&lines);
+            if t.is_empty() {
+                return text.to_string();
+            }
+            let (a, b) = *rng.pick(&t);
+            let mut out: Vec<&str> = lines[..a].to_vec();
+            if rng.below(2) == 0 {
+                out.extend_from_slice(&lines[a..b]);
+            }
+            out.extend_from_slice(&lines[a..]);
+            if out.len() > lines.len() {
+                return out.join("\n");
+            }
+            let mut out: Vec<&str> = lines[..a].to_vec();
+            out.extend_from_slice(&lines[b..]);
+            return out.join("\n");
+        }
+        5..=7 => return replace_value(text, rng, |rng, _| rng.pick(EXTREMES).to_string()),
+        8 => return replace_value(text, rng, |rng, v| change_type(rng, v)),
+        9 => return rename_key(text, rng, corpus_keys),
+        10 => return swap_values(text, rng),
+        11 => return replace_value(text, rng, |rng, v| scale_number(rng, v)),
+        12 => return replace_value(text, rng, |rng, v| change_unit(rng, v)),
+        13 | 14 => return add_snippet(text, rng),
+        _ => {
+            let junk = [
+                "\"", "=", "[", "]", "{", "}", ",", "#", "\n", "\\", "é", "\u{0}", "[[", "'''",
+            ];
+            let i = rng.below(len).min(bytes.len());
+            let j = rng.pick(&junk).as_bytes();
+            bytes.splice(i..i, j.iter().copied());
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn replace_value(text: &str, rng: &mut Rng, with: impl Fn(&mut Rng, &str) -> String) -> String {
+    let spans = assignments(text);
+    if spans.is_empty() {
+        return text.to_string();
+    }
+    let (_, a, b) = *rng.pick(&spans);
+    let new = with(rng, &text[a..b]);
+    format!("{}{}{}", &text[..a], new, &text[b..])
+}
+
+fn change_type(rng: &mut Rng, v: &str) -> String {
+    let unquoted = v.trim_matches('"');
+    match rng.below(5) {
+        0 if v.starts_with('"') => unquoted.to_string(),
+        0 | 1 => format!("\"{unquoted}\""),
+        2 => format!("[{v}]"),
+        3 => format!("{{ value = {v} }}"),
+        _ => "1.5".to_string(),
+    }
+}
+
+fn scale_number(rng: &mut Rng, v: &str) -> String {
+    let Some(start) = v.find(|c: char| c.is_ascii_digit()) else {
+        return v.to_string();
+    };
+    let end = v[start..]
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .map_or(v.len(), |e| start + e);
+    let x: f64 = v[start..end].parse().unwrap_or(1.0);
+    let factor = *rng.pick(&[0.0, 1e-9, 1e-3, 0.5, 2.0, 1e3, 1e6, 1e12]);
+    format!("{}{}{}", &v[..start], x * factor, &v[end..])
+}
+
+fn change_unit(rng: &mut Rng, v: &str) -> String {
+    let Some(end) = v.rfind(|c: char| c.is_ascii_digit()) else {
+        return v.to_string();
+    };
+    let close = if v.ends_with('"') { "\"" } else { "" };
+    format!("{}{}{close}", &v[..=end], rng.pick(UNITS))
+}
+
+fn rename_key(text: &str, rng: &mut Rng, corpus_keys: &[String]) -> String {
+    let spans = assignments(text);
+    if spans.is_empty() {
+        return text.to_string();
+    }
+    let (k, v, _) = *rng.pick(&spans);
+    let key = &text[k..v - 3];
+    let new = match rng.below(4) {
+        0 if key.len() > 1 => {
+            let i = rng.below(key.len() - 1);
+            format!("{}{}", &key[..i], &key[i + 1..])
+        }
+        1 => key.to_uppercase(),
+        2 => format!("{key}s"),
+        _ => rng.pick(corpus_keys).clone(),
+    };
+    format!("{}{}{}", &text[..k], new, &text[v - 3..])
+}
+
+fn swap_values(text: &str, rng: &mut Rng) -> String {
+    let spans = assignments(text);
+    if spans.len() < 2 {
+        return text.to_string();
+    }
+    let (_, a1, b1) = *rng.pick(&spans);
+    let (_, a2, b2) = *rng.pick(&spans);
+    if a1 == a2 || b1 > a2 && b2 > a1 {
+        return text.to_string();
+    }
+    let ((a1, b1), (a2, b2)) = if a1 < a2 {
+        ((a1, b1), (a2, b2))
+    } else {
+        ((a2, b2), (a1, b1))
+    };
+    format!(
+        "{}{}{}{}{}",
+        &text[..a1],
+        &text[a2..b2],
+        &text[b1..a2],
+        &text[a1..b1],
+        &text[b2..]
+    )
+}
+
+fn add_snippet(text: &str, rng: &mut Rng) -> String {
+    let regions = region_names(text);
+    let mut s = rng.pick(SNIPPETS).to_string();
+    while let Some(i) = s.find("{R}") {
+        let r = rng.pick(&regions).clone();
+        s.replace_range(i..i + 3, &r);
+    }
+    while let Some(i) = s.find("{T}") {
+        let t = *rng.pick(TIMES);
+        s.replace_range(i..i + 3, t);
+    }
+    while let Some(i) = s.find("{D}") {
+        let d = *rng.pick(DURATIONS);
+        s.replace_range(i..i + 3, d);
+    }
+    format!("{text}\n{s}")
+}
+
+/// Cuts a valid model down to a bounded case, keeping what validation guarantees
+/// (warmup < duration, bucket ≤ duration). Unless `keep_rate`, rates are lowered so
+/// that a run issues a few hundred writes over its whole duration: the outages and
+/// actions then happen within the event limit, where the original rate would stop
+/// the run at the limit first (`keep_rate` cases test that path).
+fn bound(model: &mut Model, keep_rate: bool) {
+    model.max_events = MAX_EVENTS;
+    model.runs = model.runs.min(2);
+    let cap = MAX_DURATION_S * NS_PER_S;
+    if model.duration > cap {
+        model.duration = cap;
+        model.warmup = model.warmup.min(cap / 2);
+        model.bucket = model.bucket.min(cap);
+    }
+    if !keep_rate {
+        let most = WRITES_PER_RUN / (model.duration as f64 / NS_PER_S as f64);
+        for p in &mut model.workload.phases {
+            p.rate = p.rate.min(most);
+        }
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    valid: usize,
+    simulated: usize,
+    limited: usize,
+}
+
+/// One case: parse, plan, and simulate every variant × run with the checker.
+/// Returns the checker's violations.
+fn run_case(text: &str, case: usize, tally: &mut Tally) -> Vec<String> {
+    let mut model = match geosim::scenario::parse(text, "fuzz.toml", "fuzz") {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = e.to_string();
+            return Vec::new();
+        }
+    };
+    tally.valid += 1;
+    let _ = geosim::scenario::plan(&model);
+    bound(&mut model, case % 10 == 0);
+    let charts = case % 500 == 1;
+    let mut results = Vec::new();
+    let mut violations = Vec::new();
+    for v in 0..model.variants.len() {
+        for run in 1..=model.runs {
+            let mut checker = Checker::new(&model);
+            match Simulation::new(&model, v, run)
+                .observed(&mut checker)
+                .run(&|_| {})
+            {
+                Ok(r) => {
+                    tally.simulated += 1;
+                    violations.extend(
+                        checker
+                            .finish(&model, &r)
+                            .into_iter()
+                            .map(|m| format!("variant {v} run {run}: {m}")),
+                    );
+                    results.push(r);
+                }
+                Err(e) => {
+                    tally.limited += 1;
+                    let _ = e.to_string();
+                }
+            }
+        }
+    }
+    if let (Ok(s), Ok(t)) = (
+        geosim::report::csv::summary_csv(&results),
+        geosim::report::csv::timeseries_csv(&results),
+    ) {
+        violations.extend(geosim::check::csv_totals(&s, &t));
+    }
+    if charts && !results.is_empty() {
+        let info = geosim::report::json::RunInfo {
+            version: "fuzz",
+            scenario_file: "fuzz.toml",
+            scenario_hash: "0",
+            seed: model.seed,
+            wall_s: 0.0,
+            events: 0,
+            variants: results.iter().map(|r| r.summary.variant.as_str()).collect(),
+        };
+        let _ = geosim::report::render(&model, &results, geosim::cli::Format::Svg, &info);
+    }
+    violations
+}
+
+/// Fails the test (the whole process: a hung thread cannot be stopped) when a case
+/// runs past `CASE_LIMIT`, printing its input.
+fn watchdog(
+    current: &Mutex<Vec<Option<(usize, Instant, String)>>>,
+    next: &AtomicUsize,
+    cases: usize,
+    seed: u64,
+) {
+    loop {
+        std::thread::sleep(Duration::from_millis(200));
+        let busy = current.lock().unwrap();
+        if busy.iter().all(Option::is_none) && next.load(Ordering::Relaxed) >= cases {
+            return;
+        }
+        for (case, since, text) in busy.iter().flatten() {
+            if since.elapsed() > CASE_LIMIT {
+                eprintln!(
+                    "fuzz: case {case} (seed {seed}) has run for {:?}: a hang. Its input:\n{text}",
+                    since.elapsed()
+                );
+                std::process::exit(101);
+            }
+        }
+    }
+}
+
+fn env_u64(name: &str) -> Option<u64> {
+    std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
+}
+
+struct Failure {
+    case: usize,
+    what: String,
+    text: String,
+}
+
+#[test]
+fn mutants_of_the_shipped_scenarios_never_panic_hang_or_break_invariants() {
+    let seed = env_u64("GEOSIM_FUZZ_SEED").unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| d.as_nanos() as u64)
+    });
+    let cases = env_u64("GEOSIM_FUZZ_CASES").map_or(DEFAULT_CASES, |n| n as usize);
+    println!("fuzz: {cases} mutants, seed {seed} (reproduce: GEOSIM_FUZZ_SEED={seed})");
+
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut corpus: Vec<String> = std::fs::read_dir(&dir)
+        .expect("scenarios/ exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .map(|p| std::fs::read_to_string(p).expect("readable scenario"))
+        .collect();
+    corpus.sort();
+    assert!(!corpus.is_empty(), "no scenarios to mutate");
+    let mut keys: Vec<String> = corpus
+        .iter()
+        .flat_map(|t| {
+            assignments(t)
+                .into_iter()
+                .map(move |(k, v, _)| t[k..v - 3].to_string())
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let current: Mutex<Vec<Option<(usize, Instant, String)>>> = Mutex::new(vec![None; workers]);
+    let failures: Mutex<Vec<Failure>> = Mutex::new(Vec::new());
+    let tally = Mutex::new(Tally::default());
+    let started = Instant::now();
+
+    std::thread::scope(|scope| {
+        for worker in 0..workers {
+            let (next, current, failures, tally, corpus, keys) =
+                (&next, &current, &failures, &tally, &corpus, &keys);
+            scope.spawn(move || {
+                let mut mine = Tally::default();
+                loop {
+                    let case = next.fetch_add(1, Ordering::Relaxed);
+                    if case >= cases {
+                        break;
+                    }
+                    // Each case has its own stream: a case reproduces from (seed, case).
+                    let mut rng = Rng(seed ^ (case as u64).wrapping_mul(0x2545_f491_4f6c_dd1d));
+                    rng.next();
+                    let mut text = rng.pick(corpus).clone();
+                    // Mostly one mutation, so that many mutants stay valid and reach the engine.
+                    let n = if rng.below(4) == 0 {
+                        2 + rng.below(3)
+                    } else {
+                        1
+                    };
+                    for _ in 0..n {
+                        text = mutate(&text, &mut rng, keys);
+                    }
+                    current.lock().unwrap()[worker] = Some((case, Instant::now(), text.clone()));
+                    let outcome =
+                        catch_unwind(AssertUnwindSafe(|| run_case(&text, case, &mut mine)));
+                    let what = match outcome {
+                        Ok(v) if v.is_empty() => None,
+                        Ok(v) => Some(format!("invariant violations:\n  {}", v.join("\n  "))),
+                        Err(p) => Some(format!(
+                            "panic: {}",
+                            p.downcast_ref::<&str>()
+                                .map(|s| s.to_string())
+                                .or_else(|| p.downcast_ref::<String>().cloned())
+                                .unwrap_or_default()
+                        )),
+                    };
+                    if let Some(what) = what {
+                        failures.lock().unwrap().push(Failure { case, what, text });
+                    }
+                }
+                current.lock().unwrap()[worker] = None;
+                let mut t = tally.lock().unwrap();
+                t.valid += mine.valid;
+                t.simulated += mine.simulated;
+                t.limited += mine.limited;
+            });
+        }
+        // Watchdog: a case that runs past the limit is a hang; report it with its text.
+        let (current, next) = (&current, &next);
+        scope.spawn(move || watchdog(current, next, cases, seed));
+    });
+
+    let t = tally.into_inner().unwrap();
+    println!(
+        "fuzz: {cases} mutants in {:.1} s: {} valid, {} simulations run, {} stopped at a limit",
+        started.elapsed().as_secs_f64(),
+        t.valid,
+        t.simulated,
+        t.limited
+    );
+    let mut failures = failures.into_inner().unwrap();
+    failures.sort_by_key(|f| f.case);
+    let shown: Vec<String> = failures
+        .iter()
+        .take(5)
+        .map(|f| {
+            format!(
+                "case {} (seed {seed}): {}\n--- input ---\n{}\n---",
+                f.case, f.what, f.text
+            )
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} mutants failed (seed {seed}):\n{}",
+        failures.len(),
+        shown.join("\n")
+    );
+    // The harness must reach the engine, or it tests only the parser.
+    assert!(
+        t.simulated > cases / 20,
+        "only {} simulations ran",
+        t.simulated
+    );
+}
