@@ -393,6 +393,8 @@ fn bound(model: &mut Model, keep_rate: bool) {
         model.warmup = model.warmup.min(cap / 2);
         model.bucket = model.bucket.min(cap);
     }
+    // A fine bucket over a long run is valid but costs a row per bucket.
+    model.bucket = model.bucket.max(model.duration / 1_000).max(1);
     if !keep_rate {
         let most = WRITES_PER_RUN / (model.duration as f64 / NS_PER_S as f64);
         for p in &mut model.workload.phases {
@@ -406,6 +408,8 @@ struct Tally {
     valid: usize,
     simulated: usize,
     limited: usize,
+    /// The slowest case: (wall time, case).
+    slowest: (Duration, usize),
 }
 
 /// One case: parse, plan, and simulate every variant × run with the checker.
@@ -567,8 +571,10 @@ fn mutants_of_the_shipped_scenarios_never_panic_hang_or_break_invariants() {
                         text = mutate(&text, &mut rng, keys);
                     }
                     current.lock().unwrap()[worker] = Some((case, Instant::now(), text.clone()));
+                    let began = Instant::now();
                     let outcome =
                         catch_unwind(AssertUnwindSafe(|| run_case(&text, case, &mut mine)));
+                    mine.slowest = mine.slowest.max((began.elapsed(), case));
                     let what = match outcome {
                         Ok(v) if v.is_empty() => None,
                         Ok(v) => Some(format!("invariant violations:\n  {}", v.join("\n  "))),
@@ -589,6 +595,7 @@ fn mutants_of_the_shipped_scenarios_never_panic_hang_or_break_invariants() {
                 t.valid += mine.valid;
                 t.simulated += mine.simulated;
                 t.limited += mine.limited;
+                t.slowest = t.slowest.max(mine.slowest);
             });
         }
         // Watchdog: a case that runs past the limit is a hang; report it with its text.
@@ -598,11 +605,14 @@ fn mutants_of_the_shipped_scenarios_never_panic_hang_or_break_invariants() {
 
     let t = tally.into_inner().unwrap();
     println!(
-        "fuzz: {cases} mutants in {:.1} s: {} valid, {} simulations run, {} stopped at a limit",
+        "fuzz: {cases} mutants in {:.1} s: {} valid, {} simulations run, {} stopped at a limit; \
+         slowest case {} took {:.3} s",
         started.elapsed().as_secs_f64(),
         t.valid,
         t.simulated,
-        t.limited
+        t.limited,
+        t.slowest.1,
+        t.slowest.0.as_secs_f64()
     );
     let mut failures = failures.into_inner().unwrap();
     failures.sort_by_key(|f| f.case);
