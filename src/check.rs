@@ -33,9 +33,10 @@ pub trait Observer {
     fn acked(&mut self, _t: Nanos, _w: WriteRef) {}
     /// The client gave up on `w` after its last attempt.
     fn failed(&mut self, _t: Nanos, _w: WriteRef) {}
-    /// `region`, as primary, durably committed log entry `seq`. `sync`: whether the
-    /// entry waited for the secondaries' acks; `None` when the entry has left the log
-    /// (a promotion replaced it) before its commit completed.
+    /// `region`, as primary, durably committed log entry `seq`. `sync`: whether every
+    /// ready secondary had acknowledged it (a sync write; not one whose wait a switch
+    /// to async cut short); `None` when the entry has left the log (a promotion
+    /// replaced it) before its commit completed.
     fn committed(&mut self, _t: Nanos, _region: RegionId, _seq: u64, _sync: Option<bool>) {}
     /// Secondary `region` applied log entry `seq`, accepted by the primary at `t_accept`.
     fn applied(&mut self, _t: Nanos, _region: RegionId, _seq: u64, _t_accept: Nanos) {}
@@ -478,4 +479,151 @@ fn read_csv(bytes: &[u8]) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
 fn number(s: &str) -> Result<f64, String> {
     s.parse::<f64>()
         .map_err(|_| format!("\"{s}\" is not a number"))
+}
+
+#[cfg(test)]
+mod tests {
+    //! The checker must catch what it claims to: each test feeds it a story with
+    //! one broken invariant.
+
+    use super::*;
+    use crate::engine::Simulation;
+
+    fn model() -> Model {
+        crate::scenario::parse(
+            r#"
+[simulation]
+duration = "10s"
+[[region]]
+name = "westeurope"
+[[region]]
+name = "eastus"
+[workload]
+client_region = "westeurope"
+rate = 100
+size = "1KiB"
+[replication]
+primary = "westeurope"
+secondaries = ["eastus"]
+"#,
+            "t.toml",
+            "t",
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn w(slot: u32) -> WriteRef {
+        WriteRef { slot, gen: 0 }
+    }
+
+    fn run_clean(m: &Model) -> (Checker, SimResult) {
+        let mut c = Checker::new(m);
+        let r = Simulation::new(m, 0, 1)
+            .observed(&mut c)
+            .run(&|_| {})
+            .unwrap();
+        (c, r)
+    }
+
+    #[test]
+    fn a_real_run_keeps_every_invariant() {
+        let m = model();
+        let (c, r) = run_clean(&m);
+        assert!(r.summary.writes_acked > 500);
+        assert_eq!(c.finish(&m, &r), Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_extra_acknowledgement_is_caught_twice_over() {
+        let m = model();
+        let (mut c, r) = run_clean(&m);
+        c.offered(1, w(999_999), true);
+        c.acked(2, w(999_999));
+        c.acked(3, w(999_999));
+        let v = c.finish(&m, &r).join("\n");
+        assert!(v.contains("not in flight"), "{v}");
+        assert!(v.contains("writes_acked"), "{v}");
+    }
+
+    #[test]
+    fn time_going_backwards_is_caught() {
+        let m = model();
+        let mut c = Checker::new(&m);
+        c.event(5);
+        c.event(4);
+        assert!(c.violations[0].contains("backwards"));
+    }
+
+    #[test]
+    fn a_write_stuck_in_flight_is_caught() {
+        let m = model();
+        let (mut c, r) = run_clean(&m);
+        c.offered(0, w(999_999), false);
+        // Issued at 0 with a 60 s timeout: in a 10 s run it may still be in flight.
+        assert!(c.finish(&m, &r).is_empty());
+        let mut short = m.clone();
+        short.workload.timeout = NS_PER_S;
+        short.workload.backoff = 0;
+        let (mut c, r) = run_clean(&short);
+        c.offered(0, w(999_999), false);
+        let v = c.finish(&short, &r).join("\n");
+        assert!(v.contains("still in flight"), "{v}");
+    }
+
+    #[test]
+    fn a_planned_promotion_that_loses_a_commit_is_caught() {
+        let m = model();
+        let mut c = Checker::new(&m);
+        c.committed(1, 0, 0, Some(false));
+        c.committed(2, 0, 1, Some(false));
+        c.applied(3, 1, 0, 1);
+        c.drained(4, 0, 1);
+        assert!(
+            c.violations[0].contains("loses entry 1"),
+            "{:?}",
+            c.violations
+        );
+    }
+
+    #[test]
+    fn a_late_commit_after_a_forced_promotion_to_a_ready_target_is_caught() {
+        let m = model();
+        let mut c = Checker::new(&m);
+        c.committed(1, 0, 0, Some(true));
+        c.applied(2, 1, 0, 1);
+        c.promotion_forced(3, 0, 1, true);
+        assert!(c.violations.is_empty(), "{:?}", c.violations);
+        // An async write's late commit is no broken promise; a sync one is.
+        c.committed(4, 0, 1, Some(false));
+        assert!(c.violations.is_empty(), "{:?}", c.violations);
+        c.committed(5, 0, 2, Some(true));
+        assert!(c.violations[0].contains("entry 2"), "{:?}", c.violations);
+    }
+
+    #[test]
+    fn out_of_order_and_negative_lag_applies_are_caught() {
+        let m = model();
+        let mut c = Checker::new(&m);
+        c.applied(10, 1, 5, 1);
+        c.applied(11, 1, 4, 1);
+        c.applied(12, 1, 6, 20);
+        let v = c.violations.join("\n");
+        assert!(v.contains("out of log order"), "{v}");
+        assert!(v.contains("negative lag"), "{v}");
+    }
+
+    #[test]
+    fn csv_totals_catch_a_disagreement() {
+        let summary = b"variant,run,writes_offered,writes_acked,attempts_throttled,attempts_readonly,attempts_unavailable,attempts_timed_out,lag_max_s\n\
+a,1,3,2,0,0,0,0,1.000\n";
+        let good =
+            b"variant,run,t_s,offered,acked,throttled,readonly,unavailable,timed_out,lag_s\n\
+a,1,0,2,1,0,0,0,0,1.000\na,1,1,1,1,0,0,0,0,0.500\n";
+        assert!(csv_totals(summary, good).is_empty());
+        let bad = b"variant,run,t_s,offered,acked,throttled,readonly,unavailable,timed_out,lag_s\n\
+a,1,0,2,1,0,0,0,0,1.000\na,1,1,1,0,0,0,0,0,2.500\n";
+        let v = csv_totals(summary, bad).join("\n");
+        assert!(v.contains("writes_acked = 2"), "{v}");
+        assert!(v.contains("below a bucket's lag_s"), "{v}");
+    }
 }

@@ -184,8 +184,10 @@ impl Recorder {
         }
         if let Some(a) = self.oldest {
             let lag_end = t.saturating_sub(a);
-            self.bucket_lag_ns = self.bucket_lag_ns.max(lag_end);
+            // Like the counts, the bucket that straddles warmup shows only what
+            // happened after it.
             if t > self.warmup {
+                self.bucket_lag_ns = self.bucket_lag_ns.max(lag_end);
                 self.lag_max_ns = self.lag_max_ns.max(lag_end);
                 let from = self
                     .lag_since
@@ -206,7 +208,13 @@ impl Recorder {
         }
         self.lag_segment(now);
         self.oldest = oldest;
-        self.bucket_lag_ns = self.bucket_lag_ns.max(self.current_lag(now));
+        // The lag can jump up (a secondary turns ready behind): count the jump in the
+        // summary as in the bucket, even if the lag drops again at the same instant.
+        if now > self.warmup {
+            let lag = self.current_lag(now);
+            self.bucket_lag_ns = self.bucket_lag_ns.max(lag);
+            self.lag_max_ns = self.lag_max_ns.max(lag);
+        }
     }
 
     /// `set_max_lag` took effect at `now`.

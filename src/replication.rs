@@ -214,8 +214,16 @@ impl Simulation<'_> {
                 sync = Some(e.sync);
             }
         }
-        let now = self.now;
-        self.observe(|o| o.committed(now, region, seq, sync));
+        if self.observer.is_some() {
+            // A sync write whose acks a mode change made unnecessary was not confirmed.
+            let confirmed = sync.map(|s| {
+                s && (0..self.nodes.len())
+                    .filter(|&i| self.is_active_secondary(i))
+                    .all(|i| self.nodes[i].acked > seq)
+            });
+            let now = self.now;
+            self.observe(|o| o.committed(now, region, seq, confirmed));
+        }
         if committed_here {
             self.kick_channels_waiting_on(seq);
         }
@@ -598,6 +606,11 @@ impl Simulation<'_> {
             Mode::Async => {
                 self.config.mode = Mode::Async;
                 self.config.sync_after_seq = None;
+                if self.log_abandoned {
+                    // A forced promotion stopped replication from this log: its
+                    // writes waiting for acks are lost, not to be committed now.
+                    return;
+                }
                 // Writes waiting for acks need them no more.
                 let pending: Vec<u64> = (self.sync_cursor..self.next_seq)
                     .filter(|&s| {
