@@ -36,8 +36,9 @@ pub fn load(path: &Path) -> Result<Model, GeoError> {
     let bytes = std::fs::read(path).map_err(|e| {
         let err = GeoError::io(&file, format!("cannot read the scenario: {e}"));
         match e.kind() {
-            std::io::ErrorKind::NotFound => err
-                .with_help("check the path; scenarios are TOML files such as scenarios/basic.toml"),
+            std::io::ErrorKind::NotFound => err.with_help(
+                "check the path; scenarios are TOML files such as scenarios/cross-continent.toml",
+            ),
             _ => err,
         }
     })?;
