@@ -373,8 +373,9 @@ pub fn result_consistency(r: &SimResult) -> Vec<String> {
             ));
         }
     }
-    let lags = r.timeseries.iter().map(|b| b.lag_s);
-    if !(s.lag_max_s >= 0.0 && s.lag_max_s.is_finite()) || lags.clone().any(|l| !(l >= 0.0)) {
+    // NaN fails both tests: a lag must be a finite number, zero or more.
+    let valid = |l: f64| l.is_finite() && l >= 0.0;
+    if !valid(s.lag_max_s) || r.timeseries.iter().any(|b| !valid(b.lag_s)) {
         out.push(format!(
             "a negative or non-finite lag (lag_max_s = {})",
             s.lag_max_s

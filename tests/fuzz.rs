@@ -258,11 +258,11 @@ fn mutate(text: &str, rng: &mut Rng, corpus_keys: &[String]) -> String {
             return out.join("\n");
         }
         5..=7 => return replace_value(text, rng, |rng, _| rng.pick(EXTREMES).to_string()),
-        8 => return replace_value(text, rng, |rng, v| change_type(rng, v)),
+        8 => return replace_value(text, rng, change_type),
         9 => return rename_key(text, rng, corpus_keys),
         10 => return swap_values(text, rng),
-        11 => return replace_value(text, rng, |rng, v| scale_number(rng, v)),
-        12 => return replace_value(text, rng, |rng, v| change_unit(rng, v)),
+        11 => return replace_value(text, rng, scale_number),
+        12 => return replace_value(text, rng, change_unit),
         13 | 14 => return add_snippet(text, rng),
         _ => {
             let junk = [
@@ -424,7 +424,7 @@ fn run_case(text: &str, case: usize, tally: &mut Tally) -> Vec<String> {
     };
     tally.valid += 1;
     let _ = geosim::scenario::plan(&model);
-    bound(&mut model, case % 10 == 0);
+    bound(&mut model, case.is_multiple_of(10));
     let charts = case % 500 == 1;
     let mut results = Vec::new();
     let mut violations = Vec::new();
@@ -475,12 +475,7 @@ fn run_case(text: &str, case: usize, tally: &mut Tally) -> Vec<String> {
 
 /// Fails the test (the whole process: a hung thread cannot be stopped) when a case
 /// runs past `CASE_LIMIT`, printing its input.
-fn watchdog(
-    current: &Mutex<Vec<Option<(usize, Instant, String)>>>,
-    next: &AtomicUsize,
-    cases: usize,
-    seed: u64,
-) {
+fn watchdog(current: &Busy, next: &AtomicUsize, cases: usize, seed: u64) {
     loop {
         std::thread::sleep(Duration::from_millis(200));
         let busy = current.lock().unwrap();
@@ -502,6 +497,9 @@ fn watchdog(
 fn env_u64(name: &str) -> Option<u64> {
     std::env::var(name).ok().and_then(|v| v.trim().parse().ok())
 }
+
+/// Per worker: the case it is running, since when, and its input.
+type Busy = Mutex<Vec<Option<(usize, Instant, String)>>>;
 
 struct Failure {
     case: usize,
@@ -541,7 +539,7 @@ fn mutants_of_the_shipped_scenarios_never_panic_hang_or_break_invariants() {
 
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let current: Mutex<Vec<Option<(usize, Instant, String)>>> = Mutex::new(vec![None; workers]);
+    let current: Busy = Mutex::new(vec![None; workers]);
     let failures: Mutex<Vec<Failure>> = Mutex::new(Vec::new());
     let tally = Mutex::new(Tally::default());
     let started = Instant::now();
