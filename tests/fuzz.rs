@@ -484,14 +484,21 @@ fn watchdog(current: &Busy, next: &AtomicUsize, cases: usize, seed: u64) {
         }
         for (case, since, text) in busy.iter().flatten() {
             if since.elapsed() > CASE_LIMIT {
-                eprintln!(
+                say(&format!(
                     "fuzz: case {case} (seed {seed}) has run for {:?}: a hang. Its input:\n{text}",
                     since.elapsed()
-                );
+                ));
                 std::process::exit(101);
             }
         }
     }
+}
+
+/// Writes to stderr past the test harness's capture: the seed must show in every
+/// CI log, and a hang report must survive `process::exit`.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 fn env_u64(name: &str) -> Option<u64> {
@@ -515,7 +522,9 @@ fn mutants_of_the_shipped_scenarios_never_panic_hang_or_break_invariants() {
             .map_or(1, |d| d.as_nanos() as u64)
     });
     let cases = env_u64("GEOSIM_FUZZ_CASES").map_or(DEFAULT_CASES, |n| n as usize);
-    println!("fuzz: {cases} mutants, seed {seed} (reproduce: GEOSIM_FUZZ_SEED={seed})");
+    say(&format!(
+        "fuzz: {cases} mutants, seed {seed} (reproduce: GEOSIM_FUZZ_SEED={seed})"
+    ));
 
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let mut corpus: Vec<String> = std::fs::read_dir(&dir)
@@ -602,7 +611,7 @@ fn mutants_of_the_shipped_scenarios_never_panic_hang_or_break_invariants() {
     });
 
     let t = tally.into_inner().unwrap();
-    println!(
+    say(&format!(
         "fuzz: {cases} mutants in {:.1} s: {} valid, {} simulations run, {} stopped at a limit; \
          slowest case {} took {:.3} s",
         started.elapsed().as_secs_f64(),
@@ -611,7 +620,7 @@ fn mutants_of_the_shipped_scenarios_never_panic_hang_or_break_invariants() {
         t.limited,
         t.slowest.1,
         t.slowest.0.as_secs_f64()
-    );
+    ));
     let mut failures = failures.into_inner().unwrap();
     failures.sort_by_key(|f| f.case);
     let shown: Vec<String> = failures

@@ -16,6 +16,7 @@
 //! `GEOSIM_PROP_SEED=N` reproduces a run; `GEOSIM_PROP_CASES` changes the count.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -342,7 +343,11 @@ fn random_valid_scenarios_keep_every_invariant() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(DEFAULT_CASES);
-    println!("properties: {cases} scenarios, seed {seed} (reproduce: GEOSIM_PROP_SEED={seed})");
+    // Past the harness's capture, so that every CI log shows the seed.
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "properties: {cases} scenarios, seed {seed} (reproduce: GEOSIM_PROP_SEED={seed})"
+    );
     let next = AtomicUsize::new(0);
     let failures = Mutex::new(Vec::new());
     let calm = AtomicUsize::new(0);
