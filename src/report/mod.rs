@@ -6,6 +6,7 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod palette;
+pub mod sentences;
 
 use crate::cli::Format;
 use crate::error::Result;
