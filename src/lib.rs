@@ -15,6 +15,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod cost;
 pub mod engine;
 pub mod error;
 pub mod metrics;

@@ -142,6 +142,9 @@ impl Simulation<'_> {
         write.refs += 1;
         write.accepted_at = now;
         let (size, counted) = (write.size, write.counted);
+        if counted {
+            self.metrics.bytes_accepted += u64::from(size);
+        }
         let has_ready = (0..self.nodes.len()).any(|i| self.is_active_secondary(i));
         let sync = self.config.mode == Mode::Sync && has_ready;
         let seq = self.next_seq;

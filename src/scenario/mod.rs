@@ -11,6 +11,7 @@ mod events;
 mod locate;
 mod network;
 mod plan;
+mod prices;
 pub mod raw;
 mod suggest;
 pub mod units;

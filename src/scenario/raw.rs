@@ -28,6 +28,8 @@ pub struct RawScenario {
     pub policy: Option<S<RawPolicy>>,
     pub promotion: Option<S<RawPromotion>>,
     pub variant: Option<Vec<S<RawVariant>>>,
+    /// geosim addition: the price list (`crate::cost`).
+    pub cost: Option<S<RawCost>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -146,6 +148,17 @@ pub struct RawVariant {
     pub mode: Option<S<String>>,
     pub max_lag: Option<S<Duration>>,
     pub promote: Option<S<String>>,
+}
+
+/// `[cost]`, in the structure of Service Bus Premium pricing.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCost {
+    pub units: Option<S<i64>>,
+    pub unit_hour: Option<S<f64>>,
+    pub secondary_unit_hour: Option<S<f64>>,
+    pub replicated_gb: Option<S<f64>>,
+    pub currency: Option<S<String>>,
 }
 
 /// A string whose TOML type error should say what kind of text is expected

@@ -1,6 +1,7 @@
 //! Integration tests, one binary: engine oracles, invariants, determinism, promotion, CLI.
 
 mod common;
+mod cost;
 mod determinism;
 mod oracles;
 mod promotion;
