@@ -66,11 +66,12 @@ fn execute(cli: Cli) -> Result<()> {
             let outcome = runner::run(
                 &model,
                 &RunOptions {
-                    variants: selected,
+                    variants: selected.clone(),
                     jobs,
                     progress: !quiet,
                 },
             )?;
+            let year = crate::year::run(&model, &selected, jobs, !quiet)?;
             let dir = out.join(&model.name);
             let info = RunInfo {
                 version: VERSION,
@@ -86,8 +87,11 @@ fn execute(cli: Cli) -> Result<()> {
                     .collect(),
             };
             let charts = (!no_charts).then_some(format);
-            write_outputs(&dir, &model, &outcome.results, &info, charts)?;
+            write_outputs(&dir, &model, &outcome.results, &info, charts, year.as_ref())?;
             print(&summary_table(&outcome.results));
+            if let Some(year) = &year {
+                print(&crate::year::table(year));
+            }
             if !quiet {
                 eprintln!(
                     "wrote {} ({} events in {:.2} s)",
@@ -135,6 +139,7 @@ fn write_outputs(
     results: &[SimResult],
     info: &RunInfo,
     charts: Option<Format>,
+    year: Option<&crate::year::Year>,
 ) -> Result<()> {
     // Everything is rendered before the first file is written.
     let mut files: Vec<(String, Vec<u8>)> = vec![
@@ -145,6 +150,9 @@ fn write_outputs(
         ),
         ("run.json".into(), run_json(model, info).into_bytes()),
     ];
+    if let Some(crate::year::Year::Figures(rows)) = year {
+        files.push(("year.csv".into(), report::year_csv::year_csv(rows)?));
+    }
     if let Some(format) = charts {
         files.extend(report::render(model, results, format, info)?);
     }

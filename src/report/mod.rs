@@ -7,6 +7,7 @@ pub mod html;
 pub mod json;
 pub mod palette;
 pub mod sentences;
+pub mod year_csv;
 
 use crate::cli::Format;
 use crate::error::Result;

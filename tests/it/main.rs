@@ -5,3 +5,4 @@ mod cost;
 mod determinism;
 mod oracles;
 mod promotion;
+mod year;
