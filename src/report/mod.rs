@@ -2,6 +2,7 @@
 //! none of them touches the file system, which is `output`'s job.
 
 pub mod charts;
+pub mod cost_chart;
 pub mod csv;
 pub mod html;
 pub mod json;
@@ -27,6 +28,7 @@ pub fn render(
         Format::Both => charts::ChartFormat::Both,
     };
     let mut files = charts::render_charts(model, results, chart_format)?;
+    files.extend(cost_chart::render(model, results, chart_format)?);
     let meta = html::ReportMeta {
         version: info.version.to_string(),
         seed: info.seed,
