@@ -477,6 +477,9 @@ fn summary_cells(s: &Summary) -> [String; SUMMARY_COLUMNS.len()] {
         opt(s.rto_s),
         opt(s.promotion_s),
         s.events.to_string(),
+        s.cost.map_or(String::new(), |b| format!("{:.4}", b.cost)),
+        s.cost
+            .map_or(String::new(), |b| format!("{:.4}", b.cost_month)),
     ]
 }
 
