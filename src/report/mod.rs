@@ -1,11 +1,15 @@
 //! Report writers: each turns the model and the results into bytes (or a String);
 //! none of them touches the file system, which is `output`'s job.
 
+pub mod aggregate_csv;
 pub mod charts;
 pub mod csv;
 pub mod html;
 pub mod json;
 pub mod palette;
+pub mod sweep_charts;
+pub mod sweep_csv;
+pub mod sweep_html;
 
 use crate::cli::Format;
 use crate::error::Result;
