@@ -68,10 +68,16 @@ pub fn render_charts(data: &SweepData, figures: &[usize]) -> Result<Vec<SweepCha
         .collect()
 }
 
-/// The axis the charts run along: the first numeric one, else the first.
+/// The axis the charts run along: the first numeric key with several values, else the
+/// first key with several values (as categories), else the first key.
 fn x_axis(data: &SweepData) -> usize {
     let axes = &data.header.grid.axes;
-    axes.iter().position(|a| a.numeric().is_some()).unwrap_or(0)
+    let varies = |i: &usize| axes[*i].values.len() > 1;
+    (0..axes.len())
+        .filter(varies)
+        .find(|&i| axes[i].numeric().is_some())
+        .or_else(|| (0..axes.len()).find(varies))
+        .unwrap_or(0)
 }
 
 fn layout(data: &SweepData) -> Layout {
@@ -118,14 +124,9 @@ fn series(data: &SweepData, f: usize) -> Vec<Series> {
                     .axes
                     .iter()
                     .enumerate()
-                    .filter(|&(i, _)| i != xa)
-                    .zip(
-                        grid.point(g.point)
-                            .into_iter()
-                            .enumerate()
-                            .filter(|&(i, _)| i != xa),
-                    )
-                    .map(|((_, a), (_, v))| format!("{}={}", a.key(), display(v)))
+                    .zip(grid.point(g.point))
+                    .filter(|&((i, a), _)| i != xa && a.values.len() > 1)
+                    .map(|((_, a), v)| format!("{}={}", a.key(), display(v)))
                     .collect();
                 let label = if others.is_empty() {
                     g.variant.to_string()

@@ -158,7 +158,10 @@ impl KeyPath {
             }
             names.push_str(&segment.name);
             let last = i + 1 == parts.len();
-            check_segment(&names, &segment, last)?;
+            // What the user should have written, for the help of a missing index.
+            let mut fixed: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+            fixed[i] = format!("{}[0]", segment.name);
+            check_segment(&names, &segment, last, &fixed.join("."))?;
             segments.push(segment);
         }
         Ok(KeyPath { segments })
@@ -239,15 +242,24 @@ fn unknown(table: &str, name: &str, keys: &[&str]) -> KeyError {
 }
 
 /// Arrays of tables need an index, tables take none, and a path must end at a value.
-fn check_segment(names: &str, segment: &Segment, last: bool) -> Result<(), KeyError> {
+fn check_segment(
+    names: &str,
+    segment: &Segment,
+    last: bool,
+    indexed: &str,
+) -> Result<(), KeyError> {
     let name = &segment.name;
     match (shape(names), segment.index) {
         (Shape::Array(keys), None) => Err(KeyError {
             message: format!("{names} is an array of tables ([[{names}]]): say which one"),
-            help: Some(format!(
-                "write {name}[0].{} for the first one (indices count from 0)",
-                keys.first().copied().unwrap_or("key")
-            )),
+            help: Some(if last {
+                format!(
+                    "write {indexed}.{} for a key of the first one (indices count from 0)",
+                    keys.first().copied().unwrap_or("key")
+                )
+            } else {
+                format!("write {indexed} for the first one (indices count from 0)")
+            }),
         }),
         (Shape::Table(_) | Shape::Value, Some(i)) => Err(KeyError {
             message: format!("{names} is not an array of tables, so it takes no index [{i}]"),
@@ -364,6 +376,9 @@ mod tests {
             msg("outage.start"),
             "outage is an array of tables ([[outage]]): say which one"
         );
+        let help = |t: &str| KeyPath::parse(t).unwrap_err().help.unwrap();
+        assert!(help("workload.phase.at").starts_with("write workload.phase[0].at for"));
+        assert!(help("outage").starts_with("write outage[0].target for a key of"));
         assert_eq!(
             msg("workload[1].rate"),
             "workload is not an array of tables, so it takes no index [1]"

@@ -220,8 +220,8 @@ impl<'de> Deserialize<'de> for Quantity {
     }
 }
 
-/// The `[sweep]` table: key paths and their lists of values, in file order (the order
-/// decides the grid's axes, so a map that sorts its keys would not do).
+/// The `[sweep]` table: key paths and their lists of values. The keys keep their spans:
+/// their file order decides the order of the grid's axes.
 #[derive(Debug, Clone, Default)]
 pub struct RawSweep(pub Vec<(S<String>, S<toml::Value>)>);
 

@@ -149,14 +149,13 @@ fn grid(text: &str, file: &str, sets: &[String]) -> Result<(Grid, Table)> {
     let mut doc: Table = text.parse().map_err(invalid)?;
     doc.remove(scenario::keys::SWEEP_TABLE);
     let only: SweepOnly = toml::from_str(text).map_err(invalid)?;
-    let entries: Vec<(String, toml::Value)> = only
-        .sweep
-        .map(|s| {
-            s.0.into_iter()
-                .map(|(k, v)| (k.into_inner(), v.into_inner()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut raw = only.sweep.map(|s| s.0).unwrap_or_default();
+    // The deserializer hands keys over sorted; the file's order is that of their spans.
+    raw.sort_by_key(|(k, _)| k.span().start);
+    let entries: Vec<(String, toml::Value)> = raw
+        .into_iter()
+        .map(|(k, v)| (k.into_inner(), v.into_inner()))
+        .collect();
     let file_axes = grid::file_axes(&entries).map_err(|e| e.with_file(file))?;
     let set_axes = sets
         .iter()
