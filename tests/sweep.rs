@@ -329,3 +329,14 @@ fn run_writes_aggregate_csv_matching_summary_csv() {
     assert!((cell("availability_sd") - sd).abs() < 2e-6);
     assert!((cell("availability_ci95") - ci).abs() < 1e-5);
 }
+
+#[test]
+fn capacity_studies_validate() {
+    for study in ["lag-vs-rate", "secondary-choice"] {
+        let file = format!(
+            "{}/scenarios/capacity/{study}.toml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        ok(&["check", &file]);
+    }
+}

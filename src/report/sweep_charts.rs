@@ -96,7 +96,7 @@ fn layout(data: &SweepData) -> Layout {
         x_title,
         categories,
         subtitle: format!(
-            "scenario \u{201c}{}\u{201d} · mean of {runs} runs per point · band: 95% confidence interval",
+            "scenario \u{201c}{}\u{201d} · mean of {runs} runs per point · shaded or barred: 95% confidence interval of the mean",
             data.header.scenario
         ),
     }
