@@ -35,6 +35,8 @@ fn execute(cli: Cli) -> Result<()> {
             print(&scenario::plan(&model));
             Ok(())
         }
+        Command::Sweep(args) => crate::sweep::command::sweep(&args),
+        Command::Merge(args) => crate::sweep::command::merge(&args),
         Command::Regions { from } => {
             print(&scenario::catalog::listing(from.as_deref())?);
             Ok(())
@@ -147,6 +149,10 @@ fn write_outputs(
         (
             "timeseries.csv".into(),
             report::csv::timeseries_csv(results)?,
+        ),
+        (
+            "aggregate.csv".into(),
+            report::aggregate_csv::aggregate_csv(results)?,
         ),
         ("run.json".into(), run_json(model, info).into_bytes()),
     ];

@@ -27,4 +27,5 @@ pub mod report;
 pub mod results;
 pub mod runner;
 pub mod scenario;
+pub mod sweep;
 pub mod year;

@@ -1,6 +1,7 @@
 //! Report writers: each turns the model and the results into bytes (or a String);
 //! none of them touches the file system, which is `output`'s job.
 
+pub mod aggregate_csv;
 pub mod charts;
 pub mod cost_chart;
 pub mod csv;
@@ -8,6 +9,9 @@ pub mod html;
 pub mod json;
 pub mod palette;
 pub mod sentences;
+pub mod sweep_charts;
+pub mod sweep_csv;
+pub mod sweep_html;
 pub mod year_csv;
 
 use crate::cli::Format;

@@ -8,6 +8,7 @@ pub mod catalog;
 mod context;
 mod dist;
 mod events;
+pub mod keys;
 mod locate;
 mod network;
 mod plan;

@@ -30,6 +30,8 @@ pub struct RawScenario {
     pub variant: Option<Vec<S<RawVariant>>>,
     /// geosim addition: the price list (`crate::cost`).
     pub cost: Option<S<RawCost>>,
+    /// geosim addition: parameter sweeps, `"key.path" = [values]`, read by `geosim sweep`.
+    pub sweep: Option<S<RawSweep>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -228,5 +230,30 @@ impl<'de> Deserialize<'de> for Quantity {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+/// The `[sweep]` table: key paths and their lists of values. The keys keep their spans:
+/// their file order decides the order of the grid's axes.
+#[derive(Debug, Clone, Default)]
+pub struct RawSweep(pub Vec<(S<String>, S<toml::Value>)>);
+
+impl<'de> Deserialize<'de> for RawSweep {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawSweep;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a table of key paths and lists of values, such as \"workload.rate\" = [500, 1000]")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawSweep, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key::<S<String>>()? {
+                    entries.push((key, map.next_value::<S<toml::Value>>()?));
+                }
+                Ok(RawSweep(entries))
+            }
+        }
+        d.deserialize_map(V)
     }
 }
