@@ -39,6 +39,8 @@ fn execute(cli: Cli) -> Result<()> {
             print(&scenario::plan(&model));
             Ok(())
         }
+        Command::Sweep(args) => crate::sweep::command::sweep(&args),
+        Command::Merge(args) => crate::sweep::command::merge(&args),
         Command::Regions { from } => {
             print(&scenario::catalog::listing(from.as_deref())?);
             Ok(())
@@ -115,10 +117,18 @@ fn run_command(mut model: Model, req: &RunRequest) -> Result<()> {
             stop: Some(&STOP),
         },
     )?;
-    let interrupted = outcome.interrupted || STOP.load(Ordering::Relaxed);
+    let mut interrupted = outcome.interrupted || STOP.load(Ordering::Relaxed);
     if outcome.results.is_empty() {
         return Err(interrupted_error(&model, &selected, &outcome.results, None));
     }
+    // The year of failures is an estimate over every selected variant: skipped when
+    // the run was interrupted (it would cover variants that were not written).
+    let year = if interrupted {
+        None
+    } else {
+        crate::year::run(&model, &selected, jobs, !req.quiet)?
+    };
+    interrupted |= STOP.load(Ordering::Relaxed);
     let info = RunInfo {
         version: VERSION,
         scenario_file: &req.scenario.display().to_string(),
@@ -132,7 +142,7 @@ fn run_command(mut model: Model, req: &RunRequest) -> Result<()> {
             .map(|r| r.summary.variant.as_str())
             .collect(),
     };
-    let files = render_outputs(&model, &outcome.results, &info, req.charts)?;
+    let files = render_outputs(&model, &outcome.results, &info, req.charts, year.as_ref())?;
     let mut violations = outcome.violations;
     if req.check {
         violations.extend(csv_violations(&model, &files));
@@ -143,6 +153,9 @@ fn run_command(mut model: Model, req: &RunRequest) -> Result<()> {
     let names: Vec<String> = files.into_iter().map(|(n, _)| n).collect();
     let dir = staging.commit(&names)?;
     print(&summary_table(&outcome.results));
+    if let Some(year) = &year {
+        print(&crate::year::table(year));
+    }
     if interrupted {
         return Err(interrupted_error(
             &model,
@@ -285,6 +298,7 @@ fn render_outputs(
     results: &[SimResult],
     info: &RunInfo,
     charts: Option<Format>,
+    year: Option<&crate::year::Year>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files: Vec<(String, Vec<u8>)> = vec![
         ("summary.csv".into(), report::csv::summary_csv(results)?),
@@ -292,7 +306,14 @@ fn render_outputs(
             "timeseries.csv".into(),
             report::csv::timeseries_csv(results)?,
         ),
+        (
+            "aggregate.csv".into(),
+            report::aggregate_csv::aggregate_csv(results)?,
+        ),
     ];
+    if let Some(crate::year::Year::Figures(rows)) = year {
+        files.push(("year.csv".into(), report::year_csv::year_csv(rows)?));
+    }
     if let Some(format) = charts {
         files.extend(report::render(model, results, format, info)?);
     }

@@ -1,4 +1,4 @@
-//! The command line (SPEC §1): `run`, `check`, `regions`.
+//! The command line (SPEC §1): `run`, `check`, `regions`; `sweep` and `merge` (issue 6).
 
 use std::path::PathBuf;
 
@@ -61,6 +61,11 @@ pub enum Command {
         /// The scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Run a scenario over a grid of key values (--set, [sweep]) and write sweep.csv,
+    /// charts and sweep.html to DIR/<scenario name>/sweep/ (or one shard of the grid).
+    Sweep(crate::sweep::args::SweepArgs),
+    /// Combine the shard files of a sweep into the files a single-machine sweep writes.
+    Merge(crate::sweep::args::MergeArgs),
     /// The built-in region catalogue and its median round-trip times.
     Regions {
         /// List the other regions by round-trip time from this one.

@@ -16,6 +16,7 @@
 pub mod app;
 pub mod check;
 pub mod cli;
+pub mod cost;
 pub mod engine;
 pub mod error;
 pub mod limits;
@@ -28,3 +29,5 @@ pub mod report;
 pub mod results;
 pub mod runner;
 pub mod scenario;
+pub mod sweep;
+pub mod year;

@@ -58,6 +58,9 @@ pub struct Recorder {
     pub writes_failed: u64,
     pub writes_lost: u64,
     pub writes_duplicated: u64,
+    /// Bytes of the attempts the primaries accepted, of writes issued after warmup
+    /// (duplicates too: each is replicated again). What replication is billed on.
+    pub bytes_accepted: u64,
 
     latency: Histogram<u64>,
     latency_sum_ns: u128,
@@ -98,6 +101,7 @@ impl Recorder {
             writes_failed: 0,
             writes_lost: 0,
             writes_duplicated: 0,
+            bytes_accepted: 0,
             latency: histogram(3),
             latency_sum_ns: 0,
             latency_max_ns: 0,

@@ -269,6 +269,8 @@ pub struct Model {
     pub policy: Policy,
     pub promotion: PromotionTiming,
     pub variants: Vec<Variant>,
+    /// `[cost]`: prices for the `cost` columns and chart; `None` without the table.
+    pub cost: Option<crate::cost::Prices>,
 }
 
 impl Model {

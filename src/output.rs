@@ -15,9 +15,13 @@ use std::path::{Path, PathBuf};
 use crate::error::{GeoError, Result};
 
 /// Every file a run can write; the ones a run does not write are stale.
-const OUTPUT_FILES: [&str; 14] = [
+const OUTPUT_FILES: [&str; 18] = [
     "summary.csv",
     "timeseries.csv",
+    "aggregate.csv",
+    "year.csv",
+    "cost_rpo.png",
+    "cost_rpo.svg",
     "report.html",
     "latency_cdf.png",
     "latency_cdf.svg",
@@ -182,4 +186,26 @@ fn remove_abandoned(out: &Path, name: &str) {
             let _ = fs::remove_dir_all(entry.path());
         }
     }
+}
+
+/// Creates `dir` (and its parents) for a writer that has no staging of its own.
+pub fn create_dir(dir: &Path) -> Result<()> {
+    fs::create_dir_all(dir).map_err(|e| dir_error(dir, &e))
+}
+
+/// Writes one file to a temporary name in `dir` and renames it into place; the
+/// temporary file is removed if anything fails.
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let path = dir.join(name);
+    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    let io_err = |e: std::io::Error| {
+        let _ = fs::remove_file(&tmp);
+        GeoError::io(path.display().to_string(), format!("cannot write: {e}"))
+    };
+    let mut f = fs::File::create(&tmp).map_err(io_err)?;
+    f.write_all(bytes).map_err(io_err)?;
+    f.sync_all().map_err(io_err)?;
+    drop(f);
+    fs::rename(&tmp, &path).map_err(io_err)?;
+    Ok(path)
 }

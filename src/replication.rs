@@ -11,6 +11,9 @@ use crate::engine::event::{Event, Outcome, WriteRef};
 use crate::engine::sim::Simulation;
 use crate::model::{Mode, Nanos, RegionId, Target, NS_PER_S};
 
+/// A resyncing secondary this close behind the primary counts as caught up.
+const CAUGHT_UP: Nanos = NS_PER_S;
+
 /// Where a log entry stands at the primary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum EntryState {
@@ -139,6 +142,9 @@ impl Simulation<'_> {
         write.refs += 1;
         write.accepted_at = now;
         let (size, counted) = (write.size, write.counted);
+        if counted {
+            self.metrics.bytes_accepted += u64::from(size);
+        }
         let has_ready = (0..self.nodes.len()).any(|i| self.is_active_secondary(i));
         let sync = self.config.mode == Mode::Sync && has_ready;
         let seq = self.next_seq;
@@ -459,8 +465,9 @@ impl Simulation<'_> {
 
     /// Readiness of a resyncing node (SPEC §3 "Ready"): it has applied every write
     /// accepted before its t0. The writes accepted during that catch-up are still
-    /// queued behind it, and joining with their lag would throttle the namespace at
-    /// once; so while that lag exceeds `max_lag`, t0 moves to now and the catch-up
+    /// queued behind it; a secondary minutes behind is not "caught up", and joining
+    /// with that lag would throttle the namespace at once. So while the oldest write
+    /// still pending is more than `CAUGHT_UP` old, t0 moves to now and the catch-up
     /// goes on (each round is shorter than the last while the link outpaces the load).
     fn check_ready(&mut self, i: usize) {
         let Some(target) = self.nodes[i].resync_target else {
@@ -473,7 +480,7 @@ impl Simulation<'_> {
             .entry(self.nodes[i].applied)
             .map_or(0, |e| self.now.saturating_sub(e.t_accept));
         let n = &mut self.nodes[i];
-        if behind > self.config.max_lag {
+        if behind > CAUGHT_UP.min(self.config.max_lag.max(1)) {
             n.resync_target = Some(self.next_seq);
             return;
         }

@@ -41,6 +41,10 @@ pub struct Summary {
     /// `None` when there was no promotion.
     pub promotion_s: Option<f64>,
     pub events: u64,
+    /// Bytes of the attempts the primaries accepted (writes issued after warmup).
+    pub bytes_accepted: u64,
+    /// `cost`, `cost_month`: `None` without `[cost]`.
+    pub cost: Option<crate::cost::Bill>,
 }
 
 /// One row of `timeseries.csv`: a time bucket of one variant and run.

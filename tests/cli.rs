@@ -323,7 +323,10 @@ fn check_passes_on_a_good_run_and_a_rerun_leaves_no_stale_file() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["run.json", "summary.csv", "timeseries.csv"]);
+    assert_eq!(
+        names,
+        ["aggregate.csv", "run.json", "summary.csv", "timeseries.csv"]
+    );
     assert_eq!(
         fs::read_dir(&out).unwrap().count(),
         1,
@@ -365,10 +368,10 @@ fn check_csv(name: &str, text: &str) {
     assert!(text.ends_with('\n'), "{name}: no final newline");
     let mut lines = text.lines();
     let head = lines.next().unwrap_or_else(|| panic!("{name}: empty"));
-    let want = if name == "summary.csv" {
-        "variant,run,seed,mode,max_lag_s,promotion,writes_offered,"
-    } else {
-        "variant,run,t_s,offered,acked,throttled,readonly,unavailable,timed_out,lag_s,latency_p99_ms,primary"
+    let want = match name {
+        "summary.csv" => "variant,run,seed,mode,max_lag_s,promotion,writes_offered,",
+        "timeseries.csv" => "variant,run,t_s,offered,acked,throttled,readonly,unavailable,timed_out,lag_s,latency_p99_ms,primary",
+        _ => "variant,",
     };
     assert!(head.starts_with(want), "{name}: header {head}");
     let columns = head.split(',').count();
@@ -549,7 +552,7 @@ fn ctrl_c_stops_the_run_and_writes_the_variants_that_finished() {
         return;
     }
     assert!(err.contains("--variant sync"), "{err}");
-    for name in ["summary.csv", "timeseries.csv", "run.json"] {
+    for name in ["summary.csv", "timeseries.csv", "aggregate.csv", "run.json"] {
         assert_complete(&dir.join(name));
     }
     let summary = fs::read_to_string(dir.join("summary.csv")).unwrap();

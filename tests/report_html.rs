@@ -114,3 +114,34 @@ fn awkward_results_render() {
     spec.all_failed = true;
     assert!(render_html(&dead, &[result(&spec)], &meta()).is_ok());
 }
+
+/// The cells of each `<tr>` in the summary section, tags stripped and entities left
+/// as they are (the fixture's names need none).
+fn summary_rows(html: &str) -> Vec<Vec<String>> {
+    let start = html.find("<section id=\"summary\">").unwrap();
+    let end = start + html[start..].find("</section>").unwrap();
+    html[start..end]
+        .split("<tr>")
+        .skip(1)
+        .map(|row| {
+            row.split("</td>")
+                .filter(|cell| cell.contains("<td"))
+                .filter_map(|cell| cell.rsplit_once('>').map(|(_, text)| text.to_string()))
+                .collect()
+        })
+        .filter(|cells: &Vec<String>| !cells.is_empty())
+        .collect()
+}
+
+#[test]
+fn summary_table_reads_like_summary_csv() {
+    let (model, results) = three_variants();
+    let html = render_html(&model, &results, &meta()).unwrap();
+    let csv = String::from_utf8(geosim::report::csv::summary_csv(&results).unwrap()).unwrap();
+    let csv_rows: Vec<Vec<String>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    assert_eq!(summary_rows(&html), csv_rows);
+}

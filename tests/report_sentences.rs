@@ -6,7 +6,7 @@ mod report_fixture;
 
 use geosim::model::Mode;
 use geosim::report::charts::ChartKind;
-use geosim::report::html::chart_notes;
+use geosim::report::sentences::chart_notes;
 use geosim::results::SimResult;
 use report_fixture::*;
 

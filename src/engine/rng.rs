@@ -24,6 +24,8 @@ pub enum Purpose {
     Routing = 6,
     /// Replication channel and ack delays.
     Replication = 7,
+    /// `year`: the seeds of the steady-state and episode simulations of a year.
+    Year = 8,
 }
 
 /// SplitMix64 finaliser: a bijective mix with good avalanche, used only to derive seeds.

@@ -397,6 +397,8 @@ impl<'m> Simulation<'m> {
             rto_s: f.rto_s,
             promotion_s: self.promotion_max_ns.map(|n| n as f64 / NS_PER_S as f64),
             events: self.events,
+            bytes_accepted: self.metrics.bytes_accepted,
+            cost: crate::cost::of_run(model, self.metrics.bytes_accepted),
         };
         let outages = self
             .avail

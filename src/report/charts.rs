@@ -243,7 +243,7 @@ fn time_unit(duration_s: f64) -> TimeUnit {
 
 /// At most `max` characters, with an ellipsis when cut, so one absurd name cannot
 /// push a legend or a title off the chart.
-fn clip(s: &str, max: usize) -> String {
+pub(crate) fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
     } else {
@@ -255,7 +255,7 @@ fn clip(s: &str, max: usize) -> String {
 
 /// A linear axis range that is never empty: equal ends are spread apart, non-finite
 /// values fall back to 0..1, and `from_zero` keeps 0 in view.
-fn pad_range(lo: f64, hi: f64, from_zero: bool, headroom: f64) -> (f64, f64) {
+pub(crate) fn pad_range(lo: f64, hi: f64, from_zero: bool, headroom: f64) -> (f64, f64) {
     let (mut lo, mut hi) = if lo.is_finite() && hi.is_finite() && lo <= hi {
         (lo, hi)
     } else {
@@ -288,7 +288,7 @@ fn pad_range(lo: f64, hi: f64, from_zero: bool, headroom: f64) -> (f64, f64) {
 /// A plain (pixel-addressed) drawing area.
 type Area<DB> = DrawingArea<DB, Shift>;
 
-type Drawn<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+pub(crate) type Drawn<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 fn chart_error(kind: ChartKind, format: &str, e: impl std::fmt::Display) -> GeoError {
     GeoError::io(
@@ -347,7 +347,7 @@ fn draw<DB: DrawingBackend>(
 // ---------------------------------------------------------------------------------------
 // Shared furniture: frame, legend, text, lines, outages, promotions.
 
-fn font(px: u32) -> TextStyle<'static> {
+pub(crate) fn font(px: u32) -> TextStyle<'static> {
     TextStyle::from((FONT, px).into_font()).color(&palette::INK)
 }
 
@@ -355,7 +355,7 @@ fn bold(px: u32) -> TextStyle<'static> {
     TextStyle::from((FONT, px, FontStyle::Bold).into_font()).color(&palette::INK)
 }
 
-fn text<DB: DrawingBackend>(
+pub(crate) fn text<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     s: &str,
     at: (i32, i32),
@@ -370,7 +370,7 @@ const TITLE_H: u32 = 66;
 const NOTE_H: u32 = 28;
 
 /// Paints the background, title, subtitle and the bottom note; returns the body.
-fn frame<DB: DrawingBackend>(
+pub(crate) fn frame<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
     subtitle: &str,
@@ -461,7 +461,7 @@ fn legend_entries(view: &View, label: impl Fn(&Line) -> String) -> Vec<(VariantS
 }
 
 /// The mesh every line chart shares: light grid, unit-bearing axis titles, short ticks.
-fn mesh<DB, X, Y>(
+pub(crate) fn mesh<DB, X, Y>(
     chart: &mut ChartContext<DB, Cartesian2d<X, Y>>,
     x_desc: &str,
     y_desc: &str,
@@ -489,7 +489,7 @@ where
         .draw()
 }
 
-fn build<'a, DB: DrawingBackend>(
+pub(crate) fn build<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     x: (f64, f64),
     y: (f64, f64),
@@ -503,7 +503,8 @@ fn build<'a, DB: DrawingBackend>(
         .build_cartesian_2d(x.0..x.1, y.0..y.1)
 }
 
-type LinChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+pub(crate) type LinChart<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// Outage windows in axis units, clipped to the run.
 fn outage_spans<'v>(view: &'v View) -> impl Iterator<Item = (f64, f64, &'v OutageRecord)> + 'v {
@@ -1170,7 +1171,7 @@ fn draw_panel<DB: DrawingBackend>(
 // ---------------------------------------------------------------------------------------
 // tradeoff
 
-type Rect = (i32, i32, i32, i32);
+pub(crate) type Rect = (i32, i32, i32, i32);
 
 fn overlaps(a: Rect, b: Rect) -> bool {
     a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
@@ -1251,7 +1252,7 @@ fn finite_or_zero(v: f64) -> f64 {
     }
 }
 
-fn draw_marker<DB: DrawingBackend>(
+pub(crate) fn draw_marker<DB: DrawingBackend>(
     chart: &LinChart<DB>,
     p: (f64, f64),
     vs: VariantStyle,
@@ -1270,7 +1271,12 @@ fn draw_marker<DB: DrawingBackend>(
 /// Greedy label placement: right of the point, left, above, below, then further up
 /// and down on either side (drawn with a leader line); the first spot inside the plot
 /// that covers no point or earlier label wins.
-fn place_label(anchor: (i32, i32), size: (i32, i32), bounds: Rect, taken: &[Rect]) -> Rect {
+pub(crate) fn place_label(
+    anchor: (i32, i32),
+    size: (i32, i32),
+    bounds: Rect,
+    taken: &[Rect],
+) -> Rect {
     let (ax, ay) = anchor;
     let (w, h) = size;
     let mut candidates = vec![

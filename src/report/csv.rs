@@ -4,7 +4,7 @@
 use crate::error::{GeoError, Result};
 use crate::results::SimResult;
 
-pub const SUMMARY_COLUMNS: [&str; 29] = [
+pub const SUMMARY_COLUMNS: [&str; 31] = [
     "variant",
     "run",
     "seed",
@@ -34,6 +34,9 @@ pub const SUMMARY_COLUMNS: [&str; 29] = [
     "rto_s",
     "promotion_s",
     "events",
+    // geosim additions, after the SPEC's columns (SPEC §4 allows adding, not reordering).
+    "cost",
+    "cost_month",
 ];
 
 pub const TIMESERIES_COLUMNS: [&str; 12] = [
@@ -54,6 +57,11 @@ pub const TIMESERIES_COLUMNS: [&str; 12] = [
 /// Milliseconds and seconds with 3 decimals (µs and ms resolution).
 fn d3(x: f64) -> String {
     format!("{x:.3}")
+}
+
+/// Money with 4 decimals: a hundredth of a cent, below any price list's rounding.
+fn money(x: f64) -> String {
+    format!("{x:.4}")
 }
 
 fn opt_d3(x: Option<f64>) -> String {
@@ -99,6 +107,8 @@ pub fn summary_csv(results: &[SimResult]) -> Result<Vec<u8>> {
             opt_d3(s.rto_s),
             opt_d3(s.promotion_s),
             s.events.to_string(),
+            s.cost.map(|b| money(b.cost)).unwrap_or_default(),
+            s.cost.map(|b| money(b.cost_month)).unwrap_or_default(),
         ])
         .map_err(csv_error)?;
     }

@@ -1,11 +1,18 @@
 //! Report writers: each turns the model and the results into bytes (or a String);
 //! none of them touches the file system, which is `output`'s job.
 
+pub mod aggregate_csv;
 pub mod charts;
+pub mod cost_chart;
 pub mod csv;
 pub mod html;
 pub mod json;
 pub mod palette;
+pub mod sentences;
+pub mod sweep_charts;
+pub mod sweep_csv;
+pub mod sweep_html;
+pub mod year_csv;
 
 use crate::cli::Format;
 use crate::error::Result;
@@ -25,6 +32,7 @@ pub fn render(
         Format::Both => charts::ChartFormat::Both,
     };
     let mut files = charts::render_charts(model, results, chart_format)?;
+    files.extend(cost_chart::render(model, results, chart_format)?);
     let meta = html::ReportMeta {
         version: info.version.to_string(),
         seed: info.seed,

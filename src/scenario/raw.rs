@@ -28,6 +28,10 @@ pub struct RawScenario {
     pub policy: Option<S<RawPolicy>>,
     pub promotion: Option<S<RawPromotion>>,
     pub variant: Option<Vec<S<RawVariant>>>,
+    /// geosim addition: the price list (`crate::cost`).
+    pub cost: Option<S<RawCost>>,
+    /// geosim addition: parameter sweeps, `"key.path" = [values]`, read by `geosim sweep`.
+    pub sweep: Option<S<RawSweep>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -149,6 +153,17 @@ pub struct RawVariant {
     pub promote: Option<S<String>>,
 }
 
+/// `[cost]`, in the structure of Service Bus Premium pricing.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCost {
+    pub units: Option<S<i64>>,
+    pub unit_hour: Option<S<f64>>,
+    pub secondary_unit_hour: Option<S<f64>>,
+    pub replicated_gb: Option<S<f64>>,
+    pub currency: Option<S<String>>,
+}
+
 /// A string whose TOML type error should say what kind of text is expected
 /// (serde's "expected a string" does not tell the user to write `"2h"`).
 macro_rules! unit_text {
@@ -216,5 +231,30 @@ impl<'de> Deserialize<'de> for Quantity {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+/// The `[sweep]` table: key paths and their lists of values. The keys keep their spans:
+/// their file order decides the order of the grid's axes.
+#[derive(Debug, Clone, Default)]
+pub struct RawSweep(pub Vec<(S<String>, S<toml::Value>)>);
+
+impl<'de> Deserialize<'de> for RawSweep {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawSweep;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a table of key paths and lists of values, such as \"workload.rate\" = [500, 1000]")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawSweep, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(key) = map.next_key::<S<String>>()? {
+                    entries.push((key, map.next_value::<S<toml::Value>>()?));
+                }
+                Ok(RawSweep(entries))
+            }
+        }
+        d.deserialize_map(V)
     }
 }

@@ -284,3 +284,21 @@ fn degenerate_distributions_are_accepted() {
         assert!((m.regions[1].commit.mean - 2e6).abs() < 1e-3, "{commit}");
     }
 }
+
+#[test]
+fn cost_defaults_secondary_price_to_the_primary_one() {
+    let m = ok(&format!("{MINIMAL}\n[cost]\nunit_hour = 0.928\n"));
+    let c = m.cost.expect("[cost] parsed");
+    assert_eq!(
+        (c.units, c.unit_hour, c.secondary_unit_hour),
+        (1, 0.928, 0.928)
+    );
+    assert_eq!((c.replicated_gb, c.currency.as_str()), (0.0, "USD"));
+    let m = ok(&format!(
+        "{MINIMAL}\n[cost]\nunits = 4\nunit_hour = 1\nsecondary_unit_hour = 0.5\nreplicated_gb = 0.09\ncurrency = \"EUR\"\n"
+    ));
+    let c = m.cost.expect("[cost] parsed");
+    assert_eq!((c.units, c.unit_hour, c.secondary_unit_hour), (4, 1.0, 0.5));
+    assert_eq!((c.replicated_gb, c.currency.as_str()), (0.09, "EUR"));
+    assert!(ok(MINIMAL).cost.is_none());
+}

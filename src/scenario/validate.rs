@@ -13,7 +13,7 @@ use toml::Spanned;
 use super::context::Ctx;
 use super::network::{self, Names};
 use super::raw::{RawReplication, RawScenario, RawSimulation, RawVariant, RawWorkload};
-use super::{dist, events, locate};
+use super::{dist, events, keys, locate, prices};
 use crate::error::GeoError;
 use crate::model::{Mode, Model, Nanos, Phase, PromoteKind, RegionId, Variant, Workload, NS_PER_S};
 
@@ -89,6 +89,8 @@ pub fn parse(text: &str, file_name: &str, file_stem: &str) -> Result<Model, GeoE
     let policy = ctx.ok(events::policy(&ctx, raw.policy.as_ref()));
     let promotion = ctx.ok(events::promotion(&ctx, raw.promotion.as_ref()));
     let variants = variants(&mut ctx, raw.variant.as_deref(), repl.as_ref());
+    let cost = raw.cost.as_ref().map(|c| ctx.ok(prices::prices(&ctx, c)));
+    let _ = ctx.ok(keys::check_sweep(&ctx, raw.sweep.as_ref()));
     ctx.finish()?;
 
     let (
@@ -134,6 +136,8 @@ pub fn parse(text: &str, file_name: &str, file_stem: &str) -> Result<Model, GeoE
         policy,
         promotion,
         variants,
+        // A `None` inside was noted and returned by `finish`.
+        cost: cost.flatten(),
     })
 }
 

@@ -71,6 +71,7 @@ pub fn regions_model(names: &[&str], rtt_ms: f64, rate: f64, duration: Nanos) ->
             dns: 120 * S,
         },
         variants: vec![variant("async", Mode::Async, 300 * S)],
+        cost: None,
     }
 }
 

@@ -1,7 +1,9 @@
 //! Integration tests, one binary: engine oracles, invariants, determinism, promotion, CLI.
 
 mod common;
+mod cost;
 mod determinism;
 mod oracles;
 mod promotion;
 mod properties;
+mod year;

@@ -96,6 +96,7 @@ pub fn model(name: &str, variants: &[(&str, Mode, f64)], runs: u32) -> Model {
                 promote: None,
             })
             .collect(),
+        cost: None,
     }
 }
 
@@ -251,6 +252,8 @@ pub fn result(spec: &Spec) -> SimResult {
             rto_s: if spec.outage { spec.rto_s } else { None },
             promotion_s: spec.promotion.and_then(|p| p.1.map(|c| c - p.0)),
             events: 1_234_567,
+            bytes_accepted: 0,
+            cost: None,
         },
         timeseries,
         latency_cdf,

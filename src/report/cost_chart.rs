@@ -1,0 +1,176 @@
+//! `cost_rpo` (PNG and SVG): what each variant costs a month against the data it puts
+//! at risk, one labelled point per variant, drawn with the furniture, palette and fonts
+//! of the other charts (`charts`). Only written when the scenario has `[cost]`.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::charts::{
+    build, clip, draw_marker, fmt_sig, font, frame, mesh, pad_range, place_label, shown_runs, text,
+    ChartFormat, Drawn, Rect, HEIGHT, WIDTH,
+};
+use super::palette::{self, VariantStyle};
+use crate::error::GeoError;
+use crate::model::Model;
+use crate::results::SimResult;
+
+const STEM: &str = "cost_rpo";
+
+/// A variant's point: RPO (s) and cost per month, from its lowest-numbered run.
+struct Point<'a> {
+    name: &'a str,
+    style: VariantStyle,
+    rpo_s: f64,
+    cost_month: f64,
+}
+
+fn points<'a>(model: &Model, results: &'a [SimResult]) -> Vec<Point<'a>> {
+    shown_runs(model, results)
+        .into_iter()
+        .filter_map(|(index, r)| {
+            let bill = r.summary.cost?;
+            Some(Point {
+                name: &r.summary.variant,
+                style: palette::variant_style(index),
+                rpo_s: finite(r.summary.rpo_s),
+                cost_month: finite(bill.cost_month),
+            })
+        })
+        .collect()
+}
+
+fn finite(v: f64) -> f64 {
+    if v.is_finite() {
+        v
+    } else {
+        0.0
+    }
+}
+
+/// `cost_rpo.png` / `.svg` as (file name, bytes); nothing without `[cost]`.
+pub fn render(
+    model: &Model,
+    results: &[SimResult],
+    format: ChartFormat,
+) -> Result<Vec<(String, Vec<u8>)>, GeoError> {
+    let Some(prices) = &model.cost else {
+        return Ok(Vec::new());
+    };
+    palette::ensure_fonts();
+    let pts = points(model, results);
+    let currency = prices.currency.as_str();
+    let mut files = Vec::new();
+    if matches!(format, ChartFormat::Png | ChartFormat::Both) {
+        let mut rgb = vec![0u8; WIDTH as usize * HEIGHT as usize * 3];
+        {
+            let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
+            draw(&root, model, &pts, currency).map_err(|e| error("png", e))?;
+            root.present().map_err(|e| error("png", e))?;
+        }
+        files.push((format!("{STEM}.png"), encode_png(&rgb)?));
+    }
+    if matches!(format, ChartFormat::Svg | ChartFormat::Both) {
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+            draw(&root, model, &pts, currency).map_err(|e| error("svg", e))?;
+            root.present().map_err(|e| error("svg", e))?;
+        }
+        files.push((format!("{STEM}.svg"), svg.into_bytes()));
+    }
+    Ok(files)
+}
+
+fn error(format: &str, e: impl std::fmt::Display) -> GeoError {
+    GeoError::io(
+        format!("{STEM}.{format}"),
+        format!("could not draw the chart: {e}"),
+    )
+}
+
+fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, GeoError> {
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, WIDTH, HEIGHT);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().map_err(|e| error("png", e))?;
+    writer.write_image_data(rgb).map_err(|e| error("png", e))?;
+    writer.finish().map_err(|e| error("png", e))?;
+    Ok(bytes)
+}
+
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    model: &Model,
+    pts: &[Point],
+    currency: &str,
+) -> Drawn<(), DB> {
+    let runs = if model.runs > 1 {
+        " · run 1 of each variant"
+    } else {
+        ""
+    };
+    let body = frame(
+        root,
+        "Cost against data at risk (RPO)",
+        &format!(
+            "scenario \u{201c}{}\u{201d}{runs} · label: cost a month",
+            clip(&model.name, 40)
+        ),
+        "Units are billed in every region; replication per GB and secondary. Towards the \
+         bottom left is cheaper and safer.",
+    )?;
+    let x_max = pts.iter().fold(0.0, |m: f64, p| m.max(p.rpo_s));
+    let y_max = pts.iter().fold(0.0, |m: f64, p| m.max(p.cost_month));
+    let mut chart = build(
+        &body,
+        pad_range(0.0, x_max, true, 0.25),
+        pad_range(0.0, y_max, true, 0.2),
+    )?;
+    mesh(
+        &mut chart,
+        "RPO: data lost at a forced promotion (s)",
+        &format!("cost per month of 30 days ({currency})"),
+        &|v| fmt_sig(*v),
+        &|v| fmt_sig(*v),
+    )?;
+    let mut placed: Vec<Rect> = Vec::new();
+    for p in pts {
+        let at = (p.rpo_s, p.cost_month);
+        draw_marker(&chart, at, p.style)?;
+        let (px, py) = chart.backend_coord(&at);
+        placed.push((px - 8, py - 8, px + 8, py + 8));
+    }
+    let style = font(palette::LEGEND_PX);
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let bounds = (xr.start + 2, yr.start + 2, xr.end - 2, yr.end - 2);
+    for p in pts {
+        let label = format!(
+            "{} · {} {currency}",
+            clip(p.name, 34),
+            fmt_sig(p.cost_month)
+        );
+        let (w, h) = root.estimate_text_size(&label, &style)?;
+        let anchor = chart.backend_coord(&(p.rpo_s, p.cost_month));
+        let rect = place_label(anchor, (w as i32, h as i32 + 2), bounds, &placed);
+        placed.push(rect);
+        let near = if rect.0 > anchor.0 { rect.0 } else { rect.2 };
+        let mid = (rect.1 + rect.3) / 2;
+        if (mid - anchor.1).abs() > h as i32 {
+            root.draw(&PathElement::new(
+                vec![anchor, (near, mid)],
+                p.style.color.mix(0.7).stroke_width(1),
+            ))?;
+        }
+        text(
+            root,
+            &label,
+            (rect.0, mid),
+            &style,
+            HPos::Left,
+            VPos::Center,
+        )?;
+    }
+    Ok(())
+}

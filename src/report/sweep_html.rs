@@ -1,0 +1,127 @@
+//! `sweep.html`: a self-contained page for a sweep — what was swept, a table of the
+//! charted figures as mean ± 95% half-width per grid point and variant, and the charts
+//! (inline SVG) with what each shows. A page of its own beside `report.html`, which
+//! describes one run of one scenario; a sweep is many scenarios.
+
+use std::fmt::Write;
+
+use super::charts::fmt_sig;
+use super::palette;
+use super::sweep_charts::SweepChart;
+use crate::error::Result;
+use crate::sweep::data::{self, SweepData};
+use crate::sweep::figures::FIGURES;
+use crate::sweep::grid::display;
+use crate::sweep::stats::Stats;
+
+const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1060px;margin:2em auto;color:#222;padding:0 1em}\
+table{border-collapse:collapse;font-size:13px;margin:1em 0}th,td{border-bottom:1px solid #ddd;padding:3px 8px;text-align:right;white-space:nowrap}\
+th{background:#f4f4f4}td.l,th.l{text-align:left}figure{margin:2em 0}figcaption{color:#555;font-size:14px}\
+code{background:#f4f4f4;padding:0 3px}.swatch{display:inline-block;width:.8em;height:.8em;margin-right:.4em}";
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+pub fn render_html(data: &SweepData, charts: &[SweepChart]) -> Result<String> {
+    let h = &data.header;
+    let mut out = String::new();
+    let name = esc(&h.scenario);
+    // Writing to a String cannot fail.
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>geosim sweep: {name}</title><style>{STYLE}</style></head><body>\n\
+<h1>Sweep of \u{201c}{name}\u{201d}</h1>\n<p>geosim {} · scenario hash <code>{}</code> · seed {} · {} grid points</p>\n",
+        esc(&h.version),
+        esc(&h.scenario_hash),
+        h.seed,
+        h.grid.len()
+    );
+    out.push_str("<h2>What was swept</h2>\n<ul>\n");
+    for axis in &h.grid.axes {
+        let values: Vec<String> = axis.values.iter().map(|v| esc(&display(v))).collect();
+        let _ = writeln!(
+            out,
+            "<li><code>{}</code>: {}</li>",
+            esc(&axis.key()),
+            values.join(", ")
+        );
+    }
+    out.push_str(
+        "</ul>\n<p>Every grid point is the scenario with these keys set, validated like a hand-written file, \
+and every variant of it runs the scenario's runs (the same random streams at every point, so points differ \
+only by the swept keys). Figures are <b>mean ± 95% confidence half-width</b> over the runs (Student's t); \
+two settings whose intervals overlap are not told apart by this many runs.</p>\n",
+    );
+    table(&mut out, data, charts);
+    for chart in charts {
+        let _ = writeln!(
+            out,
+            "<figure id=\"{}\">{}<figcaption>{}</figcaption></figure>",
+            esc(&chart.stem),
+            chart.svg,
+            esc(&chart.caption)
+        );
+    }
+    out.push_str(
+        "<h2>Files</h2>\n<p><code>sweep.csv</code>: every figure of <code>summary.csv</code> as <code>_mean</code> and \
+<code>_ci95</code> per grid point and variant. <code>runs.csv</code>: the figures of every run, exact, in the shard \
+format (<code>geosim merge runs.csv</code> reproduces these files). <code>sweep_*.png</code>/<code>.svg</code>: the charts.</p>\n</body></html>\n",
+    );
+    Ok(out)
+}
+
+fn table(out: &mut String, data: &SweepData, charts: &[SweepChart]) {
+    let grid = &data.header.grid;
+    out.push_str("<h2>Results</h2>\n<table>\n<tr>");
+    for axis in &grid.axes {
+        let _ = write!(out, "<th class=\"l\">{}</th>", esc(&axis.key()));
+    }
+    out.push_str("<th class=\"l\">variant</th><th>runs</th>");
+    for c in charts {
+        let _ = write!(out, "<th>{}</th>", esc(FIGURES[c.figure].name));
+    }
+    out.push_str("</tr>\n");
+    for g in data::groups(&data.rows) {
+        out.push_str("<tr>");
+        for v in grid.point(g.point) {
+            let _ = write!(out, "<td class=\"l\">{}</td>", esc(&display(v)));
+        }
+        let _ = write!(
+            out,
+            "<td class=\"l\"><span class=\"swatch\" style=\"background:{}\"></span>{}</td><td>{}</td>",
+            palette::variant_hex(g.variant_index),
+            esc(g.variant),
+            g.runs
+        );
+        for c in charts {
+            let _ = write!(
+                out,
+                "<td>{}</td>",
+                cell(g.stats[c.figure], FIGURES[c.figure].name)
+            );
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n");
+}
+
+fn cell(s: Option<Stats>, figure: &str) -> String {
+    let Some(s) = s else {
+        return "–".into();
+    };
+    let f = |x: f64| {
+        if figure == "availability" {
+            format!("{x:.4}")
+        } else {
+            fmt_sig(x)
+        }
+    };
+    match s.ci95 {
+        Some(ci) => format!("{} ± {}", f(s.mean), f(ci)),
+        None => f(s.mean),
+    }
+}

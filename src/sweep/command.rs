@@ -1,0 +1,236 @@
+//! `geosim sweep` and `geosim merge`: from arguments to files.
+//!
+//! As for `run`, everything is validated before anything runs (every grid point, also
+//! those of other shards, so a bad point fails every shard at once rather than one after
+//! hours), and nothing is written unless the whole sweep succeeded.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Table;
+
+use super::args::{MergeArgs, RenderArgs, SweepArgs};
+use super::data::{SweepData, SweepHeader};
+use super::grid::{self, Grid};
+use super::{exec, figures, merge, shard, table};
+use crate::app::VERSION;
+use crate::error::{GeoError, Result};
+use crate::model::Model;
+use crate::output;
+use crate::report::json::scenario_hash;
+use crate::report::{sweep_charts, sweep_csv, sweep_html};
+use crate::scenario::{self, raw::RawSweep};
+
+/// Only the `[sweep]` table of a scenario, in file order (validation has checked it).
+#[derive(Deserialize)]
+struct SweepOnly {
+    sweep: Option<RawSweep>,
+}
+
+pub fn sweep(args: &SweepArgs) -> Result<()> {
+    let started = std::time::Instant::now();
+    let file = args.scenario.display().to_string();
+    let base = scenario::load(&args.scenario)?;
+    let text = std::fs::read_to_string(&args.scenario)
+        .map_err(|e| GeoError::io(&file, format!("cannot read the scenario: {e}")))?;
+    let charts = chart_figures(&args.render)?;
+    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
+    let jobs = jobs(args.jobs)?;
+    let (grid, doc) = grid(&text, &file, &args.sets)?;
+    if args.seed.is_some() && grid.axes.iter().any(|a| a.key() == "simulation.seed") {
+        return Err(
+            GeoError::invalid("--seed would override the swept key simulation.seed")
+                .with_key("--seed")
+                .with_help("drop --seed, or stop sweeping simulation.seed"),
+        );
+    }
+    let stem = args
+        .scenario
+        .file_stem()
+        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+    let mut points = Vec::new();
+    for k in 0..grid.len() {
+        let mut model = point_model(&grid, &doc, k, &file, &stem)?;
+        if let Some(seed) = args.seed {
+            model.seed = seed;
+        }
+        if shard.is_none_or(|(i, n)| k % n == i) {
+            points.push((k, model));
+        }
+    }
+    let header = SweepHeader {
+        version: VERSION.to_string(),
+        scenario: base.name.clone(),
+        scenario_hash: scenario_hash(text.as_bytes()),
+        seed: args.seed.unwrap_or(base.seed),
+        grid,
+    };
+    let rows = exec::execute(&points, jobs, !args.quiet)?;
+    let dir = args.out.join(&base.name).join("sweep");
+    let files = match shard {
+        Some((index, count)) => {
+            let s = shard::Shard {
+                header,
+                index,
+                count,
+                rows,
+            };
+            vec![(shard::file_name(index, count), shard::to_bytes(&s)?)]
+        }
+        None => {
+            let data = SweepData { header, rows };
+            print(&table::summary_table(&data));
+            render(&data, &charts)?
+        }
+    };
+    write(&dir, &files)?;
+    if !args.quiet {
+        eprintln!(
+            "wrote {} ({} grid points, {:.2} s)",
+            dir.display(),
+            points.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+pub fn merge(args: &MergeArgs) -> Result<()> {
+    let charts = chart_figures(&args.render)?;
+    let files = merge::shard_files(&args.shards)?;
+    let data = merge::merge_files(&files)?;
+    let out = render(&data, &charts)?;
+    let dir: PathBuf = args.out.join(&data.header.scenario).join("sweep");
+    write(&dir, &out)?;
+    print(&table::summary_table(&data));
+    if !args.quiet {
+        eprintln!("merged {} shards into {}", files.len(), dir.display());
+    }
+    Ok(())
+}
+
+/// Every file of a whole sweep, as (name, bytes).
+fn render(data: &SweepData, charts: &[usize]) -> Result<Vec<(String, Vec<u8>)>> {
+    let whole = shard::Shard {
+        header: data.header.clone(),
+        index: 0,
+        count: 1,
+        rows: data.rows.clone(),
+    };
+    let mut files = vec![
+        ("sweep.csv".to_string(), sweep_csv::sweep_csv(data)?),
+        // The exact per-run figures, in the shard format: a one-shard merge input.
+        ("runs.csv".to_string(), shard::to_bytes(&whole)?),
+    ];
+    let drawn = sweep_charts::render_charts(data, charts)?;
+    files.push((
+        "sweep.html".to_string(),
+        sweep_html::render_html(data, &drawn)?.into_bytes(),
+    ));
+    for chart in drawn {
+        files.push((format!("{}.png", chart.stem), chart.png));
+        files.push((format!("{}.svg", chart.stem), chart.svg.into_bytes()));
+    }
+    Ok(files)
+}
+
+fn write(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    output::create_dir(dir)?;
+    for (name, bytes) in files {
+        output::write_atomic(dir, name, bytes)?;
+    }
+    Ok(())
+}
+
+/// The grid from the file's `[sweep]` and `--set`, and the document without `[sweep]`.
+fn grid(text: &str, file: &str, sets: &[String]) -> Result<(Grid, Table)> {
+    let invalid = |e: toml::de::Error| GeoError::invalid(e.to_string()).with_file(file);
+    let mut doc: Table = text.parse().map_err(invalid)?;
+    doc.remove(scenario::keys::SWEEP_TABLE);
+    let only: SweepOnly = toml::from_str(text).map_err(invalid)?;
+    let mut raw = only.sweep.map(|s| s.0).unwrap_or_default();
+    // The deserializer hands keys over sorted; the file's order is that of their spans.
+    raw.sort_by_key(|(k, _)| k.span().start);
+    let entries: Vec<(String, toml::Value)> = raw
+        .into_iter()
+        .map(|(k, v)| (k.into_inner(), v.into_inner()))
+        .collect();
+    let file_axes = grid::file_axes(&entries).map_err(|e| e.with_file(file))?;
+    let set_axes = sets
+        .iter()
+        .map(|s| grid::parse_set(s))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((Grid::new(grid::combine(file_axes, set_axes)?)?, doc))
+}
+
+/// Grid point `k` validated like a hand-written file; errors name the point.
+fn point_model(grid: &Grid, doc: &Table, k: usize, file: &str, stem: &str) -> Result<Model> {
+    let label = format!("{file} (sweep point {k}: {})", grid.label(k));
+    let point = grid.apply(doc, k).map_err(|e| e.with_file(&label))?;
+    let text = toml::to_string(&point).map_err(|e| {
+        GeoError::invalid(format!("cannot write the scenario of this point: {e}")).with_file(&label)
+    })?;
+    scenario::parse(&text, &label, stem)
+}
+
+/// `I/N` with 0 ≤ I < N.
+fn parse_shard(text: &str) -> Result<(usize, usize)> {
+    let err = || {
+        GeoError::invalid(format!("--shard {text}: expected I/N with 0 <= I < N"))
+            .with_key("--shard")
+            .with_help("shards count from 0: --shard 0/4 … --shard 3/4 run the four slices")
+    };
+    let (i, n) = text.split_once('/').ok_or_else(err)?;
+    let i: usize = i.trim().parse().map_err(|_| err())?;
+    let n: usize = n.trim().parse().map_err(|_| err())?;
+    if i >= n {
+        return Err(err());
+    }
+    Ok((i, n))
+}
+
+fn jobs(jobs: Option<usize>) -> Result<usize> {
+    match jobs {
+        Some(0) => Err(GeoError::invalid("--jobs must be at least 1")
+            .with_help("omit --jobs to use every core")),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+    }
+}
+
+/// Indices into `FIGURES` of the figures to chart.
+fn chart_figures(render: &RenderArgs) -> Result<Vec<usize>> {
+    render
+        .charts
+        .iter()
+        .map(|name| {
+            figures::index(name.trim()).ok_or_else(|| {
+                GeoError::invalid(format!("--charts: no figure \"{name}\""))
+                    .with_key("--charts")
+                    .with_help(format!("the figures are: {}", figures::names().join(", ")))
+            })
+        })
+        .collect()
+}
+
+/// Prints to stdout; a closed pipe is not an error.
+fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_argument() {
+        assert_eq!(parse_shard("0/3").unwrap(), (0, 3));
+        assert_eq!(parse_shard("2/3").unwrap(), (2, 3));
+        for bad in ["3/3", "1", "a/2", "1/0", "-1/2"] {
+            assert!(parse_shard(bad).is_err(), "{bad}");
+        }
+    }
+}

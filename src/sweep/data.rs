@@ -1,0 +1,116 @@
+//! What a sweep produced, whether it ran here or was merged from shards: the sweep's
+//! identity (scenario, seed, grid) and one row of figures per grid point × variant × run,
+//! and the statistics of each grid point × variant over its runs.
+//!
+//! Every output file is rendered from this alone, so a merged sweep and a single-machine
+//! sweep that hold equal data write equal bytes.
+
+use super::figures::{self, FIGURES};
+use super::grid::Grid;
+use super::stats::{self, Stats};
+use crate::results::Summary;
+
+/// What makes two shards parts of the same sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepHeader {
+    pub version: String,
+    /// The scenario's name (output directory).
+    pub scenario: String,
+    /// FNV-1a of the scenario file's bytes, as in `run.json`.
+    pub scenario_hash: String,
+    pub seed: u64,
+    pub grid: Grid,
+}
+
+/// One simulation (grid point × variant × run).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRow {
+    /// Index of the grid point, from 0.
+    pub point: usize,
+    /// Index of the variant in its scenario (its colour in charts).
+    pub variant_index: usize,
+    pub variant: String,
+    pub run: u32,
+    pub mode: String,
+    pub max_lag_s: f64,
+    pub promotion: String,
+    /// In `FIGURES` order.
+    pub figures: Vec<Option<f64>>,
+}
+
+impl RunRow {
+    pub fn new(point: usize, variant_index: usize, s: &Summary) -> RunRow {
+        RunRow {
+            point,
+            variant_index,
+            variant: s.variant.clone(),
+            run: s.run,
+            mode: s.mode.clone(),
+            max_lag_s: s.max_lag_s,
+            promotion: s.promotion.clone(),
+            figures: figures::values(s),
+        }
+    }
+
+    /// The order of rows in every file: grid point, then variant, then run.
+    pub fn order(&self) -> (usize, usize, u32) {
+        (self.point, self.variant_index, self.run)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepData {
+    pub header: SweepHeader,
+    /// Sorted by `RunRow::order`.
+    pub rows: Vec<RunRow>,
+}
+
+/// The statistics of one grid point × variant over its runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group<'a> {
+    pub point: usize,
+    pub variant_index: usize,
+    pub variant: &'a str,
+    pub mode: &'a str,
+    pub max_lag_s: f64,
+    pub runs: usize,
+    /// Per figure in `FIGURES` order; `None` where no run has a value (e.g. `rto_s`
+    /// without a primary outage). A figure some runs lack is described over the others.
+    pub stats: Vec<Option<Stats>>,
+}
+
+/// Consecutive rows of the same point and variant, described; `rows` in file order.
+pub fn groups(rows: &[RunRow]) -> Vec<Group<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < rows.len() {
+        let key = (rows[start].point, rows[start].variant_index);
+        let end = start
+            + rows[start..]
+                .iter()
+                .take_while(|r| (r.point, r.variant_index) == key)
+                .count();
+        out.push(group(&rows[start..end]));
+        start = end;
+    }
+    out
+}
+
+fn group(rows: &[RunRow]) -> Group<'_> {
+    let first = &rows[0];
+    let stats = (0..FIGURES.len())
+        .map(|f| {
+            let values: Vec<f64> = rows.iter().filter_map(|r| r.figures[f]).collect();
+            stats::describe(&values)
+        })
+        .collect();
+    Group {
+        point: first.point,
+        variant_index: first.variant_index,
+        variant: &first.variant,
+        mode: &first.mode,
+        max_lag_s: first.max_lag_s,
+        runs: rows.len(),
+        stats,
+    }
+}

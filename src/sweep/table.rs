@@ -1,0 +1,59 @@
+//! The short human table printed at the end of a sweep: a few figures per grid point
+//! and variant, each as mean ± 95% half-width.
+
+use super::data::{self, Group, SweepData};
+use super::figures;
+use super::grid::display;
+
+/// The figures the table shows, with their column titles.
+const SHOWN: [(&str, &str); 6] = [
+    ("availability", "avail"),
+    ("latency_p99_ms", "p99 ms"),
+    ("lag_max_s", "lag max s"),
+    ("throttled_s", "throttled s"),
+    ("writes_lost", "lost"),
+    ("rpo_s", "rpo s"),
+];
+
+pub fn summary_table(data: &SweepData) -> String {
+    let grid = &data.header.grid;
+    let mut rows: Vec<Vec<String>> = vec![grid
+        .axes
+        .iter()
+        .map(|a| a.key())
+        .chain(["variant".to_string(), "runs".to_string()])
+        .chain(SHOWN.iter().map(|(_, t)| t.to_string()))
+        .collect()];
+    for g in data::groups(&data.rows) {
+        let mut row: Vec<String> = grid.point(g.point).into_iter().map(display).collect();
+        row.push(g.variant.to_string());
+        row.push(g.runs.to_string());
+        row.extend(SHOWN.iter().map(|(name, _)| cell(&g, name)));
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for row in &rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, &w)| format!("{cell:>w$}"))
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn cell(g: &Group, name: &str) -> String {
+    let decimals = if name == "availability" { 4 } else { 1 };
+    let Some(s) = figures::index(name).and_then(|i| g.stats[i]) else {
+        return "-".into();
+    };
+    match s.ci95 {
+        Some(ci) => format!("{:.decimals$}±{:.decimals$}", s.mean, ci),
+        None => format!("{:.decimals$}", s.mean),
+    }
+}

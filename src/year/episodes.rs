@@ -1,0 +1,429 @@
+//! A span of random failures (normally a year) for one variant × run, by the episode
+//! method: each group of nearby failures is simulated at full fidelity from a lead-in
+//! before it until the system is back in steady state; the quiet time between
+//! episodes is accounted from a failure-free run of the same variant.
+//!
+//! The failure times come from the engine's own draw (`Availability::for_run` on the
+//! run's `Failures` stream), so a full simulation of the same span with the same seed
+//! sees exactly the same failures. docs/year-of-failures.md states the method.
+
+use std::collections::BTreeMap;
+
+use rand::Rng;
+
+use crate::engine::availability::Availability;
+use crate::engine::rng::{stream, Purpose};
+use crate::engine::Simulation;
+use crate::error::Result;
+use crate::model::{Model, Nanos, Outage, OutageKind, Phase, RegionId, Target, NS_PER_S};
+use crate::results::SimResult;
+
+/// A failure-free system reaches steady state within this, whatever the load.
+const LEAD_IN_MIN: Nanos = 60 * NS_PER_S;
+/// The replication backlog forgets its start within a few relaxation times.
+const RELAXATION_TIMES: f64 = 5.0;
+/// Length of the failure-free run the quiet-time rates are measured on: several
+/// attempt chains (4 × 61 s by default) long, so writes still retrying at its end
+/// are a small share of those measured.
+const STEADY_MEASURE: Nanos = 30 * 60 * NS_PER_S;
+/// An episode not settled after its tail has been doubled this often is kept as it is
+/// (and counted as unsettled): the system has no steady state to return to.
+const MAX_DOUBLINGS: u32 = 6;
+
+/// One failure as drawn: a region or link down over [start, end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Draw {
+    pub target: Target,
+    pub start: Nanos,
+    pub end: Nanos,
+}
+
+/// One episode: one or more failures close enough to share a simulation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incident {
+    /// Simulated span, in the span's time.
+    pub start: Nanos,
+    pub end: Nanos,
+    pub failures: usize,
+    pub writes_offered: u64,
+    pub writes_failed: u64,
+    /// Acknowledged writes lost by forced promotions.
+    pub writes_lost: u64,
+    pub promotions: usize,
+    /// The system was back in steady state at `end` (or `end` is the span's end).
+    pub settled: bool,
+}
+
+/// What a span of failures did to one variant in one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpanResult {
+    pub variant: usize,
+    pub run: u32,
+    pub horizon: Nanos,
+    /// Writes per second offered throughout.
+    pub rate: f64,
+    pub lead_in: Nanos,
+    pub draws: Vec<Draw>,
+    pub incidents: Vec<Incident>,
+    /// Time outside every episode.
+    pub quiet: Nanos,
+    /// Expected writes failed in the quiet time, from the steady-state rates.
+    pub quiet_failed: f64,
+}
+
+impl SpanResult {
+    /// Writes failed over the span (episodes counted, quiet time expected).
+    pub fn writes_failed(&self) -> f64 {
+        self.incidents
+            .iter()
+            .map(|i| i.writes_failed as f64)
+            .sum::<f64>()
+            + self.quiet_failed
+    }
+
+    pub fn writes_lost(&self) -> u64 {
+        self.incidents.iter().map(|i| i.writes_lost).sum()
+    }
+
+    /// Downtime: the minutes of traffic, at the offered rate, whose writes failed.
+    pub fn downtime_min(&self) -> f64 {
+        if self.rate > 0.0 {
+            self.writes_failed() / self.rate / 60.0
+        } else {
+            0.0
+        }
+    }
+}
+
+/// The roles at an episode's start: which region is primary, and the secondaries in
+/// the order the engine tries them as a promotion target.
+#[derive(Debug, Clone, PartialEq)]
+struct Roles {
+    primary: RegionId,
+    secondaries: Vec<RegionId>,
+}
+
+impl Roles {
+    /// The engine keeps its nodes in scenario order (primary, then secondaries) and
+    /// picks the first eligible one that is not the primary, so after promotions the
+    /// order is the scenario's with the current primary left out.
+    fn with_primary(model: &Model, primary: RegionId) -> Roles {
+        let secondaries = std::iter::once(model.primary)
+            .chain(model.secondaries.iter().copied())
+            .filter(|&r| r != primary)
+            .collect();
+        Roles {
+            primary,
+            secondaries,
+        }
+    }
+}
+
+/// What a failure-free run measures for one set of roles.
+#[derive(Debug, Clone, Copy)]
+struct Steady {
+    failed_per_write: f64,
+    lag_max: Nanos,
+}
+
+/// The scenario as the span sees it: its random failures and nothing scheduled, a
+/// constant rate (the scenario's mean over its measured window), no warmup.
+pub fn base_model(model: &Model) -> Model {
+    let mut m = model.clone();
+    m.outages.clear();
+    m.actions.clear();
+    m.warmup = 0;
+    m.runs = 1;
+    m.workload.phases = vec![Phase {
+        at: 0,
+        rate: mean_rate(model),
+    }];
+    m
+}
+
+/// The offered rate of the scenario over its measured window (its only rate when it
+/// has no `[[workload.phase]]`).
+pub fn mean_rate(model: &Model) -> f64 {
+    let phases = &model.workload.phases;
+    let window = model.duration.saturating_sub(model.warmup);
+    if phases.len() == 1 || window == 0 {
+        return phases[0].rate;
+    }
+    model.expected_writes() / (window as f64 / NS_PER_S as f64)
+}
+
+/// The busiest replication link's utilisation (offered bytes / bandwidth), over every
+/// pair that can be primary and secondary; 0 when no link has a bandwidth.
+pub fn link_load(model: &Model, rate: f64) -> f64 {
+    let set: Vec<RegionId> = std::iter::once(model.primary)
+        .chain(model.secondaries.iter().copied())
+        .collect();
+    let mut worst: f64 = 0.0;
+    for &a in &set {
+        for &b in &set {
+            if a != b {
+                if let Some(bw) = model.link(a, b).bandwidth_bytes_per_s {
+                    worst = worst.max(rate * model.workload.size.mean / bw);
+                }
+            }
+        }
+    }
+    worst
+}
+
+/// Lead-in: long enough for the replication backlog to reach steady state — a few of
+/// Morse's relaxation times of a single-server queue, E[S] / (1 − √ρ)², on the busiest
+/// link — and never less than a minute.
+pub fn lead_in(model: &Model, rate: f64) -> Nanos {
+    let rho = link_load(model, rate);
+    if rho <= 0.0 || rho >= 1.0 || rate <= 0.0 {
+        return LEAD_IN_MIN;
+    }
+    let service_s = rho / rate;
+    let relax_s = service_s / (1.0 - rho.sqrt()).powi(2);
+    LEAD_IN_MIN.max((RELAXATION_TIMES * relax_s * NS_PER_S as f64) as Nanos)
+}
+
+/// The failures of run `run` over [0, horizon), exactly as the engine draws them.
+pub fn draws(model: &Model, run: u32, horizon: Nanos) -> Vec<Draw> {
+    let mut m = model.clone();
+    m.outages.clear();
+    m.duration = horizon;
+    Availability::for_run(&m, run)
+        .windows()
+        .iter()
+        .map(|w| Draw {
+            target: w.target,
+            start: w.start,
+            end: w.end,
+        })
+        .collect()
+}
+
+/// Runs the span [0, horizon) of variant `variant`, run `run`. `salt` changes the seeds
+/// of the simulations (not the failures): 0 for the published figures, others to
+/// measure how much the method's own randomness moves them.
+pub fn simulate_span(
+    model: &Model,
+    variant: usize,
+    run: u32,
+    horizon: Nanos,
+    salt: u64,
+) -> Result<SpanResult> {
+    let base = base_model(model);
+    let rate = base.workload.phases[0].rate;
+    let lead = lead_in(model, rate);
+    let draws = draws(model, run, horizon);
+    let seed = model
+        .seed
+        .wrapping_add(salt.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let mut seeds = stream(seed, run, Purpose::Year);
+    let mut span = Span {
+        base: &base,
+        variant,
+        horizon,
+        lead,
+        rho: link_load(model, rate),
+        steady_seed: seeds.next_u64(),
+        steady: BTreeMap::new(),
+    };
+    let mut roles = Roles::with_primary(model, model.primary);
+    let mut incidents = Vec::new();
+    let (mut quiet, mut quiet_failed) = (0, 0.0);
+    let mut i = 0;
+    let mut free_from: Nanos = 0;
+    while i < draws.len() {
+        let start = draws[i].start.saturating_sub(lead).max(free_from);
+        let (incident, j, next_roles) = span.episode(&draws, i, start, &roles, seeds.next_u64())?;
+        let gap = start - free_from;
+        quiet += gap;
+        quiet_failed += span.quiet_failed(&roles, gap, rate)?;
+        incidents.push(incident);
+        free_from = incidents.last().map_or(start, |e: &Incident| e.end);
+        roles = next_roles;
+        i = j;
+    }
+    let gap = horizon.saturating_sub(free_from);
+    quiet += gap;
+    quiet_failed += span.quiet_failed(&roles, gap, rate)?;
+    Ok(SpanResult {
+        variant,
+        run,
+        horizon,
+        rate,
+        lead_in: lead,
+        draws,
+        incidents,
+        quiet,
+        quiet_failed,
+    })
+}
+
+/// The state shared by the episodes of one span.
+struct Span<'a> {
+    base: &'a Model,
+    variant: usize,
+    horizon: Nanos,
+    lead: Nanos,
+    rho: f64,
+    steady_seed: u64,
+    /// Failure-free measurements per primary region (the roles they imply).
+    steady: BTreeMap<RegionId, Steady>,
+}
+
+impl Span<'_> {
+    fn model_for(&self, roles: &Roles, duration: Nanos, seed: u64) -> Model {
+        let mut m = self.base.clone();
+        m.primary = roles.primary;
+        m.secondaries = roles.secondaries.clone();
+        m.failures.clear();
+        m.duration = duration;
+        m.seed = seed;
+        m
+    }
+
+    fn simulate(&self, model: &Model) -> Result<SimResult> {
+        Simulation::new(model, self.variant, 1).run(&|_| {})
+    }
+
+    fn steady(&mut self, roles: &Roles) -> Result<Steady> {
+        if let Some(s) = self.steady.get(&roles.primary) {
+            return Ok(*s);
+        }
+        let seed = self.steady_seed.wrapping_add(roles.primary as u64);
+        let mut m = self.model_for(roles, self.lead + STEADY_MEASURE, seed);
+        m.warmup = self.lead;
+        let r = self.simulate(&m)?.summary;
+        // Writes still in flight at the end are neither acked nor failed: leave them out.
+        let resolved = r.writes_acked + r.writes_failed;
+        let s = Steady {
+            failed_per_write: if resolved == 0 {
+                0.0
+            } else {
+                r.writes_failed as f64 / resolved as f64
+            },
+            lag_max: (r.lag_max_s * NS_PER_S as f64) as Nanos,
+        };
+        self.steady.insert(roles.primary, s);
+        Ok(s)
+    }
+
+    fn quiet_failed(&mut self, roles: &Roles, gap: Nanos, rate: f64) -> Result<f64> {
+        if gap == 0 {
+            return Ok(0.0);
+        }
+        let s = self.steady(roles)?;
+        Ok(gap as f64 / NS_PER_S as f64 * rate * s.failed_per_write)
+    }
+
+    /// How long after the last repair the system may take to settle: every write
+    /// issued before it has used all its attempts; a promotion requested during the
+    /// failure has escalated, switched and repointed DNS; a returning region has
+    /// resynced at the spare capacity of the link (backlog ρ/(1−ρ) of the time it
+    /// was away); and a lead-in's worth of steady running to check it on.
+    fn tail(&self, away: Nanos) -> Nanos {
+        let m = self.base;
+        let w = &m.workload;
+        let attempts = (u64::from(w.retries) + 1).saturating_mul(w.timeout + w.backoff);
+        let promotion = m.policy.auto_promote.map_or(0, |a| {
+            m.promotion.switch + m.promotion.dns + a.escalate_after.unwrap_or(0)
+        });
+        let resync = if self.rho > 0.0 && self.rho < 1.0 {
+            (away as f64 * self.rho / (1.0 - self.rho)) as Nanos
+        } else {
+            0
+        };
+        attempts
+            .saturating_add(promotion)
+            .saturating_add(resync)
+            .saturating_add(self.lead)
+    }
+
+    /// Simulates the episode that starts at `start` with failure `draws[i]`, taking in
+    /// every later failure that starts before the episode has settled plus a lead-in.
+    /// Returns it, the index of the first failure after it and the roles it ends with.
+    fn episode(
+        &mut self,
+        draws: &[Draw],
+        i: usize,
+        start: Nanos,
+        roles: &Roles,
+        seed: u64,
+    ) -> Result<(Incident, usize, Roles)> {
+        let steady = self.steady(roles)?;
+        let mut j = i + 1;
+        let mut doublings = 0;
+        loop {
+            let last_end = draws[i..j].iter().map(|d| d.end).max().unwrap_or(start);
+            let tail = self.tail(last_end - draws[i].start) << doublings;
+            let end = last_end.saturating_add(tail).min(self.horizon);
+            if j < draws.len() && draws[j].start < end.saturating_add(self.lead) {
+                j += 1;
+                continue;
+            }
+            let mut m = self.model_for(roles, end - start, seed);
+            m.outages = draws[i..j]
+                .iter()
+                .map(|d| Outage {
+                    target: d.target,
+                    start: d.start - start,
+                    duration: d.end - d.start,
+                    kind: OutageKind::Down,
+                })
+                .collect();
+            let r = self.simulate(&m)?;
+            let settled = end == self.horizon || self.settled(&r, &m, steady);
+            if !settled && doublings < MAX_DOUBLINGS {
+                doublings += 1;
+                continue;
+            }
+            let next = self.roles_after(&r, roles);
+            let s = &r.summary;
+            let incident = Incident {
+                start,
+                end,
+                failures: j - i,
+                writes_offered: s.writes_offered,
+                writes_failed: s.writes_failed,
+                writes_lost: s.writes_lost,
+                promotions: r.promotions.len(),
+                settled,
+            };
+            return Ok((incident, j, next));
+        }
+    }
+
+    /// Back in steady state at the end of `r`: every promotion has completed and its
+    /// DNS repoint is over, and over the last lead-in the namespace lag stayed within
+    /// what the failure-free run reached (at least a second).
+    fn settled(&self, r: &SimResult, m: &Model, steady: Steady) -> bool {
+        let end_s = m.duration as f64 / NS_PER_S as f64;
+        let dns_s = m.promotion.dns as f64 / NS_PER_S as f64;
+        let promotions_done = r
+            .promotions
+            .iter()
+            .all(|p| p.completed_s.is_some_and(|c| c + dns_s <= end_s));
+        let from_s = m.duration.saturating_sub(self.lead) as f64 / NS_PER_S as f64;
+        let limit_s = steady.lag_max.max(NS_PER_S) as f64 / NS_PER_S as f64;
+        let lag_ok = r
+            .timeseries
+            .iter()
+            .filter(|b| b.t_s >= from_s)
+            .all(|b| b.lag_s <= limit_s);
+        promotions_done && lag_ok
+    }
+
+    /// The roles after the episode: the last completed promotion names the primary.
+    fn roles_after(&self, r: &SimResult, roles: &Roles) -> Roles {
+        let promoted = r
+            .promotions
+            .iter()
+            .rev()
+            .find(|p| p.completed_s.is_some())
+            .and_then(|p| self.base.regions.iter().position(|g| g.name == p.to));
+        match promoted {
+            Some(primary) => Roles::with_primary(self.base, primary),
+            None => roles.clone(),
+        }
+    }
+}

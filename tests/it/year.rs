@@ -1,0 +1,167 @@
+//! The episode method of `geosim::year` against a full simulation of the same span
+//! with the same failure draws (docs/year-of-failures.md, "Proof").
+
+use geosim::model::*;
+use geosim::year::episodes::{draws, simulate_span};
+use rand_distr::LogNormal;
+
+use crate::common::*;
+
+const H: Nanos = 3600 * S;
+
+/// Lognormal repair time with the given median and p99 (z99 = 2.3263).
+fn mttr(median: Nanos, p99: Nanos) -> Sampled {
+    let mu = (median as f64).ln();
+    let sigma = ((p99 as f64).ln() - mu) / 2.326_347_874;
+    Sampled {
+        dist: Dist::LogNormal(LogNormal::new(mu, sigma).unwrap()),
+        mean: (mu + sigma * sigma / 2.0).exp(),
+    }
+}
+
+/// Two days of a primary, a secondary and their link each failing every few hours:
+/// often enough that failures coincide (a primary failing while the secondary is
+/// down or behind is where async loses thousands of writes), at 10 writes/s.
+fn proof_model() -> Model {
+    let mut m = two_regions(80.0, 10.0, 48 * H);
+    m.failures = vec![
+        Failure {
+            target: Target::Region(0),
+            mtbf: 4 * H,
+            mttr: mttr(15 * 60 * S, H),
+        },
+        Failure {
+            target: Target::Region(1),
+            mtbf: 4 * H,
+            mttr: mttr(15 * 60 * S, H),
+        },
+        Failure {
+            target: Target::link(0, 1),
+            mtbf: 2 * H,
+            mttr: mttr(20 * 60 * S, H),
+        },
+    ];
+    m.policy.auto_promote = Some(AutoPromote {
+        after: 5 * 60 * S,
+        kind: PromoteKind::Forced,
+        escalate_after: None,
+    });
+    m.variants = vec![
+        variant("async-5m", Mode::Async, 300 * S),
+        variant("sync", Mode::Sync, 10 * S),
+    ];
+    m
+}
+
+/// Student's t, 99.5th percentile, 5 degrees of freedom: a two-sided 99% interval
+/// from 6 replicas.
+const T_995_DF5: f64 = 4.032;
+const REPLICAS: u64 = 6;
+
+fn mean_sd(xs: &[f64]) -> (f64, f64) {
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, var.sqrt())
+}
+
+/// The full simulation and the episode method see the same failures; the episode
+/// method's figures, over replicas that differ only in the seeds of its simulations,
+/// predict the full simulation's within a 99% prediction interval
+/// (mean ± t · sd · √(1 + 1/n)): agreement within the method's own noise.
+#[test]
+fn episode_method_agrees_with_full_simulation() {
+    use rayon::prelude::*;
+    let model = proof_model();
+    let run = 1;
+    let tasks: Vec<(usize, Option<u64>)> = (0..model.variants.len())
+        .flat_map(|v| std::iter::once((v, None)).chain((0..REPLICAS).map(move |s| (v, Some(s)))))
+        .collect();
+    // (variant, salt or None for the full simulation) → (failed, lost, promotions)
+    let figures: Vec<(usize, Option<u64>, f64, f64, usize)> = tasks
+        .par_iter()
+        .map(|&(v, salt)| match salt {
+            None => {
+                let r = simulate(&model, v, run);
+                // The very failures the episode method simulates.
+                let starts: Vec<Nanos> = r
+                    .outages
+                    .iter()
+                    .map(|o| (o.start_s * 1e9).round() as Nanos)
+                    .collect();
+                let drawn: Vec<Nanos> = draws(&model, run, model.duration)
+                    .iter()
+                    .map(|d| d.start)
+                    .collect();
+                assert_eq!(starts, drawn);
+                let s = r.summary;
+                (
+                    v,
+                    None,
+                    s.writes_failed as f64,
+                    s.writes_lost as f64,
+                    r.promotions.len(),
+                )
+            }
+            Some(salt) => {
+                let span = simulate_span(&model, v, run, model.duration, salt).unwrap();
+                let promotions = span.incidents.iter().map(|i| i.promotions).sum();
+                assert!(span.incidents.iter().all(|i| i.settled));
+                if salt == 0 {
+                    let episode_h: f64 = span
+                        .incidents
+                        .iter()
+                        .map(|i| (i.end - i.start) as f64 / H as f64)
+                        .sum();
+                    eprintln!(
+                        "{}: {} failures in {} episodes, {episode_h:.1} h of 48 h simulated",
+                        model.variants[v].name,
+                        span.draws.len(),
+                        span.incidents.len()
+                    );
+                }
+                (
+                    v,
+                    Some(salt),
+                    span.writes_failed(),
+                    span.writes_lost() as f64,
+                    promotions,
+                )
+            }
+        })
+        .collect();
+    let spans = draws(&model, run, model.duration);
+    assert!(spans.len() >= 20, "only {} failures drawn", spans.len());
+    for v in 0..model.variants.len() {
+        let full = figures.iter().find(|f| f.0 == v && f.1.is_none()).unwrap();
+        let reps: Vec<_> = figures
+            .iter()
+            .filter(|f| f.0 == v && f.1.is_some())
+            .collect();
+        let name = &model.variants[v].name;
+        for (what, pick) in [
+            (
+                "writes failed",
+                (|f: &&(usize, Option<u64>, f64, f64, usize)| f.2) as fn(&&_) -> f64,
+            ),
+            ("writes lost", |f| f.3),
+        ] {
+            let xs: Vec<f64> = reps.iter().map(pick).collect();
+            let (mean, sd) = mean_sd(&xs);
+            let tol = T_995_DF5 * sd * (1.0 + 1.0 / REPLICAS as f64).sqrt();
+            let got = pick(&full);
+            eprintln!(
+                "{name}: {what}: full {got:.0}, episodes {mean:.1} ± {tol:.1} (sd {sd:.1} over {REPLICAS})"
+            );
+            assert!(
+                (got - mean).abs() <= tol,
+                "{name}: {what}: full simulation {got} vs episode method {mean:.1} ± {tol:.1}"
+            );
+        }
+        // Same failures, same roles: the same promotions, one for one.
+        assert!(
+            reps.iter().all(|f| f.4 == full.4),
+            "{name}: promotions differ"
+        );
+    }
+}

@@ -1,0 +1,516 @@
+//! report.html in a real browser (issue 4): headless Chromium loads a report generated
+//! here from a small scenario, with no console message, and every chart is laid out,
+//! visible and painted. Needs Debian's `chromium` at /usr/bin/chromium, which a fresh
+//! machine with only Rust lacks, so plain `cargo test` lists it as ignored; `.ci/run`
+//! installs Chromium and runs it with `cargo test --test report_browser -- --ignored`.
+//! Run that way without the browser, it fails rather than skip, so a CI image that
+//! lost the browser cannot pass unnoticed.
+//!
+//! Plain Chromium flags only, three launches:
+//! 1. a control page that logs to the console, to prove this Chromium reports console
+//!    messages on stderr at all (otherwise check 3 would be blind);
+//! 2. a copy of the report with a probe script appended, dumped with `--dump-dom`: the
+//!    script writes each chart's box, computed visibility and hit-test result into the
+//!    DOM, along with the page size and anything the page fetched;
+//! 3. the untouched report, screenshotted at full height with console logging on: no
+//!    console line, and inside each chart's box (from 2) every variant's colour is
+//!    painted.
+//!
+//! Artefacts (report, probed DOM in `probe.stdout`, screenshot, browser logs) stay under
+//! `target/tmp/report_browser/`, never in git.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use geosim::cli::Format;
+use geosim::report::charts::ChartKind;
+use geosim::report::json::RunInfo;
+use geosim::report::palette;
+use geosim::runner::{self, RunOptions};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+/// Layout width of every launch; the screenshot's pixels are CSS pixels at this width.
+const WIDTH: u32 = 1200;
+/// Taller pages than this would exceed what one headless screenshot reliably holds.
+const MAX_HEIGHT: u32 = 16_000;
+/// A launch that takes longer than this is hung (a cold start takes about a second).
+const LAUNCH_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// Small but complete: three variants, a primary outage and a promotion, so every chart
+/// has lines, shading, markers and bars to draw. The short timeout keeps the three
+/// variants' points apart on the trade-off chart: with the default 60 s, two of them
+/// share a p99 and an RPO and one dot hides the other.
+const SCENARIO: &str = r#"
+[simulation]
+name = "browser-check"
+duration = "4m"
+warmup = "10s"
+seed = 7
+
+[[region]]
+name = "westeurope"
+commit = { dist = "lognormal", median = "2ms", p99 = "8ms" }
+
+[[region]]
+name = "eastus"
+
+[[link]]
+between = ["westeurope", "eastus"]
+rtt = { dist = "normal", mean = "84ms", stddev = "2ms" }
+
+[workload]
+client_region = "westeurope"
+rate = 40
+size = "1KiB"
+timeout = "10s"
+retries = 2
+
+[replication]
+primary = "westeurope"
+secondaries = ["eastus"]
+
+[[outage]]
+target = "eastus<->westeurope"
+start = "50s"
+duration = "30s"
+
+[[outage]]
+target = "westeurope"
+start = "60s"
+duration = "90s"
+
+[[action]]
+at = "90s"
+promote = "planned"
+target = "eastus"
+
+[promotion]
+switch = "10s"
+dns = "30s"
+
+[[variant]]
+name = "sync-forced"
+mode = "sync"
+promote = "forced"
+
+[[variant]]
+name = "async-forced"
+mode = "async"
+promote = "forced"
+
+[[variant]]
+name = "async-planned"
+mode = "async"
+promote = "planned"
+"#;
+
+/// Appended to the probed copy only. It writes one line per fact into
+/// `<pre id="geosim-probe">`: `page W H`; `fetched N`, the resources the page loaded
+/// (a failed load leaves no entry, hence also) `loaders N`, the elements that would load
+/// one; then per figure `chart ID LEFT TOP WIDTH HEIGHT DISPLAY VISIBILITY OPACITY HIT`
+/// in page pixels, where HIT says whether the topmost element at the chart's centre is
+/// part of it.
+const PROBE: &str = r#"<script>
+(function () {
+  var root = document.documentElement, out = [];
+  out.push("page " + root.scrollWidth + " " + root.scrollHeight);
+  out.push("fetched " + performance.getEntriesByType("resource").length);
+  out.push("loaders " + document.querySelectorAll(
+    "img, iframe, object, embed, video, audio, link, script[src], image, use[href]").length);
+  document.querySelectorAll("figure").forEach(function (fig) {
+    var svg = fig.querySelector("svg");
+    if (!svg) { out.push("chart " + fig.id + " none"); return; }
+    svg.scrollIntoView({ block: "center" });
+    var r = svg.getBoundingClientRect(), cs = getComputedStyle(svg);
+    var hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    out.push(["chart", fig.id, Math.round(r.left + scrollX), Math.round(r.top + scrollY),
+      Math.round(r.width), Math.round(r.height), cs.display, cs.visibility, cs.opacity,
+      svg.contains(hit) ? "hit" : "covered"].join(" "));
+  });
+  window.scrollTo(0, 0);
+  var pre = document.createElement("pre");
+  pre.id = "geosim-probe";
+  pre.textContent = out.join("\n");
+  document.body.appendChild(pre);
+})();
+</script>"#;
+
+#[test]
+#[ignore = "needs Debian's chromium; run with: cargo test --test report_browser -- --ignored"]
+fn report_renders_in_headless_chromium() {
+    let chromium = chromium();
+    let dir = artefact_dir();
+    let report = dir.join("report.html");
+    let (html, variants) = render_report();
+    fs::write(&report, &html).unwrap();
+
+    console_is_reported(&chromium, &dir);
+
+    let probed = dir.join("report-probed.html");
+    fs::write(
+        &probed,
+        html.replacen("</body>", &format!("{PROBE}</body>"), 1),
+    )
+    .unwrap();
+    let dom = launch(
+        &chromium,
+        &dir,
+        "probe",
+        &["--dump-dom"],
+        &probed,
+        WIDTH,
+        900,
+    )
+    .stdout;
+    let probe = Probe::parse(&dom);
+    assert_eq!(probe.fetched, 0, "report.html fetched something");
+    assert_eq!(
+        probe.loaders, 0,
+        "report.html has elements that load resources"
+    );
+    assert!(
+        probe.width <= WIDTH,
+        "the page is {} px wide in a {WIDTH} px window: something overflows",
+        probe.width
+    );
+    assert!(
+        probe.height <= MAX_HEIGHT,
+        "page too tall: {}",
+        probe.height
+    );
+    probe.assert_charts_laid_out();
+
+    let shot = dir.join("report.png");
+    let screenshot_flag = format!("--screenshot={}", shot.display());
+    let run = launch(
+        &chromium,
+        &dir,
+        "screenshot",
+        &[&screenshot_flag],
+        &report,
+        WIDTH,
+        probe.height,
+    );
+    let console: Vec<&str> = console_lines(&run.stderr);
+    assert!(
+        console.is_empty(),
+        "report.html wrote to the console:\n{}",
+        console.join("\n")
+    );
+    let image = Screenshot::read(&shot);
+    assert_eq!(image.width, WIDTH, "screenshot width");
+    for chart in &probe.charts {
+        for (i, name) in variants.iter().enumerate() {
+            let painted = image.count_colour(chart, palette_rgb(i));
+            assert!(
+                painted >= 20,
+                "chart {}: variant {name}'s colour {} painted on only {painted} pixels \
+                 (screenshot {})",
+                chart.id,
+                palette::variant_hex(i),
+                shot.display()
+            );
+        }
+    }
+    eprintln!("screenshot kept at {}", shot.display());
+}
+
+/// The browser, or a failure that says how to get it.
+fn chromium() -> PathBuf {
+    let path = PathBuf::from(CHROMIUM);
+    assert!(
+        path.is_file(),
+        "headless Chromium is needed at {CHROMIUM} to check report.html in a browser; \
+         install it with `apt-get update && apt-get install -y chromium` (Debian; \
+         .ci/run does this when it is missing)"
+    );
+    path
+}
+
+/// `target/tmp/report_browser/`, emptied: each run's artefacts stand alone.
+fn artefact_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report_browser");
+    if dir.exists() {
+        fs::remove_dir_all(&dir).unwrap();
+    }
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// report.html of [`SCENARIO`] through the library, as `geosim run` makes it, and the
+/// variant names in palette order.
+fn render_report() -> (String, Vec<String>) {
+    let model = geosim::scenario::parse(SCENARIO, "browser-check.toml", "browser-check").unwrap();
+    let options = RunOptions {
+        variants: (0..model.variants.len()).collect(),
+        jobs: 0,
+        progress: false,
+        check: false,
+        stop: None,
+    };
+    let outcome = runner::run(&model, &options).unwrap();
+    let info = RunInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        scenario_file: "browser-check.toml",
+        scenario_hash: "test",
+        seed: model.seed,
+        wall_s: outcome.wall_s,
+        events: outcome.events,
+        variants: model.variants.iter().map(|v| v.name.as_str()).collect(),
+    };
+    let files = geosim::report::render(&model, &outcome.results, Format::Svg, &info).unwrap();
+    let (_, bytes) = files
+        .into_iter()
+        .find(|(name, _)| name == "report.html")
+        .expect("render writes report.html");
+    let variants = model.variants.iter().map(|v| v.name.clone()).collect();
+    (String::from_utf8(bytes).unwrap(), variants)
+}
+
+/// The control: a page that logs to the console must show up in the log, or the
+/// "no console message" check below proves nothing on this Chromium.
+fn console_is_reported(chromium: &Path, dir: &Path) {
+    let page = dir.join("console-control.html");
+    fs::write(
+        &page,
+        "<!DOCTYPE html><html><body><script>console.error(\"geosim-control\")</script></body></html>",
+    )
+    .unwrap();
+    let run = launch(chromium, dir, "control", &["--dump-dom"], &page, WIDTH, 600);
+    assert!(
+        console_lines(&run.stderr)
+            .iter()
+            .any(|l| l.contains("geosim-control")),
+        "this Chromium did not report a console.error on stderr, so console errors in \
+         report.html would go unseen; its log:\n{}",
+        run.stderr
+    );
+}
+
+/// Chromium's stderr lines that carry a page's console messages
+/// (`INFO:CONSOLE:1] "text", source: …`; older builds wrote `CONSOLE(1)`). They carry no
+/// level, so any of them counts: the report has no script and should say nothing.
+fn console_lines(stderr: &str) -> Vec<&str> {
+    stderr.lines().filter(|l| l.contains("CONSOLE")).collect()
+}
+
+struct Launch {
+    stdout: String,
+    stderr: String,
+}
+
+/// One headless Chromium on `page` with a fresh profile, killed if it hangs. Its
+/// stdout and stderr go to files in `dir` (kept as artefacts) rather than pipes, so
+/// nothing blocks on a full pipe while we wait.
+fn launch(
+    chromium: &Path,
+    dir: &Path,
+    name: &str,
+    extra: &[&str],
+    page: &Path,
+    width: u32,
+    height: u32,
+) -> Launch {
+    let profile = dir.join(format!("profile-{name}"));
+    let (out_path, err_path) = (
+        dir.join(format!("{name}.stdout")),
+        dir.join(format!("{name}.stderr")),
+    );
+    let mut child = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--force-device-scale-factor=1",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--window-size={width},{height}"))
+        .args(extra)
+        .arg(format!("file://{}", page.canonicalize().unwrap().display()))
+        .stdin(Stdio::null())
+        .stdout(fs::File::create(&out_path).unwrap())
+        .stderr(fs::File::create(&err_path).unwrap())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", chromium.display()));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > LAUNCH_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("Chromium ({name}) did not finish within {LAUNCH_TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    // The profile is scratch, unlike the logs.
+    let _ = fs::remove_dir_all(&profile);
+    let stdout = fs::read_to_string(&out_path).unwrap();
+    let stderr = fs::read_to_string(&err_path).unwrap();
+    assert!(
+        status.success(),
+        "Chromium ({name}) exited with {status}:\n{stderr}"
+    );
+    Launch { stdout, stderr }
+}
+
+#[derive(Debug)]
+struct ChartBox {
+    id: String,
+    left: u32,
+    top: u32,
+    width: u32,
+    height: u32,
+    display: String,
+    visibility: String,
+    opacity: String,
+    hit: bool,
+}
+
+/// What the probe script found, read back from the dumped DOM.
+struct Probe {
+    width: u32,
+    height: u32,
+    fetched: u32,
+    loaders: u32,
+    charts: Vec<ChartBox>,
+}
+
+impl Probe {
+    fn parse(dom: &str) -> Probe {
+        let start = dom
+            .find("<pre id=\"geosim-probe\">")
+            .expect("the probe script ran and wrote its findings");
+        let body = &dom[start..];
+        let body = &body[body.find('>').unwrap() + 1..body.find("</pre>").unwrap()];
+        let mut probe = Probe {
+            width: 0,
+            height: 0,
+            fetched: u32::MAX,
+            loaders: u32::MAX,
+            charts: Vec::new(),
+        };
+        let num = |s: &str| -> u32 { s.parse().unwrap_or_else(|_| panic!("probe: {s:?}")) };
+        for line in body.lines() {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            match f.as_slice() {
+                ["page", w, h] => (probe.width, probe.height) = (num(w), num(h)),
+                ["fetched", n] => probe.fetched = num(n),
+                ["loaders", n] => probe.loaders = num(n),
+                ["chart", id, "none"] => panic!("figure {id} holds no <svg>"),
+                ["chart", id, left, top, w, h, display, visibility, opacity, hit] => {
+                    probe.charts.push(ChartBox {
+                        id: id.to_string(),
+                        left: num(left),
+                        top: num(top),
+                        width: num(w),
+                        height: num(h),
+                        display: display.to_string(),
+                        visibility: visibility.to_string(),
+                        opacity: opacity.to_string(),
+                        hit: *hit == "hit",
+                    })
+                }
+                _ => panic!("probe line not understood: {line:?}"),
+            }
+        }
+        probe
+    }
+
+    /// One chart per kind, in order, each a sizeable box inside the page, shown, and
+    /// not covered by anything else.
+    fn assert_charts_laid_out(&self) {
+        let ids: Vec<&str> = self.charts.iter().map(|c| c.id.as_str()).collect();
+        let expected: Vec<&str> = ChartKind::ALL.iter().map(|k| k.stem()).collect();
+        assert_eq!(ids, expected, "charts on the page");
+        for c in &self.charts {
+            assert!(
+                c.width >= 400 && c.height >= 200,
+                "chart {} is only {}×{} px",
+                c.id,
+                c.width,
+                c.height
+            );
+            assert!(
+                c.left + c.width <= self.width && c.top + c.height <= self.height,
+                "chart {} lies outside the page: {c:?}",
+                c.id
+            );
+            assert!(
+                c.display != "none" && c.visibility == "visible" && c.opacity == "1",
+                "chart {} is hidden: {c:?}",
+                c.id
+            );
+            assert!(c.hit, "chart {} is covered by another element", c.id);
+        }
+    }
+}
+
+/// The screenshot as 8-bit RGB(A) rows.
+struct Screenshot {
+    width: u32,
+    height: u32,
+    channels: usize,
+    pixels: Vec<u8>,
+}
+
+impl Screenshot {
+    fn read(path: &Path) -> Screenshot {
+        let file = fs::File::open(path)
+            .unwrap_or_else(|e| panic!("no screenshot at {}: {e}", path.display()));
+        let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+            .read_info()
+            .expect("the screenshot is a PNG");
+        let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut pixels).expect("the PNG decodes");
+        assert_eq!(info.bit_depth, png::BitDepth::Eight, "screenshot depth");
+        let channels = match info.color_type {
+            png::ColorType::Rgb => 3,
+            png::ColorType::Rgba => 4,
+            other => panic!("unexpected screenshot colour type {other:?}"),
+        };
+        pixels.truncate(info.buffer_size());
+        Screenshot {
+            width: info.width,
+            height: info.height,
+            channels,
+            pixels,
+        }
+    }
+
+    /// Pixels inside `chart` within a small distance of `rgb` (antialiased edges
+    /// differ; the core of a line or a bar does not).
+    fn count_colour(&self, chart: &ChartBox, rgb: [u8; 3]) -> usize {
+        let bottom = (chart.top + chart.height).min(self.height);
+        let right = (chart.left + chart.width).min(self.width);
+        let mut count = 0;
+        for y in chart.top..bottom {
+            for x in chart.left..right {
+                let at = (y as usize * self.width as usize + x as usize) * self.channels;
+                let px = &self.pixels[at..at + 3];
+                if px.iter().zip(rgb).all(|(&p, c)| p.abs_diff(c) <= 12) {
+                    count += 1;
+                }
+            }
+        }
+        count
+    }
+}
+
+/// A variant's colour as the report writes it (`#rrggbb`).
+fn palette_rgb(index: usize) -> [u8; 3] {
+    let hex = palette::variant_hex(index);
+    let byte = |i: usize| u8::from_str_radix(&hex[1 + 2 * i..3 + 2 * i], 16).unwrap();
+    [byte(0), byte(1), byte(2)]
+}

@@ -1,0 +1,342 @@
+//! `geosim sweep` and `geosim merge` as a user runs them: the binary in separate
+//! processes, on a small scenario with a `[sweep]` table (tests/sweep_fixture/tiny.toml).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_geosim");
+const TINY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sweep_fixture/tiny.toml");
+
+fn geosim(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().expect("geosim runs")
+}
+
+fn ok(args: &[&str]) -> Output {
+    let out = geosim(args);
+    assert!(
+        out.status.success(),
+        "geosim {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A fresh scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("sweep")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Every file of a directory, by name.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn shards_merged_equal_a_single_sweep_byte_for_byte() {
+    let dir = scratch("shards");
+    let (single, sharded, merged) = (dir.join("single"), dir.join("sharded"), dir.join("merged"));
+    ok(&["sweep", TINY, "--out", s(&single), "--jobs", "2", "--quiet"]);
+    for i in 0..3 {
+        let shard = format!("{i}/3");
+        ok(&[
+            "sweep",
+            TINY,
+            "--shard",
+            &shard,
+            "--out",
+            s(&sharded),
+            "--jobs",
+            "1",
+            "--quiet",
+        ]);
+    }
+    let shard_dir = sharded.join("tiny/sweep");
+    let names: Vec<String> = files(&shard_dir).into_keys().collect();
+    assert_eq!(
+        names,
+        ["shard-0-of-3.csv", "shard-1-of-3.csv", "shard-2-of-3.csv"]
+    );
+    ok(&["merge", s(&shard_dir), "--out", s(&merged), "--quiet"]);
+
+    let want = files(&single.join("tiny/sweep"));
+    let got = files(&merged.join("tiny/sweep"));
+    assert_eq!(
+        want.keys().collect::<Vec<_>>(),
+        got.keys().collect::<Vec<_>>(),
+        "same set of files"
+    );
+    for (name, bytes) in &want {
+        assert!(
+            &got[name] == bytes,
+            "{name} differs between merge and single sweep"
+        );
+    }
+    // 3 rates × 2 lag limits × 2 variants, each with its statistics.
+    let csv = String::from_utf8(want["sweep.csv"].clone()).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 12);
+    assert!(csv.starts_with("point,workload.rate,variant[1].max_lag,variant,mode,max_lag_s,runs,writes_offered_mean,writes_offered_ci95,"));
+    assert!(csv
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with("0,50,100ms,sync,sync,10.000,3,"));
+    for chart in [
+        "availability",
+        "latency_p99_ms",
+        "rpo_s",
+        "writes_lost",
+        "throttled_s",
+        "lag_max_s",
+    ] {
+        assert!(want.contains_key(&format!("sweep_{chart}.png")), "{chart}");
+        assert!(want.contains_key(&format!("sweep_{chart}.svg")), "{chart}");
+    }
+    // runs.csv is itself a one-shard input that reproduces the sweep.
+    let again = dir.join("again");
+    let runs = single.join("tiny/sweep/runs.csv");
+    ok(&["merge", s(&runs), "--out", s(&again), "--quiet"]);
+    assert_eq!(
+        files(&again.join("tiny/sweep"))["sweep.csv"],
+        want["sweep.csv"]
+    );
+}
+
+#[test]
+fn merge_refuses_incomplete_or_mixed_shards() {
+    let dir = scratch("refuse");
+    for (i, seed) in [(0, "3"), (1, "3"), (1, "4")] {
+        let out = dir.join(format!("seed{seed}"));
+        let shard = format!("{i}/3");
+        ok(&[
+            "sweep",
+            TINY,
+            "--shard",
+            &shard,
+            "--seed",
+            seed,
+            "--out",
+            s(&out),
+            "--quiet",
+        ]);
+    }
+    let shard =
+        |seed: &str, i: usize| dir.join(format!("seed{seed}/tiny/sweep/shard-{i}-of-3.csv"));
+    let missing = geosim(&[
+        "merge",
+        s(&shard("3", 0)),
+        s(&shard("3", 1)),
+        "--out",
+        s(&dir),
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert!(err.contains("shard 2 of 3 is missing"), "{err}");
+    let mixed = geosim(&[
+        "merge",
+        s(&shard("3", 0)),
+        s(&shard("4", 1)),
+        "--out",
+        s(&dir),
+    ]);
+    assert_eq!(mixed.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&mixed.stderr);
+    assert!(
+        err.contains("is from a different sweep") && err.contains("seed 4 vs 3"),
+        "{err}"
+    );
+    let twice = geosim(&[
+        "merge",
+        s(&shard("3", 1)),
+        s(&shard("3", 1)),
+        "--out",
+        s(&dir),
+    ]);
+    let err = String::from_utf8_lossy(&twice.stderr);
+    assert!(err.contains("shard 1 of 3 is given twice"), "{err}");
+    assert!(!dir.join("tiny").exists(), "a refused merge writes nothing");
+}
+
+#[test]
+fn identical_bytes_whatever_the_thread_count() {
+    let dir = scratch("jobs");
+    let set = "--set=workload.rate=80,160";
+    for jobs in ["1", "2", "4"] {
+        let out = dir.join(jobs);
+        ok(&[
+            "sweep",
+            TINY,
+            set,
+            "--out",
+            s(&out),
+            "--jobs",
+            jobs,
+            "--quiet",
+        ]);
+    }
+    let one = files(&dir.join("1/tiny/sweep"));
+    for jobs in ["2", "4"] {
+        let other = files(&dir.join(format!("{jobs}/tiny/sweep")));
+        assert!(
+            one == other,
+            "--jobs {jobs} wrote different files than --jobs 1"
+        );
+    }
+}
+
+#[test]
+fn command_line_overrides_the_sweep_table() {
+    let dir = scratch("override");
+    let out = ok(&[
+        "sweep",
+        TINY,
+        "--set",
+        "workload.rate=75",
+        "--set",
+        "replication.secondaries=northeurope|uksouth",
+        "--out",
+        s(&dir),
+        "--quiet",
+    ]);
+    let csv = std::fs::read_to_string(dir.join("tiny/sweep/sweep.csv")).unwrap();
+    // The file's workload.rate axis is replaced in place; the new key comes last.
+    assert!(
+        csv.starts_with("point,workload.rate,variant[1].max_lag,replication.secondaries,variant,")
+    );
+    let points: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(points, ["0", "0", "1", "1", "2", "2", "3", "3"]);
+    assert!(csv.contains("\n3,75,2m,uksouth,async,"), "{csv}");
+    // The human table goes to stdout.
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("replication.secondaries") && table.contains("uksouth"),
+        "{table}"
+    );
+}
+
+#[test]
+fn bad_keys_and_values_exit_2_and_write_nothing() {
+    let dir = scratch("bad");
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["--set", "workload.rat=1,2"],
+            "did you mean \"rate\"? the keys of [workload] are: client_region, rate, size",
+        ),
+        (
+            &["--set", "replicaton.mode=sync"],
+            "a scenario has no table \"replicaton\"",
+        ),
+        (&["--set", "outage.start=1s"], "write outage[0].start"),
+        (
+            &["--set", "outage[4].start=1s"],
+            "outage[4] does not exist: the scenario has one [[outage]]",
+        ),
+        (
+            &["--set", "workload.rate=-5"],
+            "sweep point 0: workload.rate=-5",
+        ),
+        (&["--shard", "3/3"], "expected I/N with 0 <= I < N"),
+    ];
+    for (args, expected) in cases {
+        let mut all = vec!["sweep", TINY, "--out", s(&dir)];
+        all.extend_from_slice(args);
+        let out = geosim(&all);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+    assert!(!dir.join("tiny").exists());
+}
+
+#[test]
+fn bad_sweep_table_is_a_scenario_error() {
+    let dir = scratch("table");
+    let text = std::fs::read_to_string(TINY).unwrap().replace(
+        "\"workload.rate\" = [50, 100, 200]",
+        "\"workload.rates\" = [50]",
+    );
+    let file = dir.join("typo.toml");
+    std::fs::write(&file, text).unwrap();
+    // `check` validates [sweep] like every other table.
+    let out = geosim(&["check", s(&file)]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("sweep.\"workload.rates\": [workload] has no key \"rates\""),
+        "{err}"
+    );
+    assert!(err.contains("did you mean \"rate\"?"), "{err}");
+}
+
+#[test]
+fn run_writes_aggregate_csv_matching_summary_csv() {
+    let dir = scratch("aggregate");
+    ok(&["run", TINY, "--out", s(&dir), "--quiet", "--no-charts"]);
+    let read = |name: &str| std::fs::read_to_string(dir.join("tiny").join(name)).unwrap();
+    let (summary, aggregate) = (read("summary.csv"), read("aggregate.csv"));
+    let column = |header: &str, name: &str| header.split(',').position(|c| c == name).unwrap();
+    let sh = summary.lines().next().unwrap();
+    let ah = aggregate.lines().next().unwrap();
+    assert!(ah.starts_with(
+        "variant,mode,max_lag_s,runs,writes_offered_mean,writes_offered_sd,writes_offered_ci95,"
+    ));
+    let rows: Vec<&str> = aggregate.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "one row per variant");
+    // Recompute the async variant's availability statistics from its three runs.
+    let xs: Vec<f64> = summary
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with("async,"))
+        .map(|l| {
+            l.split(',')
+                .nth(column(sh, "availability"))
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(xs.len(), 3);
+    let mean = xs.iter().sum::<f64>() / 3.0;
+    let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 2.0).sqrt();
+    let ci = 4.302_652_7 * sd / 3f64.sqrt();
+    let cells: Vec<&str> = rows[1].split(',').collect();
+    let cell = |name: &str| -> f64 { cells[column(ah, name)].parse().unwrap() };
+    assert_eq!(cells[0], "async");
+    // summary.csv rounds to 6 decimals, so the recomputation agrees to about that.
+    assert!((cell("availability_mean") - mean).abs() < 2e-6);
+    assert!((cell("availability_sd") - sd).abs() < 2e-6);
+    assert!((cell("availability_ci95") - ci).abs() < 1e-5);
+}
+
+#[test]
+fn capacity_studies_validate() {
+    for study in ["lag-vs-rate", "secondary-choice"] {
+        let file = format!(
+            "{}/scenarios/capacity/{study}.toml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        ok(&["check", &file]);
+    }
+}
