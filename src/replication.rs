@@ -8,6 +8,7 @@
 
 use crate::engine::client::to_nanos;
 use crate::engine::event::{Event, Outcome, WriteRef};
+use crate::engine::lane::Lane;
 use crate::engine::sim::Simulation;
 use crate::model::{Mode, Nanos, RegionId, Target, NS_PER_S};
 
@@ -67,6 +68,8 @@ pub(crate) struct Node {
     pub last_apply_at: Nanos,
     /// Cumulative ack the primary has received from this secondary.
     pub acked: u64,
+    /// Applies scheduled on this node, in order (outside the event heap).
+    pub lane: Lane,
 }
 
 impl Node {
@@ -87,6 +90,7 @@ impl Node {
             blocked: false,
             last_apply_at: 0,
             acked: 0,
+            lane: Lane::default(),
         }
     }
 }
@@ -325,14 +329,7 @@ impl Simulation<'_> {
             n.last_apply_at = apply_at;
             n.next_send = seq + 1;
             let log_epoch = self.log_epoch;
-            self.queue.push(
-                apply_at,
-                Event::Applied {
-                    node: i as u32,
-                    seq,
-                    log_epoch,
-                },
-            );
+            self.schedule_apply(i, apply_at, seq, log_epoch);
         } else {
             n.blocked = true;
         }

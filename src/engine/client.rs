@@ -178,7 +178,7 @@ impl Simulation<'_> {
         }
         let deadline = now.saturating_add(self.model.workload.timeout);
         if self.deadlines.is_empty() {
-            self.queue.push(deadline, Event::TimeoutDue);
+            self.deadline_seq = self.queue.reserve_seq();
         }
         self.deadlines.push_back((deadline, w, attempt));
     }
@@ -258,8 +258,8 @@ impl Simulation<'_> {
         let Some((_, w, attempt)) = self.deadlines.pop_front() else {
             return;
         };
-        if let Some(&(next, _, _)) = self.deadlines.front() {
-            self.queue.push(next, Event::TimeoutDue);
+        if !self.deadlines.is_empty() {
+            self.deadline_seq = self.queue.reserve_seq();
         }
         if let Some(write) = self.write_mut(w) {
             if !write.resolved && write.awaiting && write.attempt == attempt {

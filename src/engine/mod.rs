@@ -4,8 +4,10 @@
 pub mod availability;
 pub(crate) mod client;
 pub mod event;
+pub(crate) mod lane;
 pub mod queue;
 pub mod rng;
+mod schedule;
 pub mod sim;
 
 pub use sim::Simulation;

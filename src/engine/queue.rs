@@ -2,6 +2,11 @@
 //!
 //! Equal times keep the order in which events were scheduled, so a run never depends on
 //! the heap's internal layout. Nothing may be scheduled in the past.
+//!
+//! Events that come in FIFO order (a replication channel's applies, the attempt
+//! deadlines) wait outside the heap, in lanes that only show their head (see
+//! `engine/lane.rs`); they take their sequence number from here (`reserve_seq`) so
+//! that the overall order is exactly what it would be with every event in the heap.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -54,20 +59,40 @@ impl<E> EventQueue<E> {
 
     /// Schedules `event` at `time` (not before now).
     pub fn push(&mut self, time: Nanos, event: E) {
+        let seq = self.reserve_seq();
+        self.push_reserved(time, seq, event);
+    }
+
+    /// The sequence number the next scheduling gets, taken now for an event kept
+    /// outside the heap: its place among simultaneous events is fixed at this moment.
+    pub fn reserve_seq(&mut self) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        seq
+    }
+
+    /// Schedules `event` at `time` with a sequence number from `reserve_seq`.
+    pub fn push_reserved(&mut self, time: Nanos, seq: u64, event: E) {
         debug_assert!(time >= self.now, "event scheduled in the past");
         let time = time.max(self.now);
-        self.heap.push(Entry {
-            time,
-            seq: self.next_seq,
-            event,
-        });
-        self.next_seq += 1;
+        self.heap.push(Entry { time, seq, event });
+    }
+
+    /// (time, sequence) of the earliest event in the heap.
+    pub fn peek_key(&self) -> Option<(Nanos, u64)> {
+        self.heap.peek().map(|e| (e.time, e.seq))
     }
 
     pub fn pop(&mut self) -> Option<(Nanos, E)> {
         let entry = self.heap.pop()?;
         self.now = entry.time;
         Some((entry.time, entry.event))
+    }
+
+    /// An event kept outside the heap, due at `time`, is being handled.
+    pub fn advance_to(&mut self, time: Nanos) {
+        debug_assert!(time >= self.now, "event handled out of order");
+        self.now = time;
     }
 
     pub fn len(&self) -> usize {

@@ -86,6 +86,9 @@ pub struct Simulation<'m> {
     pub(crate) free_slots: Vec<u32>,
     /// Attempt deadlines in send order: (deadline, write, attempt).
     pub(crate) deadlines: VecDeque<(Nanos, WriteRef, u32)>,
+    /// Sequence number of the head deadline: taken when it became the head, as a
+    /// `TimeoutDue` pushed then would have had (engine/schedule.rs).
+    pub(crate) deadline_seq: u64,
     pub(crate) phase: usize,
     pub(crate) dns: Option<Repoint>,
 
@@ -144,6 +147,7 @@ impl<'m> Simulation<'m> {
             writes: Vec::new(),
             free_slots: Vec::new(),
             deadlines: VecDeque::new(),
+            deadline_seq: 0,
             phase: 0,
             dns: None,
             config: Config {
@@ -172,7 +176,7 @@ impl<'m> Simulation<'m> {
     pub fn run(mut self, progress: &(dyn Fn(Nanos) + Sync)) -> Result<SimResult> {
         self.start();
         let mut reported: Nanos = 0;
-        while let Some((t, event)) = self.queue.pop() {
+        while let Some((t, event)) = self.next_event() {
             if t >= self.model.duration {
                 break;
             }
