@@ -7,7 +7,7 @@
 //! writes simulated.
 
 use crate::engine::client::to_nanos;
-use crate::engine::event::{Event, Outcome, WriteRef};
+use crate::engine::event::{Event, Fifo, Outcome, WriteRef};
 use crate::engine::lane::Lane;
 use crate::engine::sim::Simulation;
 use crate::model::{Mode, Nanos, RegionId, Target, NS_PER_S};
@@ -188,7 +188,8 @@ impl Simulation<'_> {
         e.state = EntryState::Committing;
         let (w, attempt) = (e.w, e.attempt);
         if !self.avail.down_during(Target::Region(region), now, done) {
-            self.queue.push(
+            self.queue.push_fifo(
+                Fifo::PrimaryCommit as usize,
                 done,
                 Event::PrimaryCommit {
                     w,
@@ -394,7 +395,8 @@ impl Simulation<'_> {
             .saturating_add(self.one_way(node_region, primary, true));
         if self.delivered(node_region, primary, arrival) {
             let (upto, log_epoch) = (self.nodes[i].applied, self.log_epoch);
-            self.queue.push(
+            self.queue.push_fifo(
+                Fifo::Ack as usize,
                 arrival,
                 Event::Ack {
                     node: i as u32,

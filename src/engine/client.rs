@@ -4,7 +4,7 @@
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
-use super::event::{Event, Outcome, WriteRef};
+use super::event::{Event, Fifo, Outcome, WriteRef};
 use super::sim::{Simulation, Write};
 use crate::metrics::AttemptOutcome;
 use crate::model::{Nanos, RegionId, Target, NS_PER_S};
@@ -167,7 +167,8 @@ impl Simulation<'_> {
             if let Some(write) = self.write_mut(w) {
                 write.refs += 1;
             }
-            self.queue.push(
+            self.queue.push_fifo(
+                Fifo::Request as usize,
                 arrival,
                 Event::Request {
                     w,
@@ -217,7 +218,8 @@ impl Simulation<'_> {
         let client = self.model.workload.client_region;
         let arrival = self.now.saturating_add(self.one_way(region, client, false));
         if self.delivered_to_client(region, arrival) {
-            self.queue.push(
+            self.queue.push_fifo(
+                Fifo::Answer as usize,
                 arrival,
                 Event::Answer {
                     w,

@@ -17,6 +17,20 @@ pub enum Outcome {
     Unavailable,
 }
 
+/// The event queue's FIFO lanes (engine/queue.rs): the events of a write scheduled
+/// with a delay that is usually constant, so that they usually come due in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fifo {
+    Request,
+    PrimaryCommit,
+    Answer,
+    Ack,
+}
+
+impl Fifo {
+    pub const COUNT: usize = 4;
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Event {
     /// The next client write of the open-loop workload arrives and sends its first attempt.

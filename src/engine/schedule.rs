@@ -1,19 +1,20 @@
-//! Which event comes next: the earliest, by (time, sequence), of the heap's top, the
-//! head attempt deadline and the head of each replication channel's apply lane.
+//! Which event comes next: the earliest, by (time, sequence), of the event queue's
+//! (its heap and lanes), the head attempt deadline and the head of each replication
+//! channel's apply lane.
 //!
-//! Only the heap holds events in any order; deadlines and applies are FIFO and wait
-//! in their own queues, which keeps the heap at a few dozen events however many
-//! writes are in flight (the heap's pop was half the run time before).
+//! Deadlines and applies are FIFO and wait in their own compact queues, which keeps
+//! the heap at a few events however many writes are in flight.
 
 use super::event::Event;
 use super::lane::Due;
+use super::queue::{Key, Slot};
 use super::sim::Simulation;
 use crate::model::Nanos;
 
 /// Where the next event waits.
 #[derive(Clone, Copy)]
 enum Source {
-    Heap,
+    Queue(Slot),
     Deadline,
     Lane(usize),
 }
@@ -22,8 +23,8 @@ impl Simulation<'_> {
     /// Removes and returns the next event, or None when nothing is pending.
     #[inline]
     pub(crate) fn next_event(&mut self) -> Option<(Nanos, Event)> {
-        let mut best = self.queue.peek_key().map(|k| (k, Source::Heap));
-        let mut consider = |key: (Nanos, u64), source: Source| {
+        let mut best = self.queue.peek().map(|(k, slot)| (k, Source::Queue(slot)));
+        let mut consider = |key: Key, source: Source| {
             if best.is_none_or(|(b, _)| key < b) {
                 best = Some((key, source));
             }
@@ -38,7 +39,7 @@ impl Simulation<'_> {
         }
         let ((time, _), source) = best?;
         match source {
-            Source::Heap => self.queue.pop(),
+            Source::Queue(slot) => self.queue.pop_from(slot),
             // `on_timeout_due` takes the deadline off its queue.
             Source::Deadline => {
                 self.queue.advance_to(time);

@@ -7,7 +7,7 @@
 use std::collections::VecDeque;
 
 use super::availability::{Availability, Transition};
-use super::event::{Event, WriteRef};
+use super::event::{Event, Fifo, WriteRef};
 use super::queue::EventQueue;
 use super::rng::{stream, Purpose, SimRng};
 use crate::error::{GeoError, Result};
@@ -130,7 +130,7 @@ impl<'m> Simulation<'m> {
             model,
             variant,
             run,
-            queue: EventQueue::new(),
+            queue: EventQueue::new(Fifo::COUNT),
             now: 0,
             events: 0,
             avail,
