@@ -178,10 +178,10 @@ impl Simulation<'_> {
             );
         }
         let deadline = now.saturating_add(self.model.workload.timeout);
-        if self.deadlines.is_empty() {
-            self.deadline_seq = self.queue.reserve_seq();
-        }
         self.deadlines.push_back((deadline, w, attempt));
+        if self.deadlines.len() == 1 {
+            self.deadline_head_changed();
+        }
     }
 
     pub(crate) fn on_retry(&mut self, w: WriteRef) {
@@ -260,9 +260,7 @@ impl Simulation<'_> {
         let Some((_, w, attempt)) = self.deadlines.pop_front() else {
             return;
         };
-        if !self.deadlines.is_empty() {
-            self.deadline_seq = self.queue.reserve_seq();
-        }
+        self.deadline_head_changed();
         if let Some(write) = self.write_mut(w) {
             if !write.resolved && write.awaiting && write.attempt == attempt {
                 self.attempt_failed(w, AttemptOutcome::TimedOut);

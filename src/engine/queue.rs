@@ -20,15 +20,30 @@ use crate::model::Nanos;
 /// (time, sequence): the order of events.
 pub type Key = (Nanos, u64);
 
+/// A key as one integer (time in the high half), so that finding the earliest of
+/// the heap's top and the lanes' heads is a scan of a few integers.
+fn pack(time: Nanos, seq: u64) -> u128 {
+    (u128::from(time) << 64) | u128::from(seq)
+}
+
+/// The key of a source with nothing pending: after every real key.
+const EMPTY: u128 = u128::MAX;
+
 struct Entry<E> {
     time: Nanos,
     seq: u64,
     event: E,
 }
 
+impl<E> Entry<E> {
+    fn key(&self) -> u128 {
+        pack(self.time, self.seq)
+    }
+}
+
 impl<E> PartialEq for Entry<E> {
     fn eq(&self, other: &Self) -> bool {
-        self.time == other.time && self.seq == other.seq
+        self.key() == other.key()
     }
 }
 impl<E> Eq for Entry<E> {}
@@ -40,30 +55,37 @@ impl<E> PartialOrd for Entry<E> {
 impl<E> Ord for Entry<E> {
     /// Reversed, so that `BinaryHeap` (a max-heap) pops the earliest entry first.
     fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
+        other.key().cmp(&self.key())
     }
 }
 
-/// Where the earliest event of the queue waits.
+/// Where the earliest event waits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Slot {
     Heap,
     Lane(usize),
+    /// A source the caller keeps (it reports its head with `set_external`).
+    External(usize),
 }
 
 pub struct EventQueue<E> {
     heap: BinaryHeap<Entry<E>>,
     lanes: Vec<VecDeque<Entry<E>>>,
+    /// Packed keys of the heads: the heap's top, then each lane's, then each
+    /// external source's; `EMPTY` where nothing is pending.
+    heads: Vec<u128>,
     next_seq: u64,
     now: Nanos,
 }
 
 impl<E> EventQueue<E> {
-    /// A queue with `lanes` FIFO lanes (numbered from 0) beside its heap.
-    pub fn new(lanes: usize) -> Self {
+    /// A queue with `lanes` FIFO lanes beside its heap, and `externals` sources
+    /// that the caller keeps; both numbered from 0.
+    pub fn new(lanes: usize, externals: usize) -> Self {
         EventQueue {
             heap: BinaryHeap::with_capacity(1024),
             lanes: (0..lanes).map(|_| VecDeque::with_capacity(256)).collect(),
+            heads: vec![EMPTY; 1 + lanes + externals],
             next_seq: 0,
             now: 0,
         }
@@ -88,10 +110,13 @@ impl<E> EventQueue<E> {
         debug_assert!(time >= self.now, "event scheduled in the past");
         let time = time.max(self.now);
         let l = &mut self.lanes[lane];
-        if l.back().is_none_or(|last| last.time <= time) {
-            l.push_back(Entry { time, seq, event });
-        } else {
-            self.heap.push(Entry { time, seq, event });
+        match l.back() {
+            None => {
+                self.heads[1 + lane] = pack(time, seq);
+                l.push_back(Entry { time, seq, event });
+            }
+            Some(last) if last.time <= time => l.push_back(Entry { time, seq, event }),
+            Some(_) => self.heap_push(Entry { time, seq, event }),
         }
     }
 
@@ -108,48 +133,77 @@ impl<E> EventQueue<E> {
     pub fn push_reserved(&mut self, time: Nanos, seq: u64, event: E) {
         debug_assert!(time >= self.now, "event scheduled in the past");
         let time = time.max(self.now);
-        self.heap.push(Entry { time, seq, event });
+        self.heap_push(Entry { time, seq, event });
     }
 
-    /// The key of the earliest event and where it waits.
     #[inline]
-    pub fn peek(&self) -> Option<(Key, Slot)> {
-        let mut best = self.heap.peek().map(|e| ((e.time, e.seq), Slot::Heap));
-        for (i, lane) in self.lanes.iter().enumerate() {
-            if let Some(e) = lane.front() {
-                let key = (e.time, e.seq);
-                if best.is_none_or(|(b, _)| key < b) {
-                    best = Some((key, Slot::Lane(i)));
-                }
+    fn heap_push(&mut self, entry: Entry<E>) {
+        self.heads[0] = self.heads[0].min(entry.key());
+        self.heap.push(entry);
+    }
+
+    /// External source `j` now has its earliest event at `key` (None: nothing).
+    #[inline]
+    pub fn set_external(&mut self, j: usize, key: Option<Key>) {
+        let at = 1 + self.lanes.len() + j;
+        self.heads[at] = key.map_or(EMPTY, |(t, s)| pack(t, s));
+    }
+
+    /// Where the earliest event waits, or None when nothing is pending.
+    #[inline]
+    pub fn peek(&self) -> Option<Slot> {
+        let mut best = 0;
+        let mut best_key = self.heads[0];
+        for (i, &k) in self.heads.iter().enumerate().skip(1) {
+            if k < best_key {
+                best_key = k;
+                best = i;
             }
         }
-        best
+        if best_key == EMPTY {
+            return None;
+        }
+        let lanes = self.lanes.len();
+        Some(match best {
+            0 => Slot::Heap,
+            i if i <= lanes => Slot::Lane(i - 1),
+            i => Slot::External(i - 1 - lanes),
+        })
     }
 
-    /// Removes the event at `slot` (as returned by `peek`).
+    /// Removes the event at `slot` (as returned by `peek`; not an external one).
     #[inline]
     pub fn pop_from(&mut self, slot: Slot) -> Option<(Nanos, E)> {
         let entry = match slot {
-            Slot::Heap => self.heap.pop(),
-            Slot::Lane(i) => self.lanes[i].pop_front(),
+            Slot::Heap => {
+                let e = self.heap.pop();
+                self.heads[0] = self.heap.peek().map_or(EMPTY, Entry::key);
+                e
+            }
+            Slot::Lane(i) => {
+                let e = self.lanes[i].pop_front();
+                self.heads[1 + i] = self.lanes[i].front().map_or(EMPTY, Entry::key);
+                e
+            }
+            Slot::External(_) => None,
         }?;
         self.now = entry.time;
         Some((entry.time, entry.event))
     }
 
-    /// Removes the earliest event.
+    /// Removes the earliest event (external sources must be empty).
     pub fn pop(&mut self) -> Option<(Nanos, E)> {
-        let (_, slot) = self.peek()?;
-        self.pop_from(slot)
+        self.pop_from(self.peek()?)
     }
 
-    /// An event kept outside the queue, due at `time`, is being handled.
+    /// An event of an external source, due at `time`, is being handled.
     #[inline]
     pub fn advance_to(&mut self, time: Nanos) {
         debug_assert!(time >= self.now, "event handled out of order");
         self.now = time;
     }
 
+    /// Events pending in the heap and the lanes.
     pub fn len(&self) -> usize {
         self.heap.len() + self.lanes.iter().map(VecDeque::len).sum::<usize>()
     }
@@ -165,7 +219,7 @@ mod tests {
 
     #[test]
     fn equal_times_pop_in_scheduling_order() {
-        let mut q = EventQueue::new(0);
+        let mut q = EventQueue::new(0, 0);
         q.push(5, 'a');
         q.push(3, 'b');
         q.push(5, 'c');
@@ -177,8 +231,8 @@ mod tests {
     /// Lanes change where events wait, never the order they pop in.
     #[test]
     fn lanes_keep_the_heap_order() {
-        let mut q = EventQueue::new(2);
-        let mut plain = EventQueue::new(0);
+        let mut q = EventQueue::new(2, 0);
+        let mut plain = EventQueue::new(0, 0);
         let times = [5u64, 7, 7, 3, 9, 9, 8, 12, 12, 4, 20, 15];
         for (i, &t) in times.iter().enumerate() {
             q.push_fifo(i % 2, t, i);

@@ -1,55 +1,49 @@
 //! Which event comes next: the earliest, by (time, sequence), of the event queue's
-//! (its heap and lanes), the head attempt deadline and the head of each replication
-//! channel's apply lane.
+//! heap and lanes, the head attempt deadline, and the head of each replication
+//! channel's apply lane (the queue's *external* sources: 0 is the deadlines, 1 + i
+//! node i's applies).
 //!
 //! Deadlines and applies are FIFO and wait in their own compact queues, which keeps
-//! the heap at a few events however many writes are in flight.
+//! the heap at a few events however many writes are in flight; each tells the queue
+//! its head whenever it changes.
 
 use super::event::Event;
 use super::lane::Due;
-use super::queue::{Key, Slot};
+use super::queue::Slot;
 use super::sim::Simulation;
 use crate::model::Nanos;
 
-/// Where the next event waits.
-#[derive(Clone, Copy)]
-enum Source {
-    Queue(Slot),
-    Deadline,
-    Lane(usize),
+/// External source of the attempt deadlines.
+const DEADLINES: usize = 0;
+
+/// External source of node `i`'s applies.
+fn apply_source(i: usize) -> usize {
+    1 + i
+}
+
+/// External sources of a simulation with `nodes` nodes.
+pub(crate) fn external_sources(nodes: usize) -> usize {
+    1 + nodes
 }
 
 impl Simulation<'_> {
     /// Removes and returns the next event, or None when nothing is pending.
     #[inline]
     pub(crate) fn next_event(&mut self) -> Option<(Nanos, Event)> {
-        let mut best = self.queue.peek().map(|(k, slot)| (k, Source::Queue(slot)));
-        let mut consider = |key: Key, source: Source| {
-            if best.is_none_or(|(b, _)| key < b) {
-                best = Some((key, source));
-            }
-        };
-        if let Some(&(deadline, _, _)) = self.deadlines.front() {
-            consider((deadline, self.deadline_seq), Source::Deadline);
-        }
-        for (i, n) in self.nodes.iter().enumerate() {
-            if let Some(key) = n.lane.head() {
-                consider(key, Source::Lane(i));
-            }
-        }
-        let ((time, _), source) = best?;
-        match source {
-            Source::Queue(slot) => self.queue.pop_from(slot),
-            // `on_timeout_due` takes the deadline off its queue.
-            Source::Deadline => {
+        match self.queue.peek()? {
+            Slot::External(DEADLINES) => {
+                // `on_timeout_due` takes the deadline off its queue.
+                let &(time, _, _) = self.deadlines.front()?;
                 self.queue.advance_to(time);
                 Some((time, Event::TimeoutDue))
             }
-            Source::Lane(i) => {
+            Slot::External(j) => {
+                let i = j - 1;
                 let due = self.nodes[i].lane.pop()?;
-                self.queue.advance_to(time);
+                self.queue.set_external(j, self.nodes[i].lane.head());
+                self.queue.advance_to(due.time);
                 Some((
-                    time,
+                    due.time,
                     Event::Applied {
                         node: i as u32,
                         seq: due.entry,
@@ -57,7 +51,18 @@ impl Simulation<'_> {
                     },
                 ))
             }
+            slot => self.queue.pop_from(slot),
         }
+    }
+
+    /// The head deadline changed (pushed onto an empty queue, or popped): it takes
+    /// the sequence number a `TimeoutDue` scheduled now would get.
+    pub(crate) fn deadline_head_changed(&mut self) {
+        let key = match self.deadlines.front() {
+            Some(&(time, _, _)) => Some((time, self.queue.reserve_seq())),
+            None => None,
+        };
+        self.queue.set_external(DEADLINES, key);
     }
 
     /// Schedules node `i`'s apply of log entry `entry` at `time`.
@@ -86,6 +91,9 @@ impl Simulation<'_> {
                 );
             }
         }
-        self.nodes[i].lane.push(due);
+        let lane = &mut self.nodes[i].lane;
+        lane.push(due);
+        let head = lane.head();
+        self.queue.set_external(apply_source(i), head);
     }
 }

@@ -10,6 +10,7 @@ use super::availability::{Availability, Transition};
 use super::event::{Event, Fifo, WriteRef};
 use super::queue::EventQueue;
 use super::rng::{stream, Purpose, SimRng};
+use super::schedule::external_sources;
 use crate::error::{GeoError, Result};
 use crate::metrics::Recorder;
 use crate::model::{ActionKind, Mode, Model, Nanos, RegionId, Target, NS_PER_S};
@@ -86,9 +87,6 @@ pub struct Simulation<'m> {
     pub(crate) free_slots: Vec<u32>,
     /// Attempt deadlines in send order: (deadline, write, attempt).
     pub(crate) deadlines: VecDeque<(Nanos, WriteRef, u32)>,
-    /// Sequence number of the head deadline: taken when it became the head, as a
-    /// `TimeoutDue` pushed then would have had (engine/schedule.rs).
-    pub(crate) deadline_seq: u64,
     pub(crate) phase: usize,
     pub(crate) dns: Option<Repoint>,
 
@@ -130,7 +128,7 @@ impl<'m> Simulation<'m> {
             model,
             variant,
             run,
-            queue: EventQueue::new(Fifo::COUNT),
+            queue: EventQueue::new(Fifo::COUNT, external_sources(nodes.len())),
             now: 0,
             events: 0,
             avail,
@@ -147,7 +145,6 @@ impl<'m> Simulation<'m> {
             writes: Vec::new(),
             free_slots: Vec::new(),
             deadlines: VecDeque::new(),
-            deadline_seq: 0,
             phase: 0,
             dns: None,
             config: Config {
