@@ -177,10 +177,9 @@ impl Simulation<'_> {
         let now = self.now;
         let region = self.primary_region();
         let factor = self.avail.slow_factor(Target::Region(region), now);
-        let commit = self.model.regions[region]
-            .commit
-            .dist
-            .sample(&mut self.rng_commits);
+        let commit = self
+            .constants
+            .commit(self.model, region, &mut self.rng_commits);
         let done = now.saturating_add(to_nanos(commit * factor));
         let Some(e) = self.entry_mut(seq) else {
             return;
@@ -314,10 +313,9 @@ impl Simulation<'_> {
         let delay = self.one_way(self.primary_region(), node_region, true);
         let arrival = now.saturating_add(delay);
         let factor = self.avail.slow_factor(Target::Region(node_region), arrival);
-        let commit = self.model.regions[node_region]
-            .commit
-            .dist
-            .sample(&mut self.rng_commits);
+        let commit = self
+            .constants
+            .commit(self.model, node_region, &mut self.rng_commits);
         let apply_at = arrival
             .saturating_add(to_nanos(commit * factor))
             .max(self.nodes[i].last_apply_at);

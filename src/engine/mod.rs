@@ -3,6 +3,7 @@
 
 pub mod availability;
 pub(crate) mod client;
+mod draw;
 pub mod event;
 pub(crate) mod lane;
 pub mod queue;

@@ -7,6 +7,7 @@
 use std::collections::VecDeque;
 
 use super::availability::{Availability, Transition};
+use super::draw::Constants;
 use super::event::{Event, Fifo, WriteRef};
 use super::queue::EventQueue;
 use super::rng::{stream, Purpose, SimRng};
@@ -75,6 +76,7 @@ pub struct Simulation<'m> {
     /// Each region's count of down transitions so far (identifies an outage).
     pub(crate) down_epoch: Vec<u32>,
 
+    pub(crate) constants: Constants,
     pub(crate) rng_arrivals: SimRng,
     pub(crate) rng_sizes: SimRng,
     pub(crate) rng_network: SimRng,
@@ -136,6 +138,7 @@ impl<'m> Simulation<'m> {
             next_transition: 0,
             next_action: 0,
             down_epoch: vec![0; model.regions.len()],
+            constants: Constants::new(model),
             rng_arrivals: s(Purpose::Arrivals),
             rng_sizes: s(Purpose::Sizes),
             rng_network: s(Purpose::Network),
