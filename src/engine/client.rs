@@ -71,7 +71,7 @@ impl Simulation<'_> {
                 }
                 (Some(n), _) => {
                     if n < self.model.duration {
-                        self.queue.push(n, Event::Arrival);
+                        self.queue.push_fifo(Fifo::Arrival as usize, n, Event::Arrival);
                     }
                     return;
                 }

@@ -21,6 +21,7 @@ pub enum Outcome {
 /// with a delay that is usually constant, so that they usually come due in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fifo {
+    Arrival,
     Request,
     PrimaryCommit,
     Answer,
@@ -28,7 +29,7 @@ pub enum Fifo {
 }
 
 impl Fifo {
-    pub const COUNT: usize = 4;
+    pub const COUNT: usize = 5;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
