@@ -176,11 +176,7 @@ impl Simulation<'_> {
     fn start_primary_commit(&mut self, seq: u64) {
         let now = self.now;
         let region = self.primary_region();
-        let factor = self.avail.slow_factor(Target::Region(region), now);
-        let commit = self
-            .constants
-            .commit(self.model, region, &mut self.rng_commits);
-        let done = now.saturating_add(to_nanos(commit * factor));
+        let done = now.saturating_add(self.commit_delay(region, now));
         let Some(e) = self.entry_mut(seq) else {
             return;
         };
@@ -312,12 +308,8 @@ impl Simulation<'_> {
         let node_region = self.nodes[i].region;
         let delay = self.one_way(self.primary_region(), node_region, true);
         let arrival = now.saturating_add(delay);
-        let factor = self.avail.slow_factor(Target::Region(node_region), arrival);
-        let commit = self
-            .constants
-            .commit(self.model, node_region, &mut self.rng_commits);
         let apply_at = arrival
-            .saturating_add(to_nanos(commit * factor))
+            .saturating_add(self.commit_delay(node_region, arrival))
             .max(self.nodes[i].last_apply_at);
         let ok = self.delivered(self.primary_region(), node_region, arrival)
             && !self

@@ -131,6 +131,12 @@ impl Availability {
         }
     }
 
+    /// Does any slow window exist in this run?
+    #[inline]
+    pub fn any_slow(&self) -> bool {
+        self.any_slow
+    }
+
     /// Is `target` down at `t`? A link from a region to itself (co-location) is never down.
     pub fn is_down(&self, target: Target, t: Nanos) -> bool {
         self.down_during(target, t, t)

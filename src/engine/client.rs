@@ -13,7 +13,13 @@ impl Simulation<'_> {
     /// One-way network delay between regions `a` and `b` starting at `now`: half a
     /// sample of their link's RTT, or of `local_rtt` when co-located; `slow`
     /// outages multiply it.
+    #[inline]
     pub(crate) fn one_way(&mut self, a: RegionId, b: RegionId, for_replication: bool) -> Nanos {
+        if !self.avail.any_slow() {
+            if let Some(ns) = self.constants.one_way_ns(a, b) {
+                return ns;
+            }
+        }
         let rng = if for_replication {
             &mut self.rng_replication
         } else {
@@ -27,6 +33,22 @@ impl Simulation<'_> {
         };
         let factor = self.avail.slow_factor(target, self.now);
         to_nanos(sample / 2.0 * factor)
+    }
+
+    /// A durable commit at `region` starting at `at`: a sample of its `commit`
+    /// latency; `slow` outages of the region multiply it.
+    #[inline]
+    pub(crate) fn commit_delay(&mut self, region: RegionId, at: Nanos) -> Nanos {
+        if !self.avail.any_slow() {
+            if let Some(ns) = self.constants.commit_ns(region) {
+                return ns;
+            }
+        }
+        let factor = self.avail.slow_factor(Target::Region(region), at);
+        let commit = self
+            .constants
+            .commit(self.model, region, &mut self.rng_commits);
+        to_nanos(commit * factor)
     }
 
     /// Is a message from anywhere to `region`, over the link from `from`, delivered at `t`?
@@ -71,7 +93,8 @@ impl Simulation<'_> {
                 }
                 (Some(n), _) => {
                     if n < self.model.duration {
-                        self.queue.push_fifo(Fifo::Arrival as usize, n, Event::Arrival);
+                        self.queue
+                            .push_fifo(Fifo::Arrival as usize, n, Event::Arrival);
                     }
                     return;
                 }
@@ -296,6 +319,13 @@ impl Simulation<'_> {
 /// `f64::round`), saturating (samples are already clamped).
 #[inline]
 pub(crate) fn to_nanos(x: f64) -> Nanos {
+    // Below 2^63 the signed conversions are single instructions on x86-64 (the
+    // unsigned ones are not); the rounding argument is the one below.
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    if x > 0.0 && x < TWO_63 {
+        let t = x as i64;
+        return (t + i64::from(x - t as f64 >= 0.5)) as Nanos;
+    }
     if x >= Nanos::MAX as f64 {
         Nanos::MAX
     } else if x > 0.0 {
@@ -328,7 +358,11 @@ mod tests {
             4_503_599_627_370_497.0,
             9_007_199_254_740_993.0,
             1.8e19,
+            9.3e18,
+            9_223_372_036_854_774_784.0,
             1e-300,
+            0.0,
+            -1.0,
         ];
         let mut x = 0.37_f64;
         for _ in 0..10_000 {
@@ -337,7 +371,7 @@ mod tests {
             xs.push(x.floor() + 0.5);
         }
         for x in xs {
-            assert_eq!(to_nanos(x), x.round() as Nanos, "{x}");
+            assert_eq!(to_nanos(x), x.max(0.0).round() as Nanos, "{x}");
         }
     }
 }

@@ -4,8 +4,9 @@
 //! draw was about 5% of a run. A constant consumes no random numbers either way, so
 //! the streams, and every result, are the same.
 
+use super::client::to_nanos;
 use super::rng::SimRng;
-use crate::model::{Dist, Model, RegionId, Sampled};
+use crate::model::{Dist, Model, Nanos, RegionId, Sampled};
 
 /// The value of `s` if it is a constant (clamped exactly as `Dist::sample` clamps it).
 fn constant(s: &Sampled, rng: &mut SimRng) -> Option<f64> {
@@ -21,6 +22,10 @@ pub(crate) struct Constants {
     rtt: Vec<Option<f64>>,
     /// Bytes of a write, rounded as `Sampled::sample_u64` rounds.
     size: Option<u64>,
+    /// Whole-nanosecond one-way delays and commits of the constants, exactly as the
+    /// engine computes them when no slow outage scales them (a factor of 1).
+    one_way_ns: Vec<Option<Nanos>>,
+    commit_ns: Vec<Option<Nanos>>,
 }
 
 impl Constants {
@@ -28,7 +33,7 @@ impl Constants {
         // Never drawn from: constants do not touch the generator.
         let mut rng = super::rng::stream(0, 0, super::rng::Purpose::Arrivals);
         let n = model.regions.len();
-        let rtt = (0..n * n)
+        let rtt: Vec<Option<f64>> = (0..n * n)
             .map(|i| {
                 let (a, b) = (i / n, i % n);
                 model.links[a][b]
@@ -36,18 +41,28 @@ impl Constants {
                     .and_then(|l| constant(&l.rtt, &mut rng))
             })
             .collect();
+        let local: Vec<Option<f64>> = model
+            .regions
+            .iter()
+            .map(|r| constant(&r.local_rtt, &mut rng))
+            .collect();
+        let commit: Vec<Option<f64>> = model
+            .regions
+            .iter()
+            .map(|r| constant(&r.commit, &mut rng))
+            .collect();
+        let one_way_ns = (0..n * n)
+            .map(|i| {
+                let v = if i / n == i % n { local[i / n] } else { rtt[i] };
+                v.map(|v: f64| to_nanos(v / 2.0))
+            })
+            .collect();
         Constants {
             n,
-            commit: model
-                .regions
-                .iter()
-                .map(|r| constant(&r.commit, &mut rng))
-                .collect(),
-            local_rtt: model
-                .regions
-                .iter()
-                .map(|r| constant(&r.local_rtt, &mut rng))
-                .collect(),
+            one_way_ns,
+            commit_ns: commit.iter().map(|c| c.map(to_nanos)).collect(),
+            commit,
+            local_rtt: local,
             rtt,
             size: matches!(model.workload.size.dist, Dist::Constant(_))
                 .then(|| model.workload.size.sample_u64(&mut rng)),
@@ -79,6 +94,18 @@ impl Constants {
                 None => model.link(a, b).rtt.dist.sample(rng),
             }
         }
+    }
+
+    /// The one-way delay between a and b in ns, if constant and not slowed.
+    #[inline]
+    pub fn one_way_ns(&self, a: RegionId, b: RegionId) -> Option<Nanos> {
+        self.one_way_ns[a * self.n + b]
+    }
+
+    /// Region r's commit in ns, if constant and not slowed.
+    #[inline]
+    pub fn commit_ns(&self, r: RegionId) -> Option<Nanos> {
+        self.commit_ns[r]
     }
 
     #[inline]
