@@ -12,6 +12,9 @@ use crate::engine::lane::Lane;
 use crate::engine::sim::Simulation;
 use crate::model::{Mode, Nanos, RegionId, Target, NS_PER_S};
 
+/// Log capacity (entries) above which a mostly empty log is shrunk.
+const LOG_SHRINK_ABOVE: usize = 1 << 16;
+
 /// Where a log entry stands at the primary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum EntryState {
@@ -373,6 +376,12 @@ impl Simulation<'_> {
         while self.log_base < min_applied && !self.log.is_empty() {
             self.log.pop_front();
             self.log_base += 1;
+        }
+        // A drained outage backlog gives its memory back (a steady log is far below
+        // this size, so this costs nothing per write).
+        let cap = self.log.capacity();
+        if cap > LOG_SHRINK_ABOVE && self.log.len() < cap / 4 {
+            self.log.shrink_to(self.log.len() * 2);
         }
     }
 
