@@ -106,6 +106,9 @@ struct Measured {
     writes: u64,
     events: u64,
     wall_s: f64,
+    /// CPU seconds (user + system) of the run, all threads: on a busy machine wall
+    /// time also counts the time other processes held the cores.
+    cpu_s: f64,
     peak_kib: u64,
     /// FNV-1a of summary.csv + timeseries.csv (cross-continent only).
     csv_hash: Option<u64>,
@@ -118,6 +121,27 @@ fn peak_kib() -> u64 {
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or(0)
+}
+
+/// CPU seconds this process has used so far (all threads, including finished ones).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses and may hold spaces);
+    // utime and stime are fields 14 and 15, in clock ticks of 1/100 s on Linux.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    f.iter().sum::<u64>() as f64 / 100.0
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into())
 }
 
 fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
@@ -136,6 +160,7 @@ fn run_case(case: &str, quick: bool) -> Result<Measured, String> {
     if quick {
         shorten(&mut model);
     }
+    let cpu_before = cpu_seconds();
     if let Some(jobs) = case.strip_prefix("cross-continent-j") {
         let options = RunOptions {
             variants: (0..model.variants.len()).collect(),
@@ -149,6 +174,7 @@ fn run_case(case: &str, quick: bool) -> Result<Measured, String> {
             writes: out.results.iter().map(|r| r.summary.writes_offered).sum(),
             events: out.events,
             wall_s: out.wall_s,
+            cpu_s: cpu_seconds() - cpu_before,
             peak_kib: 0,
             csv_hash: Some(fnv1a(&series, fnv1a(&summary, 0xcbf2_9ce4_8422_2325))),
         });
@@ -161,6 +187,7 @@ fn run_case(case: &str, quick: bool) -> Result<Measured, String> {
         writes: result.summary.writes_offered,
         events: result.summary.events,
         wall_s: started.elapsed().as_secs_f64(),
+        cpu_s: cpu_seconds() - cpu_before,
         peak_kib: 0,
         csv_hash: None,
     })
@@ -172,6 +199,7 @@ fn child(case: &str, quick: bool) -> i32 {
             println!("writes={}", m.writes);
             println!("events={}", m.events);
             println!("wall_s={}", m.wall_s);
+            println!("cpu_s={}", m.cpu_s);
             println!("peak_kib={}", peak_kib());
             if let Some(h) = m.csv_hash {
                 println!("csv_hash={h:016x}");
@@ -229,11 +257,33 @@ fn spawn(case: &str, quick: bool) -> Result<Measured, String> {
         writes: num("writes")? as u64,
         events: num("events")? as u64,
         wall_s: num("wall_s")?,
+        cpu_s: num("cpu_s")?,
         peak_kib: num("peak_kib")? as u64,
         csv_hash: get("csv_hash")
             .ok()
             .and_then(|h| u64::from_str_radix(&h, 16).ok()),
     })
+}
+
+/// The memory targets: the 4 h steady peak against the 1 h one, and the outage
+/// backlog's peak above the steady run per backlogged write (10,000 writes/s for the
+/// hour of outage).
+fn memory_notes(peaks: &[(&str, u64)], quick: bool) {
+    let peak = |name: &str| peaks.iter().find(|(c, _)| *c == name).map(|&(_, p)| p);
+    if let (Some(h1), Some(h4)) = (peak("steady-async"), peak("steady-async-4h")) {
+        println!(
+            "steady-async: peak memory over 4 h is {:+.1}% of that over 1 h",
+            (h4 as f64 / h1 as f64 - 1.0) * 100.0
+        );
+    }
+    if let (Some(steady), Some(outage)) = (peak("steady-async"), peak("outage-backlog")) {
+        let backlog = 10_000.0 * 3600.0 / if quick { 60.0 } else { 1.0 };
+        println!(
+            "outage-backlog: {:.1} bytes of peak memory per backlogged write above steady-async ({:.1} M writes backlogged)",
+            (outage.saturating_sub(steady) * 1024) as f64 / backlog,
+            backlog / 1e6
+        );
+    }
 }
 
 fn main() {
@@ -259,25 +309,38 @@ fn main() {
         "geosim engine benchmark{} (each case in a fresh process)",
         if quick { ", --quick" } else { "" }
     );
+    println!("load average before: {}", load_average());
     println!(
-        "{:<20} {:>12} {:>14} {:>9} {:>16} {:>14} {:>10}",
-        "case", "writes", "events", "wall_s", "writes/s (wall)", "events/s", "peak_MiB"
+        "{:<20} {:>11} {:>12} {:>8} {:>7} {:>15} {:>14} {:>15} {:>9}",
+        "case",
+        "writes",
+        "events",
+        "wall_s",
+        "cpu_s",
+        "writes/s wall",
+        "events/s wall",
+        "writes/s cpu",
+        "peak_MiB"
     );
     let mut cross: Vec<(&str, Measured)> = Vec::new();
     let mut failed = false;
+    let mut peaks: Vec<(&str, u64)> = Vec::new();
     for case in cases {
         match spawn(case, quick) {
             Ok(m) => {
                 println!(
-                    "{:<20} {:>12} {:>14} {:>9.2} {:>16.0} {:>14.0} {:>10.1}",
+                    "{:<20} {:>11} {:>12} {:>8.2} {:>7.2} {:>15.0} {:>14.0} {:>15.0} {:>9.1}",
                     case,
                     m.writes,
                     m.events,
                     m.wall_s,
+                    m.cpu_s,
                     m.writes as f64 / m.wall_s,
                     m.events as f64 / m.wall_s,
+                    m.writes as f64 / m.cpu_s.max(0.01),
                     m.peak_kib as f64 / 1024.0
                 );
+                peaks.push((case, m.peak_kib));
                 if case.starts_with("cross-continent") {
                     cross.push((case, m));
                 }
@@ -288,6 +351,7 @@ fn main() {
             }
         }
     }
+    memory_notes(&peaks, quick);
     if let [(_, j1), (_, j2)] = cross.as_slice() {
         let same = j1.csv_hash.is_some() && j1.csv_hash == j2.csv_hash;
         println!(
@@ -297,6 +361,7 @@ fn main() {
         );
         failed |= !same;
     }
+    println!("load average after: {}", load_average());
     if failed {
         std::process::exit(1);
     }
