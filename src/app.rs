@@ -118,10 +118,7 @@ fn select_variants(model: &Model, names: &[String]) -> Result<Vec<usize>> {
             let known: Vec<&str> = model.variants.iter().map(|v| v.name.as_str()).collect();
             return Err(GeoError::invalid(format!("unknown variant \"{name}\""))
                 .with_key("--variant")
-                .with_help(format!(
-                    "the variants of this scenario are: {}",
-                    known.join(", ")
-                )));
+                .with_help(format!("the variants of this scenario are: {}", known.join(", "))));
         }
     }
     Ok((0..model.variants.len())
@@ -139,10 +136,7 @@ fn write_outputs(
     // Everything is rendered before the first file is written.
     let mut files: Vec<(String, Vec<u8>)> = vec![
         ("summary.csv".into(), report::csv::summary_csv(results)?),
-        (
-            "timeseries.csv".into(),
-            report::csv::timeseries_csv(results)?,
-        ),
+        ("timeseries.csv".into(), report::csv::timeseries_csv(results)?),
         ("run.json".into(), run_json(model, info).into_bytes()),
     ];
     if let Some(format) = charts {

@@ -6,6 +6,7 @@
 //! (all variants of a run share arrivals and outages, so run 1 compares like with
 //! like); the titles say so. This module writes no files and knows nothing of HTML.
 
+
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;

@@ -6,6 +6,7 @@
 //! so they can be snapshot-tested apart from the markup. Every piece of text that
 //! comes from the user (scenario, region and variant names) is escaped here.
 
+
 use std::fmt::Write as _;
 
 use crate::error::GeoError;

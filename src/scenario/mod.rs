@@ -4,6 +4,7 @@
 //! regions, `validate` (with `network`, `events`, `dist`) checks everything and builds the
 //! model, and `plan` describes a model for `geosim check`. Nothing here runs a simulation.
 
+
 pub mod catalog;
 mod context;
 mod dist;

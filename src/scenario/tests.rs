@@ -3,8 +3,7 @@
 
 use super::*;
 use crate::model::{
-    ActionKind, AutoPromote, Dist, Mode, Model, OutageKind, Phase, PromoteKind, Target, NS_PER_MS,
-    NS_PER_S,
+    ActionKind, AutoPromote, Dist, Mode, Model, OutageKind, Phase, PromoteKind, Target, NS_PER_MS, NS_PER_S,
 };
 
 const MINIMAL: &str = r#"

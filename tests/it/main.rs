@@ -1,6 +1,6 @@
 //! Integration tests, one binary: engine oracles, invariants, determinism, promotion, CLI.
 
 mod common;
-mod determinism;
 mod oracles;
 mod promotion;
+mod determinism;
