@@ -7,12 +7,16 @@
 //! writes simulated.
 
 use crate::engine::client::to_nanos;
-use crate::engine::event::{Event, Outcome, WriteRef};
+use crate::engine::event::{Event, Fifo, Outcome, WriteRef};
+use crate::engine::lane::Lane;
 use crate::engine::sim::Simulation;
 use crate::model::{Mode, Nanos, RegionId, Target, NS_PER_S};
 
 /// A resyncing secondary this close behind the primary counts as caught up.
 const CAUGHT_UP: Nanos = NS_PER_S;
+
+/// Log capacity (entries) above which a mostly empty log is shrunk.
+const LOG_SHRINK_ABOVE: usize = 1 << 16;
 
 /// Where a log entry stands at the primary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +74,8 @@ pub(crate) struct Node {
     pub last_apply_at: Nanos,
     /// Cumulative ack the primary has received from this secondary.
     pub acked: u64,
+    /// Applies scheduled on this node, in order (outside the event heap).
+    pub lane: Lane,
 }
 
 impl Node {
@@ -90,6 +96,7 @@ impl Node {
             blocked: false,
             last_apply_at: 0,
             acked: 0,
+            lane: Lane::default(),
         }
     }
 }
@@ -178,19 +185,15 @@ impl Simulation<'_> {
     fn start_primary_commit(&mut self, seq: u64) {
         let now = self.now;
         let region = self.primary_region();
-        let factor = self.avail.slow_factor(Target::Region(region), now);
-        let commit = self.model.regions[region]
-            .commit
-            .dist
-            .sample(&mut self.rng_commits);
-        let done = now.saturating_add(to_nanos(commit * factor));
+        let done = now.saturating_add(self.commit_delay(region, now));
         let Some(e) = self.entry_mut(seq) else {
             return;
         };
         e.state = EntryState::Committing;
         let (w, attempt) = (e.w, e.attempt);
         if !self.avail.down_during(Target::Region(region), now, done) {
-            self.queue.push(
+            self.queue.push_fifo(
+                Fifo::PrimaryCommit as usize,
                 done,
                 Event::PrimaryCommit {
                     w,
@@ -326,13 +329,8 @@ impl Simulation<'_> {
         let node_region = self.nodes[i].region;
         let delay = self.one_way(self.primary_region(), node_region, true);
         let arrival = now.saturating_add(delay);
-        let factor = self.avail.slow_factor(Target::Region(node_region), arrival);
-        let commit = self.model.regions[node_region]
-            .commit
-            .dist
-            .sample(&mut self.rng_commits);
         let apply_at = arrival
-            .saturating_add(to_nanos(commit * factor))
+            .saturating_add(self.commit_delay(node_region, arrival))
             .max(self.nodes[i].last_apply_at);
         let ok = self.delivered(self.primary_region(), node_region, arrival)
             && !self
@@ -343,14 +341,7 @@ impl Simulation<'_> {
             n.last_apply_at = apply_at;
             n.next_send = seq + 1;
             let log_epoch = self.log_epoch;
-            self.queue.push(
-                apply_at,
-                Event::Applied {
-                    node: i as u32,
-                    seq,
-                    log_epoch,
-                },
-            );
+            self.schedule_apply(i, apply_at, seq, log_epoch);
         } else {
             n.blocked = true;
         }
@@ -406,6 +397,12 @@ impl Simulation<'_> {
             self.log.pop_front();
             self.log_base += 1;
         }
+        // A drained outage backlog gives its memory back (a steady log is far below
+        // this size, so this costs nothing per write).
+        let cap = self.log.capacity();
+        if cap > LOG_SHRINK_ABOVE && self.log.len() < cap / 4 {
+            self.log.shrink_to(self.log.len() * 2);
+        }
     }
 
     /// Node `i` acknowledges, cumulatively, everything it has applied.
@@ -417,7 +414,8 @@ impl Simulation<'_> {
             .saturating_add(self.one_way(node_region, primary, true));
         if self.delivered(node_region, primary, arrival) {
             let (upto, log_epoch) = (self.nodes[i].applied, self.log_epoch);
-            self.queue.push(
+            self.queue.push_fifo(
+                Fifo::Ack as usize,
                 arrival,
                 Event::Ack {
                     node: i as u32,

@@ -41,6 +41,9 @@ pub struct Availability {
     /// Indexed by `a * n + b` with `a < b`.
     links: Vec<Windows>,
     windows: Vec<Window>,
+    /// Any slow window at all: without one (the usual case) `slow_factor`, asked
+    /// for every message and commit, is 1 at once.
+    any_slow: bool,
 }
 
 impl Availability {
@@ -53,6 +56,7 @@ impl Availability {
             regions: vec![Windows::default(); n],
             links: vec![Windows::default(); n * n],
             windows: Vec::new(),
+            any_slow: false,
         };
         for o in &model.outages {
             av.add(
@@ -97,7 +101,10 @@ impl Availability {
         let w = self.windows_mut(target);
         match kind {
             OutageKind::Down => w.down.push((start, end)),
-            OutageKind::Slow(f) => w.slow.push((start, end, f)),
+            OutageKind::Slow(f) => {
+                w.slow.push((start, end, f));
+                self.any_slow = true;
+            }
         }
     }
 
@@ -124,6 +131,12 @@ impl Availability {
         }
     }
 
+    /// Does any slow window exist in this run?
+    #[inline]
+    pub fn any_slow(&self) -> bool {
+        self.any_slow
+    }
+
     /// Is `target` down at `t`? A link from a region to itself (co-location) is never down.
     pub fn is_down(&self, target: Target, t: Nanos) -> bool {
         self.down_during(target, t, t)
@@ -140,7 +153,11 @@ impl Availability {
     }
 
     /// Product of the factors of the slow outages of `target` active at `t` (1 if none).
+    #[inline]
     pub fn slow_factor(&self, target: Target, t: Nanos) -> f64 {
+        if !self.any_slow {
+            return 1.0;
+        }
         self.windows_of(target).map_or(1.0, |w| {
             w.slow
                 .iter()
@@ -231,6 +248,7 @@ mod tests {
             regions: vec![w],
             links: vec![Windows::default()],
             windows: vec![],
+            any_slow: false,
         };
         let r = Target::Region(0);
         assert!(!av.is_down(r, 9));

@@ -3,9 +3,12 @@
 
 pub mod availability;
 pub(crate) mod client;
+mod draw;
 pub mod event;
+pub(crate) mod lane;
 pub mod queue;
 pub mod rng;
+mod schedule;
 pub mod sim;
 
 pub use sim::Simulation;

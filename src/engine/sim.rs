@@ -8,9 +8,11 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::availability::{Availability, Transition};
-use super::event::{Event, WriteRef};
+use super::draw::Constants;
+use super::event::{Event, Fifo, WriteRef};
 use super::queue::EventQueue;
 use super::rng::{stream, Purpose, SimRng};
+use super::schedule::external_sources;
 use crate::check::Observer;
 use crate::error::{GeoError, Result};
 use crate::metrics::Recorder;
@@ -76,6 +78,7 @@ pub struct Simulation<'m> {
     /// Each region's count of down transitions so far (identifies an outage).
     pub(crate) down_epoch: Vec<u32>,
 
+    pub(crate) constants: Constants,
     pub(crate) rng_arrivals: SimRng,
     pub(crate) rng_sizes: SimRng,
     pub(crate) rng_network: SimRng,
@@ -134,7 +137,7 @@ impl<'m> Simulation<'m> {
             model,
             variant,
             run,
-            queue: EventQueue::new(),
+            queue: EventQueue::new(Fifo::COUNT, external_sources(nodes.len())),
             now: 0,
             events: 0,
             avail,
@@ -142,6 +145,7 @@ impl<'m> Simulation<'m> {
             next_transition: 0,
             next_action: 0,
             down_epoch: vec![0; model.regions.len()],
+            constants: Constants::new(model),
             rng_arrivals: s(Purpose::Arrivals),
             rng_sizes: s(Purpose::Sizes),
             rng_network: s(Purpose::Network),
@@ -208,7 +212,7 @@ impl<'m> Simulation<'m> {
         }
         self.start();
         let mut reported: Nanos = 0;
-        while let Some((t, event)) = self.queue.pop() {
+        while let Some((t, event)) = self.next_event() {
             if t >= self.model.duration {
                 break;
             }

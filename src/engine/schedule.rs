@@ -1,0 +1,99 @@
+//! Which event comes next: the earliest, by (time, sequence), of the event queue's
+//! heap and lanes, the head attempt deadline, and the head of each replication
+//! channel's apply lane (the queue's *external* sources: 0 is the deadlines, 1 + i
+//! node i's applies).
+//!
+//! Deadlines and applies are FIFO and wait in their own compact queues, which keeps
+//! the heap at a few events however many writes are in flight; each tells the queue
+//! its head whenever it changes.
+
+use super::event::Event;
+use super::lane::Due;
+use super::queue::Slot;
+use super::sim::Simulation;
+use crate::model::Nanos;
+
+/// External source of the attempt deadlines.
+const DEADLINES: usize = 0;
+
+/// External source of node `i`'s applies.
+fn apply_source(i: usize) -> usize {
+    1 + i
+}
+
+/// External sources of a simulation with `nodes` nodes.
+pub(crate) fn external_sources(nodes: usize) -> usize {
+    1 + nodes
+}
+
+impl Simulation<'_> {
+    /// Removes and returns the next event, or None when nothing is pending.
+    #[inline]
+    pub(crate) fn next_event(&mut self) -> Option<(Nanos, Event)> {
+        match self.queue.peek()? {
+            Slot::External(DEADLINES) => {
+                // `on_timeout_due` takes the deadline off its queue.
+                let &(time, _, _) = self.deadlines.front()?;
+                self.queue.advance_to(time);
+                Some((time, Event::TimeoutDue))
+            }
+            Slot::External(j) => {
+                let i = j - 1;
+                let due = self.nodes[i].lane.pop()?;
+                self.queue.set_external(j, self.nodes[i].lane.head());
+                self.queue.advance_to(due.time);
+                Some((
+                    due.time,
+                    Event::Applied {
+                        node: i as u32,
+                        seq: due.entry,
+                        log_epoch: due.log_epoch,
+                    },
+                ))
+            }
+            slot => self.queue.pop_from(slot),
+        }
+    }
+
+    /// The head deadline changed (pushed onto an empty queue, or popped): it takes
+    /// the sequence number a `TimeoutDue` scheduled now would get.
+    pub(crate) fn deadline_head_changed(&mut self) {
+        let key = match self.deadlines.front() {
+            Some(&(time, _, _)) => Some((time, self.queue.reserve_seq())),
+            None => None,
+        };
+        self.queue.set_external(DEADLINES, key);
+    }
+
+    /// Schedules node `i`'s apply of log entry `entry` at `time`.
+    pub(crate) fn schedule_apply(&mut self, i: usize, time: Nanos, entry: u64, log_epoch: u32) {
+        let seq = self.queue.reserve_seq();
+        let due = Due {
+            time,
+            seq,
+            entry,
+            log_epoch,
+        };
+        let lane = &mut self.nodes[i].lane;
+        if !lane.accepts(time) {
+            // Only a promotion restarts a channel's apply clock below the applies
+            // still in flight (they are stale then): those move to the heap, which
+            // keeps them in order, and the lane starts afresh.
+            while let Some(d) = lane.pop() {
+                self.queue.push_reserved(
+                    d.time,
+                    d.seq,
+                    Event::Applied {
+                        node: i as u32,
+                        seq: d.entry,
+                        log_epoch: d.log_epoch,
+                    },
+                );
+            }
+        }
+        let lane = &mut self.nodes[i].lane;
+        lane.push(due);
+        let head = lane.head();
+        self.queue.set_external(apply_source(i), head);
+    }
+}
