@@ -166,6 +166,8 @@ fn run_case(case: &str, quick: bool) -> Result<Measured, String> {
             variants: (0..model.variants.len()).collect(),
             jobs: jobs.parse().map_err(|_| "bad jobs".to_string())?,
             progress: false,
+            check: false,
+            stop: None,
         };
         let out = run(&model, &options).map_err(|e| e.to_string())?;
         let summary = summary_csv(&out.results).map_err(|e| e.to_string())?;
