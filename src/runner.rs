@@ -1,15 +1,15 @@
 //! Runs every selected variant × run of a scenario in parallel and returns the
 //! results in input order (variant order, then run order), whatever the thread count.
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
 
 use crate::check::Checker;
 use crate::engine::Simulation;
 use crate::error::{ErrorKind, GeoError, Result};
-use crate::model::{Model, Nanos, NS_PER_MS};
+use crate::model::{Mode, Model, Nanos, NS_PER_MS};
 use crate::results::SimResult;
 
 pub struct RunOptions {
@@ -60,11 +60,10 @@ pub fn run(model: &Model, options: &RunOptions) -> Result<Outcome> {
     let bar = progress_bar(model, tasks.len(), options.progress);
     let tick = |advanced: Nanos| bar.inc(advanced / NS_PER_MS);
     let started = std::time::Instant::now();
-    let done: Vec<Result<(SimResult, Vec<String>)>> = pool.install(|| {
-        tasks
-            .par_iter()
-            .map(|&(v, r)| simulate(model, v, r, options, &tick))
-            .collect()
+    let done = pool.install(|| {
+        longest_first(model, &tasks, |&(v, r)| {
+            simulate(model, v, r, options, &tick)
+        })
     });
     bar.finish_and_clear();
     let mut interrupted = false;
@@ -103,6 +102,44 @@ pub fn run(model: &Model, options: &RunOptions) -> Result<Outcome> {
         interrupted,
         violations,
     })
+}
+
+/// Runs `work` on every task on the current pool's threads and returns the results in
+/// task order. Each worker takes the next task from a shared counter, in decreasing
+/// order of expected cost, so the longest simulations start first and the last ones to
+/// finish are short (a static split of variants over threads left one idle for long).
+fn longest_first<R, F>(model: &Model, tasks: &[(usize, u32)], work: F) -> Vec<R>
+where
+    R: Send,
+    F: Fn(&(usize, u32)) -> R + Sync,
+{
+    let mut order: Vec<usize> = (0..tasks.len()).collect();
+    let cost = |i: &usize| {
+        let (v, _) = tasks[*i];
+        // Engine events per write: 5 + k for async, 5 + 2k for sync (k secondaries).
+        let k = model.secondaries.len() as u64;
+        match model.variants[v].mode {
+            Mode::Sync => 5 + 2 * k,
+            Mode::Async => 5 + k,
+        }
+    };
+    order.sort_by_key(|i| std::cmp::Reverse(cost(i)));
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<R>>> = tasks.iter().map(|_| Mutex::new(None)).collect();
+    rayon::scope(|scope| {
+        for _ in 0..rayon::current_num_threads() {
+            scope.spawn(|_| loop {
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&i) = order.get(n) else { break };
+                let result = work(&tasks[i]);
+                *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .collect()
 }
 
 /// One variant × run, with the checker when asked for.
