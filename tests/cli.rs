@@ -502,9 +502,9 @@ fn sigkill_at_random_moments_leaves_each_file_absent_or_complete() {
 
 fn ctrl_c_stops_the_run_and_writes_the_variants_that_finished() {
     let s = Scratch::new("sigint");
-    // Two variants run one after the other (--jobs 1); the signal comes when the
-    // first alone would have finished (timed by a run of it alone), so the run is
-    // interrupted in the second and the first is written alone.
+    // Two variants run one after the other (--jobs 1), the costlier (sync) first; the
+    // signal comes when sync alone would have finished (timed by a run of it alone), so
+    // the run is interrupted in the second and the first is written alone.
     let f = s.write("s.toml", scenario(4000, "200s").as_bytes());
     let out = s.path("out");
     let args = [
@@ -518,7 +518,7 @@ fn ctrl_c_stops_the_run_and_writes_the_variants_that_finished() {
         "--no-charts",
     ];
     let started = Instant::now();
-    let o = geosim(&[&args[..], &["--variant", "async"]].concat());
+    let o = geosim(&[&args[..], &["--variant", "sync"]].concat());
     assert_eq!(o.status.code(), Some(0));
     let full = started.elapsed();
     fs::remove_dir_all(&out).unwrap();
@@ -551,7 +551,7 @@ fn ctrl_c_stops_the_run_and_writes_the_variants_that_finished() {
         assert!(!out.join("s").exists());
         return;
     }
-    assert!(err.contains("--variant sync"), "{err}");
+    assert!(err.contains("--variant async"), "{err}");
     for name in ["summary.csv", "timeseries.csv", "aggregate.csv", "run.json"] {
         assert_complete(&dir.join(name));
     }
@@ -561,5 +561,5 @@ fn ctrl_c_stops_the_run_and_writes_the_variants_that_finished() {
         .skip(1)
         .map(|l| l.split(',').next().unwrap())
         .collect();
-    assert_eq!(variants, ["async"], "only the finished variant is written");
+    assert_eq!(variants, ["sync"], "only the finished variant is written");
 }
