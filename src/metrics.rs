@@ -8,7 +8,7 @@
 use hdrhistogram::Histogram;
 
 use crate::model::{Nanos, NS_PER_MS, NS_PER_S, NS_PER_US};
-use crate::results::{Bucket, PromotionRecord};
+use crate::results::{Bucket, PromotionRecord, Summary};
 
 /// Attempt outcomes as the client saw them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -339,43 +339,45 @@ impl Recorder {
         !self.rto_open.is_empty()
     }
 
-    /// The figures of `summary.csv` that the recorder owns.
-    pub fn figures(&self) -> Figures {
+    /// Sets the figures of `summary.csv` that the recorder owns.
+    pub fn fill(&self, s: &mut Summary) {
         let acked = self.totals.acked;
         let offered = self.totals.offered;
         let repl_n = self.repl_delay.flushed().len();
-        Figures {
-            writes_offered: offered,
-            writes_acked: acked,
-            attempts_throttled: self.totals.throttled,
-            attempts_readonly: self.totals.readonly,
-            attempts_unavailable: self.totals.unavailable,
-            attempts_timed_out: self.totals.timed_out,
-            availability: if offered == 0 {
-                0.0
-            } else {
-                acked as f64 / offered as f64
-            },
-            latency_mean_ms: if acked == 0 {
-                0.0
-            } else {
-                self.latency_sum_ns as f64 / acked as f64 / NS_PER_MS as f64
-            },
-            latency_p50_ms: quantile_ms(self.latency.flushed(), 0.5),
-            latency_p99_ms: quantile_ms(self.latency.flushed(), 0.99),
-            latency_p999_ms: quantile_ms(self.latency.flushed(), 0.999),
-            latency_max_ms: self.latency_max_ns as f64 / NS_PER_MS as f64,
-            repl_delay_mean_ms: if repl_n == 0 {
-                0.0
-            } else {
-                self.repl_delay_sum_ns as f64 / repl_n as f64 / NS_PER_MS as f64
-            },
-            repl_delay_p99_ms: quantile_ms(self.repl_delay.flushed(), 0.99),
-            lag_max_s: self.lag_max_ns as f64 / NS_PER_S as f64,
-            throttled_s: self.throttled_ns as f64 / NS_PER_S as f64,
-            rpo_s: self.rpo_max_ns as f64 / NS_PER_S as f64,
-            rto_s: self.rto_max_ns.map(|n| n as f64 / NS_PER_S as f64),
-        }
+        s.writes_offered = offered;
+        s.writes_acked = acked;
+        s.writes_failed = self.writes_failed;
+        s.writes_lost = self.writes_lost;
+        s.writes_duplicated = self.writes_duplicated;
+        s.attempts_throttled = self.totals.throttled;
+        s.attempts_readonly = self.totals.readonly;
+        s.attempts_unavailable = self.totals.unavailable;
+        s.attempts_timed_out = self.totals.timed_out;
+        s.availability = if offered == 0 {
+            0.0
+        } else {
+            acked as f64 / offered as f64
+        };
+        s.latency_mean_ms = if acked == 0 {
+            0.0
+        } else {
+            self.latency_sum_ns as f64 / acked as f64 / NS_PER_MS as f64
+        };
+        s.latency_p50_ms = quantile_ms(self.latency.flushed(), 0.5);
+        s.latency_p99_ms = quantile_ms(self.latency.flushed(), 0.99);
+        s.latency_p999_ms = quantile_ms(self.latency.flushed(), 0.999);
+        s.latency_max_ms = self.latency_max_ns as f64 / NS_PER_MS as f64;
+        s.repl_delay_mean_ms = if repl_n == 0 {
+            0.0
+        } else {
+            self.repl_delay_sum_ns as f64 / repl_n as f64 / NS_PER_MS as f64
+        };
+        s.repl_delay_p99_ms = quantile_ms(self.repl_delay.flushed(), 0.99);
+        s.lag_max_s = self.lag_max_ns as f64 / NS_PER_S as f64;
+        s.throttled_s = self.throttled_ns as f64 / NS_PER_S as f64;
+        s.rpo_s = self.rpo_max_ns as f64 / NS_PER_S as f64;
+        s.rto_s = self.rto_max_ns.map(|n| n as f64 / NS_PER_S as f64);
+        s.bytes_accepted = self.bytes_accepted;
     }
 
     /// The acknowledged-latency CDF as (ms, cumulative fraction), at most ~400 points.
@@ -405,29 +407,6 @@ impl Recorder {
     }
 }
 
-/// Figures computed by the recorder, copied into `Summary`.
-#[derive(Debug, Clone, Copy)]
-pub struct Figures {
-    pub writes_offered: u64,
-    pub writes_acked: u64,
-    pub attempts_throttled: u64,
-    pub attempts_readonly: u64,
-    pub attempts_unavailable: u64,
-    pub attempts_timed_out: u64,
-    pub availability: f64,
-    pub latency_mean_ms: f64,
-    pub latency_p50_ms: f64,
-    pub latency_p99_ms: f64,
-    pub latency_p999_ms: f64,
-    pub latency_max_ms: f64,
-    pub repl_delay_mean_ms: f64,
-    pub repl_delay_p99_ms: f64,
-    pub lag_max_s: f64,
-    pub throttled_s: f64,
-    pub rpo_s: f64,
-    pub rto_s: Option<f64>,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -443,7 +422,8 @@ mod tests {
         r.advance_to(30 * S, "p");
         r.lag_changed(30 * S, None);
         r.finish("p");
-        let f = r.figures();
+        let mut f = Summary::default();
+        r.fill(&mut f);
         assert_eq!(f.lag_max_s, 20.0);
         // Lag exceeds 5 s from 15 s (+1 ns) to 30 s.
         assert!((f.throttled_s - 15.0).abs() < 1e-6);
@@ -461,6 +441,8 @@ mod tests {
         assert!(r.has_open_rto());
         r.first_ack_after_outage(12 * S, 40 * S);
         r.finish("p");
-        assert_eq!(r.figures().rto_s, Some(30.0));
+        let mut f = Summary::default();
+        r.fill(&mut f);
+        assert_eq!(f.rto_s, Some(30.0));
     }
 }

@@ -4,7 +4,7 @@
 //! Field names carry their units, as the CSV columns do.
 
 /// One row of `summary.csv` (SPEC §4), one per variant and run.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Summary {
     pub variant: String,
     /// Counts from 1.

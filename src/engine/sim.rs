@@ -369,41 +369,20 @@ impl<'m> Simulation<'m> {
         let model = self.model;
         let primary_name = &model.regions[self.primary_region()].name;
         self.metrics.finish(primary_name);
-        let f = self.metrics.figures();
         let v = &model.variants[self.variant];
-        let summary = Summary {
+        let mut summary = Summary {
             variant: v.name.clone(),
             run: self.run,
             seed: model.seed,
             mode: v.mode.as_str().to_string(),
             max_lag_s: v.max_lag as f64 / NS_PER_S as f64,
             promotion: self.promotion_label(),
-            writes_offered: f.writes_offered,
-            writes_acked: f.writes_acked,
-            writes_failed: self.metrics.writes_failed,
-            writes_lost: self.metrics.writes_lost,
-            writes_duplicated: self.metrics.writes_duplicated,
-            attempts_throttled: f.attempts_throttled,
-            attempts_readonly: f.attempts_readonly,
-            attempts_unavailable: f.attempts_unavailable,
-            attempts_timed_out: f.attempts_timed_out,
-            availability: f.availability,
-            latency_mean_ms: f.latency_mean_ms,
-            latency_p50_ms: f.latency_p50_ms,
-            latency_p99_ms: f.latency_p99_ms,
-            latency_p999_ms: f.latency_p999_ms,
-            latency_max_ms: f.latency_max_ms,
-            repl_delay_mean_ms: f.repl_delay_mean_ms,
-            repl_delay_p99_ms: f.repl_delay_p99_ms,
-            lag_max_s: f.lag_max_s,
-            throttled_s: f.throttled_s,
-            rpo_s: f.rpo_s,
-            rto_s: f.rto_s,
             promotion_s: self.promotion_max_ns.map(|n| n as f64 / NS_PER_S as f64),
             events: self.events,
-            bytes_accepted: self.metrics.bytes_accepted,
             cost: crate::cost::of_run(model, self.metrics.bytes_accepted),
+            ..Summary::default()
         };
+        self.metrics.fill(&mut summary);
         let outages = self
             .avail
             .windows()

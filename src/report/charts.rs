@@ -1203,24 +1203,42 @@ fn draw_tradeoff<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, view: &View)
         &|v| fmt_sig(*v),
         &|v| fmt_sig(*v),
     )?;
+    let labelled: Vec<((f64, f64), String, VariantStyle)> = view
+        .lines
+        .iter()
+        .zip(&points)
+        .map(|(line, p)| {
+            let s = &line.result.summary;
+            let availability = if s.writes_acked == 0 {
+                "no write acknowledged".to_string()
+            } else {
+                format!("{} available", fmt_pct(s.availability))
+            };
+            let label = format!("{} · {availability}", clip(line.name, 34));
+            (*p, label, line.style)
+        })
+        .collect();
+    labelled_points(root, &chart, &labelled)
+}
+
+/// A scatter's points: each marker, then its label placed clear of every marker and
+/// of the labels before it, with a leader line when the label had to move away.
+pub(crate) fn labelled_points<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &LinChart<DB>,
+    points: &[((f64, f64), String, VariantStyle)],
+) -> Drawn<(), DB> {
     let mut placed: Vec<Rect> = Vec::new();
-    for (line, p) in view.lines.iter().zip(&points) {
-        draw_marker(&chart, *p, line.style)?;
-        let (px, py) = chart.backend_coord(p);
+    for &(p, _, vs) in points {
+        draw_marker(chart, p, vs)?;
+        let (px, py) = chart.backend_coord(&p);
         placed.push((px - 8, py - 8, px + 8, py + 8));
     }
     let style = font(palette::LEGEND_PX);
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     let bounds = (xr.start + 2, yr.start + 2, xr.end - 2, yr.end - 2);
-    for (line, p) in view.lines.iter().zip(&points) {
-        let s = &line.result.summary;
-        let availability = if s.writes_acked == 0 {
-            "no write acknowledged".to_string()
-        } else {
-            format!("{} available", fmt_pct(s.availability))
-        };
-        let label = format!("{} · {availability}", clip(line.name, 34));
-        let (w, h) = root.estimate_text_size(&label, &style)?;
+    for (p, label, vs) in points {
+        let (w, h) = root.estimate_text_size(label, &style)?;
         let anchor = chart.backend_coord(p);
         let rect = place_label(anchor, (w as i32, h as i32 + 2), bounds, &placed);
         placed.push(rect);
@@ -1229,17 +1247,10 @@ fn draw_tradeoff<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, view: &View)
         if (mid - anchor.1).abs() > h as i32 {
             root.draw(&PathElement::new(
                 vec![anchor, (near, mid)],
-                line.style.color.mix(0.7).stroke_width(1),
+                vs.color.mix(0.7).stroke_width(1),
             ))?;
         }
-        text(
-            root,
-            &label,
-            (rect.0, mid),
-            &style,
-            HPos::Left,
-            VPos::Center,
-        )?;
+        text(root, label, (rect.0, mid), &style, HPos::Left, VPos::Center)?;
     }
     Ok(())
 }

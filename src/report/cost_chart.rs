@@ -4,11 +4,10 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, VPos};
 
 use super::charts::{
-    build, clip, draw_marker, fmt_sig, font, frame, mesh, pad_range, place_label, shown_runs, text,
-    ChartFormat, Drawn, Rect, HEIGHT, WIDTH,
+    build, clip, fmt_sig, frame, labelled_points, mesh, pad_range, shown_runs, ChartFormat, Drawn,
+    HEIGHT, WIDTH,
 };
 use super::palette::{self, VariantStyle};
 use crate::error::GeoError;
@@ -135,42 +134,16 @@ fn draw<DB: DrawingBackend>(
         &|v| fmt_sig(*v),
         &|v| fmt_sig(*v),
     )?;
-    let mut placed: Vec<Rect> = Vec::new();
-    for p in pts {
-        let at = (p.rpo_s, p.cost_month);
-        draw_marker(&chart, at, p.style)?;
-        let (px, py) = chart.backend_coord(&at);
-        placed.push((px - 8, py - 8, px + 8, py + 8));
-    }
-    let style = font(palette::LEGEND_PX);
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
-    let bounds = (xr.start + 2, yr.start + 2, xr.end - 2, yr.end - 2);
-    for p in pts {
-        let label = format!(
-            "{} · {} {currency}",
-            clip(p.name, 34),
-            fmt_sig(p.cost_month)
-        );
-        let (w, h) = root.estimate_text_size(&label, &style)?;
-        let anchor = chart.backend_coord(&(p.rpo_s, p.cost_month));
-        let rect = place_label(anchor, (w as i32, h as i32 + 2), bounds, &placed);
-        placed.push(rect);
-        let near = if rect.0 > anchor.0 { rect.0 } else { rect.2 };
-        let mid = (rect.1 + rect.3) / 2;
-        if (mid - anchor.1).abs() > h as i32 {
-            root.draw(&PathElement::new(
-                vec![anchor, (near, mid)],
-                p.style.color.mix(0.7).stroke_width(1),
-            ))?;
-        }
-        text(
-            root,
-            &label,
-            (rect.0, mid),
-            &style,
-            HPos::Left,
-            VPos::Center,
-        )?;
-    }
-    Ok(())
+    let labelled: Vec<((f64, f64), String, VariantStyle)> = pts
+        .iter()
+        .map(|p| {
+            let label = format!(
+                "{} · {} {currency}",
+                clip(p.name, 34),
+                fmt_sig(p.cost_month)
+            );
+            ((p.rpo_s, p.cost_month), label, p.style)
+        })
+        .collect();
+    labelled_points(root, &chart, &labelled)
 }

@@ -2,7 +2,7 @@
 //! numbers with a fixed number of decimals so equal runs give equal bytes.
 
 use crate::error::{GeoError, Result};
-use crate::results::SimResult;
+use crate::results::{SimResult, Summary};
 
 pub const SUMMARY_COLUMNS: [&str; 31] = [
     "variant",
@@ -72,45 +72,50 @@ fn csv_error(e: impl std::fmt::Display) -> GeoError {
     GeoError::invalid(format!("cannot format CSV: {e}"))
 }
 
+/// The cells of a `summary.csv` row, in `SUMMARY_COLUMNS` order (the HTML report's
+/// table shows the same strings).
+pub fn summary_cells(s: &Summary) -> [String; SUMMARY_COLUMNS.len()] {
+    [
+        s.variant.clone(),
+        s.run.to_string(),
+        s.seed.to_string(),
+        s.mode.clone(),
+        d3(s.max_lag_s),
+        s.promotion.clone(),
+        s.writes_offered.to_string(),
+        s.writes_acked.to_string(),
+        s.writes_failed.to_string(),
+        s.writes_lost.to_string(),
+        s.writes_duplicated.to_string(),
+        s.attempts_throttled.to_string(),
+        s.attempts_readonly.to_string(),
+        s.attempts_unavailable.to_string(),
+        s.attempts_timed_out.to_string(),
+        format!("{:.6}", s.availability),
+        d3(s.latency_mean_ms),
+        d3(s.latency_p50_ms),
+        d3(s.latency_p99_ms),
+        d3(s.latency_p999_ms),
+        d3(s.latency_max_ms),
+        d3(s.repl_delay_mean_ms),
+        d3(s.repl_delay_p99_ms),
+        d3(s.lag_max_s),
+        d3(s.throttled_s),
+        d3(s.rpo_s),
+        opt_d3(s.rto_s),
+        opt_d3(s.promotion_s),
+        s.events.to_string(),
+        s.cost.map(|b| money(b.cost)).unwrap_or_default(),
+        s.cost.map(|b| money(b.cost_month)).unwrap_or_default(),
+    ]
+}
+
 pub fn summary_csv(results: &[SimResult]) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(SUMMARY_COLUMNS).map_err(csv_error)?;
     for r in results {
-        let s = &r.summary;
-        w.write_record([
-            s.variant.clone(),
-            s.run.to_string(),
-            s.seed.to_string(),
-            s.mode.clone(),
-            d3(s.max_lag_s),
-            s.promotion.clone(),
-            s.writes_offered.to_string(),
-            s.writes_acked.to_string(),
-            s.writes_failed.to_string(),
-            s.writes_lost.to_string(),
-            s.writes_duplicated.to_string(),
-            s.attempts_throttled.to_string(),
-            s.attempts_readonly.to_string(),
-            s.attempts_unavailable.to_string(),
-            s.attempts_timed_out.to_string(),
-            format!("{:.6}", s.availability),
-            d3(s.latency_mean_ms),
-            d3(s.latency_p50_ms),
-            d3(s.latency_p99_ms),
-            d3(s.latency_p999_ms),
-            d3(s.latency_max_ms),
-            d3(s.repl_delay_mean_ms),
-            d3(s.repl_delay_p99_ms),
-            d3(s.lag_max_s),
-            d3(s.throttled_s),
-            d3(s.rpo_s),
-            opt_d3(s.rto_s),
-            opt_d3(s.promotion_s),
-            s.events.to_string(),
-            s.cost.map(|b| money(b.cost)).unwrap_or_default(),
-            s.cost.map(|b| money(b.cost_month)).unwrap_or_default(),
-        ])
-        .map_err(csv_error)?;
+        w.write_record(summary_cells(&r.summary))
+            .map_err(csv_error)?;
     }
     w.into_inner().map_err(csv_error)
 }

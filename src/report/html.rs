@@ -11,10 +11,10 @@ use std::fmt::Write as _;
 use crate::error::GeoError;
 use crate::model::{ActionKind, Model, Nanos, OutageKind, RegionId, Target, NS_PER_S};
 use crate::report::charts::{self, fmt_sig, ChartKind};
-use crate::report::csv::SUMMARY_COLUMNS;
+use crate::report::csv::{summary_cells, SUMMARY_COLUMNS};
 use crate::report::palette;
 use crate::report::sentences::chart_notes;
-use crate::results::{SimResult, Summary};
+use crate::results::SimResult;
 
 /// What the report says about where it came from, for reproducibility.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -441,46 +441,6 @@ fn events_list(model: &Model) -> String {
     }
     h.push_str("</ul>\n");
     h
-}
-
-/// The cell text of one summary row, in [`SUMMARY_COLUMNS`] order, with the decimals
-/// `summary.csv` writes, so the table and the file read the same.
-fn summary_cells(s: &Summary) -> [String; SUMMARY_COLUMNS.len()] {
-    let opt = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.3}"));
-    [
-        s.variant.clone(),
-        s.run.to_string(),
-        s.seed.to_string(),
-        s.mode.clone(),
-        format!("{:.3}", s.max_lag_s),
-        s.promotion.clone(),
-        s.writes_offered.to_string(),
-        s.writes_acked.to_string(),
-        s.writes_failed.to_string(),
-        s.writes_lost.to_string(),
-        s.writes_duplicated.to_string(),
-        s.attempts_throttled.to_string(),
-        s.attempts_readonly.to_string(),
-        s.attempts_unavailable.to_string(),
-        s.attempts_timed_out.to_string(),
-        format!("{:.6}", s.availability),
-        format!("{:.3}", s.latency_mean_ms),
-        format!("{:.3}", s.latency_p50_ms),
-        format!("{:.3}", s.latency_p99_ms),
-        format!("{:.3}", s.latency_p999_ms),
-        format!("{:.3}", s.latency_max_ms),
-        format!("{:.3}", s.repl_delay_mean_ms),
-        format!("{:.3}", s.repl_delay_p99_ms),
-        format!("{:.3}", s.lag_max_s),
-        format!("{:.3}", s.throttled_s),
-        format!("{:.3}", s.rpo_s),
-        opt(s.rto_s),
-        opt(s.promotion_s),
-        s.events.to_string(),
-        s.cost.map_or(String::new(), |b| format!("{:.4}", b.cost)),
-        s.cost
-            .map_or(String::new(), |b| format!("{:.4}", b.cost_month)),
-    ]
 }
 
 /// Columns holding words rather than numbers: left-aligned, where numbers align right.

@@ -12,6 +12,7 @@ pub mod sentences;
 pub mod sweep_charts;
 pub mod sweep_csv;
 pub mod sweep_html;
+pub mod text_table;
 pub mod year_csv;
 
 use crate::cli::Format;

@@ -31,20 +31,7 @@ pub fn summary_table(data: &SweepData) -> String {
         row.extend(SHOWN.iter().map(|(name, _)| cell(&g, name)));
         rows.push(row);
     }
-    let widths: Vec<usize> = (0..rows[0].len())
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for row in &rows {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(cell, &w)| format!("{cell:>w$}"))
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
-    out
+    crate::report::text_table::render(&rows)
 }
 
 fn cell(g: &Group, name: &str) -> String {
