@@ -145,3 +145,33 @@ fn summary_table_reads_like_summary_csv() {
         .collect();
     assert_eq!(summary_rows(&html), csv_rows);
 }
+
+/// With several runs per variant the report shows intervals (mean ± 95% half-width);
+/// with one run it has no such section.
+#[test]
+fn several_runs_show_intervals() {
+    let (model, results) = three_variants();
+    let html = render_html(&model, &results, &meta()).unwrap();
+    assert!(!html.contains("Across runs"));
+
+    let model = report_fixture::model("mc", &[("async-5m", Mode::Async, 300.0)], 3);
+    let results: Vec<_> = [(1, 400, 1.5), (2, 412, 1.9), (3, 424, 2.3)]
+        .iter()
+        .map(|&(run, lost, rpo)| {
+            let mut spec = Spec::new("async-5m", Mode::Async, 300.0);
+            spec.run = run;
+            spec.writes_lost = lost;
+            spec.rpo_s = rpo;
+            result(&spec)
+        })
+        .collect();
+    let html = render_html(&model, &results, &meta()).unwrap();
+    assert!(html.contains("<h2>Across runs</h2>"), "no interval section");
+    // Mean 412, sd 12, t(0.975, 2) = 4.303: half-width 12 × 4.303 / √3 = 29.81.
+    assert!(
+        html.contains("412.00 ± 29.81"),
+        "writes_lost interval missing"
+    );
+    // RPO: mean 1.9, sd 0.4: half-width 0.99.
+    assert!(html.contains("1.90 ± 0.99"), "rpo interval missing");
+}

@@ -41,6 +41,7 @@ pub fn render_html(
     page.push_str(&provenance(model, meta));
     page.push_str(&scenario_section(model));
     page.push_str(&summary_section(model, results));
+    page.push_str(&runs_section(results));
     page.push_str(&charts_section(model, results)?);
     page.push_str(&reproduce_section(meta));
     page.push_str("</main>\n</body>\n</html>\n");
@@ -478,6 +479,71 @@ fn summary_section(model: &Model, results: &[SimResult]) -> String {
             } else {
                 let _ = write!(h, "<td class=\"n\">{}</td>", esc(&cell));
             }
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table></div>\n</section>\n");
+    h
+}
+
+/// The figures shown as intervals when a variant has several runs.
+const INTERVAL_FIGURES: [(&str, &str); 8] = [
+    ("availability", "availability"),
+    ("latency_p50_ms", "p50 ms"),
+    ("latency_p99_ms", "p99 ms"),
+    ("lag_max_s", "lag max s"),
+    ("throttled_s", "throttled s"),
+    ("writes_lost", "writes lost"),
+    ("rpo_s", "RPO s"),
+    ("rto_s", "RTO s"),
+];
+
+/// With `runs` > 1: per variant, the main figures as mean ± 95% confidence half-width
+/// over the runs (as in `aggregate.csv`), so a reader sees how much is chance.
+fn runs_section(results: &[SimResult]) -> String {
+    use crate::sweep::data::{groups, RunRow};
+    use crate::sweep::figures;
+    let mut names: Vec<&str> = Vec::new();
+    let rows: Vec<RunRow> = results
+        .iter()
+        .map(|r| {
+            let name = r.summary.variant.as_str();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+            RunRow::new(0, names.len() - 1, &r.summary)
+        })
+        .collect();
+    let groups = groups(&rows);
+    if groups.iter().all(|g| g.runs < 2) {
+        return String::new();
+    }
+    let mut h = String::from(
+        "<section id=\"runs\">\n<h2>Across runs</h2>\n<p>Each figure as the mean over the \
+         runs ± the half-width of its 95% confidence interval (Student's t), as in \
+         <code>aggregate.csv</code>.</p>\n<div class=\"scroll\"><table>\n<tr><th>variant</th><th>runs</th>",
+    );
+    for (_, title) in INTERVAL_FIGURES {
+        let _ = write!(h, "<th>{title}</th>");
+    }
+    h.push_str("</tr>\n");
+    for g in &groups {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"n\">{}</td>",
+            esc(g.variant),
+            g.runs
+        );
+        for (name, _) in INTERVAL_FIGURES {
+            let decimals = if name == "availability" { 4 } else { 2 };
+            let cell =
+                figures::index(name)
+                    .and_then(|i| g.stats[i])
+                    .map_or("n/a".to_string(), |st| match st.ci95 {
+                        Some(ci) => format!("{:.decimals$} ± {:.decimals$}", st.mean, ci),
+                        None => format!("{:.decimals$}", st.mean),
+                    });
+            let _ = write!(h, "<td class=\"n\">{}</td>", esc(&cell));
         }
         h.push_str("</tr>\n");
     }
