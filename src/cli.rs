@@ -62,7 +62,7 @@ pub enum Command {
         scenario: PathBuf,
     },
     /// Run a scenario over a grid of key values (--set, [sweep]) and write sweep.csv,
-    /// charts and sweep.html to DIR/<scenario name>/sweep/ (or one shard of the grid).
+    /// charts and report.html (its sweep section) to DIR/<scenario name>/sweep/ (or one shard of the grid).
     Sweep(crate::sweep::args::SweepArgs),
     /// Combine the shard files of a sweep into the files a single-machine sweep writes.
     Merge(crate::sweep::args::MergeArgs),

@@ -1,6 +1,7 @@
-//! `sweep.html`: a self-contained page for a sweep — what was swept, a table of the
-//! charted figures as mean ± 95% half-width per grid point and variant, and the charts
-//! (inline SVG) with what each shows. A page of its own beside `report.html`, which
+//! The sweep's `report.html` (in `<out>/<scenario>/sweep/`): a self-contained page
+//! whose section is the sweep — what was swept, a table of the charted figures as mean
+//! ± 95% half-width per grid point and variant, and the charts (inline SVG) with what
+//! each shows. It stands beside the run's own `report.html` one folder up, which
 //! describes one run of one scenario; a sweep is many scenarios.
 
 use std::fmt::Write;

@@ -125,7 +125,7 @@ fn render(data: &SweepData, charts: &[usize]) -> Result<Vec<(String, Vec<u8>)>> 
     ];
     let drawn = sweep_charts::render_charts(data, charts)?;
     files.push((
-        "sweep.html".to_string(),
+        "report.html".to_string(),
         sweep_html::render_html(data, &drawn)?.into_bytes(),
     ));
     for chart in drawn {
