@@ -56,7 +56,11 @@ impl Simulation<'_> {
         let candidate = |i: usize| i != self.primary && self.nodes[i].in_set;
         let node = match target {
             Some(r) => (0..self.nodes.len()).find(|&i| candidate(i) && self.nodes[i].region == r),
-            None => (0..self.nodes.len()).find(|&i| candidate(i) && self.nodes[i].ready),
+            // Prefer a secondary that has every acknowledged write; one still joining
+            // is better than none.
+            None => (0..self.nodes.len())
+                .find(|&i| candidate(i) && self.nodes[i].ready && !self.nodes[i].joining)
+                .or_else(|| (0..self.nodes.len()).find(|&i| candidate(i) && self.nodes[i].ready)),
         };
         let Some(node) = node else {
             return; // nothing to promote to: the request has no effect
@@ -146,7 +150,7 @@ impl Simulation<'_> {
         let (old, new, ready) = (
             self.primary_region(),
             self.nodes[p.target].region,
-            self.nodes[p.target].ready,
+            self.nodes[p.target].ready && !self.nodes[p.target].joining,
         );
         self.observe(|o| o.promotion_forced(now, old, new, ready));
         let target = &self.nodes[p.target];
@@ -227,6 +231,7 @@ impl Simulation<'_> {
         for n in self.nodes.iter_mut() {
             n.in_set = true;
             n.ready = false;
+            n.joining = false;
             n.resync_pending = true;
             n.resync_target = None;
             n.applied = next;

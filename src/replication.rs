@@ -51,7 +51,11 @@ pub(crate) struct Node {
     /// False once `remove_secondary_after` dropped it (until it is reachable again).
     pub in_set: bool,
     pub ready: bool,
-    /// Resyncing: ready once `applied` reaches this sequence number.
+    /// Ready and taking part in sync writes, but still applying sync writes that were
+    /// acknowledged without it (before it joined): not yet a safe promotion target.
+    pub joining: bool,
+    /// Resyncing: ready once `applied` reaches this sequence number (while `joining`:
+    /// done joining).
     pub resync_target: Option<u64>,
     /// Resyncing, waiting to become reachable to fix its t0.
     pub resync_pending: bool,
@@ -84,6 +88,7 @@ impl Node {
             region,
             in_set: true,
             ready: true,
+            joining: false,
             resync_target: None,
             resync_pending: false,
             reachable: true,
@@ -474,16 +479,28 @@ impl Simulation<'_> {
         if self.nodes[i].applied < target {
             return;
         }
+        if self.nodes[i].joining {
+            // Everything acknowledged before it joined is now applied here too.
+            self.nodes[i].joining = false;
+            self.nodes[i].resync_target = None;
+            return;
+        }
         let behind = self
             .entry(self.nodes[i].applied)
             .map_or(0, |e| self.now.saturating_sub(e.t_accept));
+        let sync = self.config.mode == Mode::Sync;
+        let next_seq = self.next_seq;
         let n = &mut self.nodes[i];
         if behind > CAUGHT_UP.min(self.config.max_lag.max(1)) {
-            n.resync_target = Some(self.next_seq);
+            n.resync_target = Some(next_seq);
             return;
         }
         n.ready = true;
-        n.resync_target = None;
+        // Under sync, the writes still queued for it were acknowledged without it: from
+        // now on sync writes wait for it, and once it has applied those too it is a
+        // promotion target that loses no acknowledged write (SPEC §3).
+        n.joining = sync && n.applied < next_seq;
+        n.resync_target = n.joining.then_some(next_seq);
         self.pump(i);
         self.refresh_lag();
     }
@@ -579,6 +596,7 @@ impl Simulation<'_> {
             // Added back: not ready, resyncs from now (SPEC §3).
             n.in_set = true;
             n.ready = false;
+            n.joining = false;
             n.resync_pending = true;
         }
         if n.resync_pending {
@@ -597,6 +615,7 @@ impl Simulation<'_> {
         }
         n.in_set = false;
         n.ready = false;
+        n.joining = false;
         n.resync_target = None;
         self.try_sync_commits();
         self.check_drain();

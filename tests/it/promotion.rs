@@ -297,3 +297,50 @@ fn failures_are_drawn_per_run_identically_for_every_variant() {
     assert!(!v0.outages.is_empty());
     assert_eq!(v0.outages, v1.outages);
 }
+
+/// Under sync, a secondary that has just caught up after a resync joins the sync writes
+/// but still lacks writes acknowledged without it (by a nearer secondary); until it has
+/// applied those it is not a target that loses nothing. Here an explicit forced
+/// promotion lands in that window: it loses those writes, and the checker must not hold
+/// it to the promise that sync loses nothing on a promotion to a ready target.
+#[test]
+fn a_secondary_joining_after_resync_is_not_yet_a_lossless_target() {
+    // p (primary, clients), s1 10 ms away, s2 200 ms away.
+    let mut model = regions_model(&["p", "s1", "s2"], 10.0, 1000.0, 80 * S);
+    for (a, b) in [(0, 2), (2, 0), (1, 2), (2, 1)] {
+        model.links[a][b].as_mut().unwrap().rtt = ms(200.0);
+    }
+    model.variants = vec![variant("sync", Mode::Sync, 10 * S)];
+    // s2 is down 20–60 s and removed after 5 s unreachable; back at 60 s it resyncs:
+    // its backlog is applied at 60.101 s, when it joins. The sync writes accepted
+    // just before were acknowledged through s1 alone and reach s2 only by ~60.2 s.
+    model.outages = vec![down(Target::Region(2), 20 * S, 40 * S)];
+    model.policy.remove_secondary_after = Some(5 * S);
+    model.actions = vec![Action {
+        at: 60 * S + 150 * MS,
+        kind: ActionKind::Promote {
+            kind: PromoteKind::Forced,
+            target: Some(2),
+            escalate_after: None,
+        },
+    }];
+    let out = geosim::runner::run(
+        &model,
+        &geosim::runner::RunOptions {
+            variants: vec![0],
+            jobs: 1,
+            progress: false,
+            check: true,
+            stop: None,
+        },
+    )
+    .unwrap();
+    assert!(out.violations.is_empty(), "{:?}", out.violations);
+    let r = &out.results[0];
+    assert_eq!(r.promotions.len(), 1);
+    assert_eq!(r.promotions[0].to, "s2");
+    assert!(
+        r.summary.writes_lost > 0,
+        "the promotion did not land while s2 was joining"
+    );
+}
