@@ -94,6 +94,44 @@ fn assert_balanced(name: &str, svg: &str) {
     assert!(stack.is_empty(), "{name}: unclosed {stack:?}");
 }
 
+/// Every coordinate the SVG draws at (element positions and polyline points) lies on
+/// the canvas: nothing is drawn outside the chart's area.
+fn assert_inside(name: &str, svg: &str) {
+    let attr = |tag: &str, key: &str| -> Option<f64> {
+        let start = tag.find(&format!(" {key}=\""))? + key.len() + 3;
+        tag[start..].split('"').next()?.parse().ok()
+    };
+    let root = svg.split('>').next().unwrap_or("");
+    let width = attr(root, "width").expect("svg width");
+    let height = attr(root, "height").expect("svg height");
+    let on_canvas =
+        |x: f64, y: f64| (-0.5..=width + 0.5).contains(&x) && (-0.5..=height + 0.5).contains(&y);
+    for tag in svg.split('<').skip(1) {
+        let tag = tag.split('>').next().unwrap_or("");
+        for (kx, ky) in [("x", "y"), ("x1", "y1"), ("x2", "y2"), ("cx", "cy")] {
+            if let (Some(x), Some(y)) = (attr(tag, kx), attr(tag, ky)) {
+                assert!(
+                    on_canvas(x, y),
+                    "{name}: <{tag}> at ({x}, {y}) is off the canvas"
+                );
+            }
+        }
+        if let Some(start) = tag.find(" points=\"") {
+            let points = tag[start + 9..].split('"').next().unwrap_or("");
+            for pair in points.split_whitespace() {
+                let mut xy = pair
+                    .split(',')
+                    .map(|v| v.parse::<f64>().unwrap_or(f64::NAN));
+                let (x, y) = (xy.next().unwrap_or(f64::NAN), xy.next().unwrap_or(f64::NAN));
+                assert!(
+                    on_canvas(x, y),
+                    "{name}: a line point ({x}, {y}) is off the canvas"
+                );
+            }
+        }
+    }
+}
+
 fn check_all(case: &str, model: &geosim::model::Model, results: &[SimResult], axis_titles: bool) {
     let files = render(case, model, results);
     assert_eq!(files.len(), 2 * ChartKind::ALL.len());
@@ -114,6 +152,7 @@ fn check_all(case: &str, model: &geosim::model::Model, results: &[SimResult], ax
         let svg = std::str::from_utf8(bytes).expect("SVG is UTF-8");
         assert!(svg.trim_start().starts_with("<svg"), "{name}: not an SVG");
         assert_balanced(name, svg);
+        assert_inside(&format!("{case}/{name}"), svg);
         let texts = svg_texts(svg).join("\n");
         for v in &model.variants {
             assert!(
@@ -309,4 +348,13 @@ fn long_run_is_thinned_and_uses_minutes() {
         );
         assert!(svg_texts(svg).join("\n").contains("time since start (min)"));
     }
+}
+
+#[test]
+#[should_panic(expected = "off the canvas")]
+fn the_canvas_check_catches_a_point_outside() {
+    assert_inside(
+        "t",
+        "<svg width=\"10\" height=\"10\"><polyline points=\"1,1 20,5 \"/></svg>",
+    );
 }
