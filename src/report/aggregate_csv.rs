@@ -5,22 +5,11 @@
 use super::sweep_csv::{csv_error, fixed, identity, mean};
 use crate::error::Result;
 use crate::results::SimResult;
-use crate::sweep::data::{self, RunRow};
+use crate::sweep::data;
 use crate::sweep::figures::FIGURES;
 
 pub fn aggregate_csv(results: &[SimResult]) -> Result<Vec<u8>> {
-    // Results come variant by variant; number the variants in that order.
-    let mut names: Vec<&str> = Vec::new();
-    let rows: Vec<RunRow> = results
-        .iter()
-        .map(|r| {
-            let name = r.summary.variant.as_str();
-            if !names.contains(&name) {
-                names.push(name);
-            }
-            RunRow::new(0, names.len() - 1, &r.summary)
-        })
-        .collect();
+    let rows = data::rows_of_run(results);
     let mut header: Vec<String> = ["variant", "mode", "max_lag_s", "runs"]
         .map(String::from)
         .to_vec();

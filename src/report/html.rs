@@ -501,19 +501,9 @@ const INTERVAL_FIGURES: [(&str, &str); 8] = [
 /// With `runs` > 1: per variant, the main figures as mean ± 95% confidence half-width
 /// over the runs (as in `aggregate.csv`), so a reader sees how much is chance.
 fn runs_section(results: &[SimResult]) -> String {
-    use crate::sweep::data::{groups, RunRow};
+    use crate::sweep::data::{groups, rows_of_run};
     use crate::sweep::figures;
-    let mut names: Vec<&str> = Vec::new();
-    let rows: Vec<RunRow> = results
-        .iter()
-        .map(|r| {
-            let name = r.summary.variant.as_str();
-            if !names.contains(&name) {
-                names.push(name);
-            }
-            RunRow::new(0, names.len() - 1, &r.summary)
-        })
-        .collect();
+    let rows = rows_of_run(results);
     let groups = groups(&rows);
     if groups.iter().all(|g| g.runs < 2) {
         return String::new();

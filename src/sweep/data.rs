@@ -38,6 +38,22 @@ pub struct RunRow {
     pub figures: Vec<Option<f64>>,
 }
 
+/// The runs of one `geosim run` as rows of a single grid point, variants numbered in
+/// the order they come (results come variant by variant).
+pub fn rows_of_run(results: &[crate::results::SimResult]) -> Vec<RunRow> {
+    let mut names: Vec<&str> = Vec::new();
+    results
+        .iter()
+        .map(|r| {
+            let name = r.summary.variant.as_str();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+            RunRow::new(0, names.len() - 1, &r.summary)
+        })
+        .collect()
+}
+
 impl RunRow {
     pub fn new(point: usize, variant_index: usize, s: &Summary) -> RunRow {
         RunRow {
