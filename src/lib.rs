@@ -23,6 +23,7 @@ pub mod limits;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod parallel;
 pub(crate) mod promotion;
 pub(crate) mod replication;
 pub mod report;

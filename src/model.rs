@@ -282,15 +282,33 @@ impl Model {
 
     /// Expected number of client writes issued in [warmup, duration].
     pub fn expected_writes(&self) -> f64 {
+        self.writes_issued_from(self.warmup)
+    }
+
+    /// Expected number of client writes issued in [from, duration].
+    fn writes_issued_from(&self, from: Nanos) -> f64 {
         let phases = &self.workload.phases;
         let mut total = 0.0;
         for (i, p) in phases.iter().enumerate() {
             let end = phases.get(i + 1).map_or(self.duration, |n| n.at);
-            let start = p.at.max(self.warmup);
+            let start = p.at.max(from);
             if end > start {
                 total += p.rate * (end - start) as f64 / NS_PER_S as f64;
             }
         }
         total
+    }
+
+    /// Expected engine events of one simulation of variant `v`. Each write issued
+    /// (warmup included: the engine simulates those too) takes, besides retries, its
+    /// arrival, the request, the primary commit, the answer and the attempt deadline,
+    /// plus per secondary an apply and, in sync mode, an ack.
+    pub fn expected_events(&self, v: usize) -> f64 {
+        let k = self.secondaries.len() as f64;
+        let per_write = match self.variants[v].mode {
+            Mode::Async => 5.0 + k,
+            Mode::Sync => 5.0 + 2.0 * k,
+        };
+        self.writes_issued_from(0) * per_write
     }
 }

@@ -1,15 +1,13 @@
 //! Runs every selected variant × run of a scenario in parallel and returns the
 //! results in input order (variant order, then run order), whatever the thread count.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Mutex;
-
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::sync::atomic::AtomicBool;
 
 use crate::check::Checker;
 use crate::engine::Simulation;
-use crate::error::{ErrorKind, GeoError, Result};
-use crate::model::{Mode, Model, Nanos, NS_PER_MS};
+use crate::error::{ErrorKind, Result};
+use crate::model::{Model, Nanos, NS_PER_MS};
+use crate::parallel::{in_task_order, progress_bar};
 use crate::results::SimResult;
 
 pub struct RunOptions {
@@ -51,20 +49,19 @@ pub fn run(model: &Model, options: &RunOptions) -> Result<Outcome> {
         .iter()
         .flat_map(|&v| (1..=model.runs).map(move |r| (v, r)))
         .collect();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs)
-        .build()
-        .map_err(|e| {
-            GeoError::invalid(format!("cannot start {} worker threads: {e}", options.jobs))
-        })?;
-    let bar = progress_bar(model, tasks.len(), options.progress);
+    let bar = progress_bar(
+        model.duration / NS_PER_MS * tasks.len() as u64,
+        "{spinner} simulating {bar:40} {percent:>3}% of simulated time, eta {eta}",
+        options.progress,
+    );
     let tick = |advanced: Nanos| bar.inc(advanced / NS_PER_MS);
     let started = std::time::Instant::now();
-    let done = pool.install(|| {
-        longest_first(model, &tasks, |&(v, r)| {
-            simulate(model, v, r, options, &tick)
-        })
-    });
+    let done = in_task_order(
+        options.jobs,
+        &tasks,
+        |&(v, _)| model.expected_events(v),
+        |&(v, r)| simulate(model, v, r, options, &tick),
+    )?;
     bar.finish_and_clear();
     let mut interrupted = false;
     let mut violations = Vec::new();
@@ -104,44 +101,6 @@ pub fn run(model: &Model, options: &RunOptions) -> Result<Outcome> {
     })
 }
 
-/// Runs `work` on every task on the current pool's threads and returns the results in
-/// task order. Each worker takes the next task from a shared counter, in decreasing
-/// order of expected cost, so the longest simulations start first and the last ones to
-/// finish are short (a static split of variants over threads left one idle for long).
-fn longest_first<R, F>(model: &Model, tasks: &[(usize, u32)], work: F) -> Vec<R>
-where
-    R: Send,
-    F: Fn(&(usize, u32)) -> R + Sync,
-{
-    let mut order: Vec<usize> = (0..tasks.len()).collect();
-    let cost = |i: &usize| {
-        let (v, _) = tasks[*i];
-        // Engine events per write: 5 + k for async, 5 + 2k for sync (k secondaries).
-        let k = model.secondaries.len() as u64;
-        match model.variants[v].mode {
-            Mode::Sync => 5 + 2 * k,
-            Mode::Async => 5 + k,
-        }
-    };
-    order.sort_by_key(|i| std::cmp::Reverse(cost(i)));
-    let next = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<R>>> = tasks.iter().map(|_| Mutex::new(None)).collect();
-    rayon::scope(|scope| {
-        for _ in 0..rayon::current_num_threads() {
-            scope.spawn(|_| loop {
-                let n = next.fetch_add(1, Ordering::Relaxed);
-                let Some(&i) = order.get(n) else { break };
-                let result = work(&tasks[i]);
-                *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
-            });
-        }
-    });
-    slots
-        .into_iter()
-        .filter_map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
-        .collect()
-}
-
 /// One variant × run, with the checker when asked for.
 fn simulate(
     model: &Model,
@@ -161,18 +120,4 @@ fn simulate(
     let result = sim.observed(&mut checker).run(tick)?;
     let found = checker.finish(model, &result);
     Ok((result, found))
-}
-
-fn progress_bar(model: &Model, tasks: usize, show: bool) -> ProgressBar {
-    if !show {
-        return ProgressBar::hidden();
-    }
-    let total_ms = model.duration / NS_PER_MS * tasks as u64;
-    let bar = ProgressBar::with_draw_target(Some(total_ms), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} simulating {bar:40} {percent:>3}% of simulated time, eta {eta}",
-    ) {
-        bar.set_style(style);
-    }
-    bar
 }

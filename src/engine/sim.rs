@@ -222,11 +222,9 @@ impl<'m> Simulation<'m> {
             if self.events > self.model.max_events {
                 return Err(GeoError::limit(
                     format!(
-                        "variant \"{}\" run {} exceeded the limit of {} engine events at t = {:.3} s",
-                        self.model.variants[self.variant].name,
-                        self.run,
-                        self.model.max_events,
-                        t as f64 / NS_PER_S as f64
+                        "{} exceeded the limit of {} engine events",
+                        self.whereabouts(),
+                        self.model.max_events
                     ),
                     "raise [simulation] max_events, or shorten the run or lower the rate",
                 ));
@@ -244,11 +242,9 @@ impl<'m> Simulation<'m> {
             if self.log.len() as u64 > self.model.max_backlog {
                 return Err(GeoError::limit(
                     format!(
-                        "variant \"{}\" run {} holds more than {} writes in its replication backlog at t = {:.3} s",
-                        self.model.variants[self.variant].name,
-                        self.run,
-                        self.model.max_backlog,
-                        t as f64 / NS_PER_S as f64
+                        "{} holds more than {} writes in its replication backlog",
+                        self.whereabouts(),
+                        self.model.max_backlog
                     ),
                     "raise [simulation] max_backlog (about 40 bytes of memory per write)",
                 ));
@@ -259,12 +255,17 @@ impl<'m> Simulation<'m> {
     }
 
     fn interrupted(&self) -> GeoError {
-        GeoError::interrupted(format!(
-            "variant \"{}\" run {} interrupted at t = {:.3} s",
+        GeoError::interrupted(format!("{} interrupted", self.whereabouts()))
+    }
+
+    /// `variant "NAME" run R at t = T s`: where a run stopped, for its error message.
+    fn whereabouts(&self) -> String {
+        format!(
+            "variant \"{}\" run {} at t = {:.3} s",
             self.model.variants[self.variant].name,
             self.run,
             self.now as f64 / NS_PER_S as f64
-        ))
+        )
     }
 
     fn start(&mut self) {

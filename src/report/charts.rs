@@ -15,6 +15,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::GeoError;
 use crate::model::{Model, NS_PER_S};
+use crate::report::canvas;
 use crate::report::palette::{self, Marker, Stroke, VariantStyle, FONT};
 use crate::results::{OutageRecord, SimResult};
 
@@ -290,44 +291,12 @@ type Area<DB> = DrawingArea<DB, Shift>;
 
 pub(crate) type Drawn<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
-fn chart_error(kind: ChartKind, format: &str, e: impl std::fmt::Display) -> GeoError {
-    GeoError::io(
-        format!("{}.{format}", kind.stem()),
-        format!("could not draw the chart: {e}"),
-    )
-}
-
 fn render_png(view: &View, kind: ChartKind) -> Result<Vec<u8>, GeoError> {
-    palette::ensure_fonts();
-    let mut rgb = vec![0u8; WIDTH as usize * HEIGHT as usize * 3];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
-        draw(&root, view, kind).map_err(|e| chart_error(kind, "png", e))?;
-        root.present().map_err(|e| chart_error(kind, "png", e))?;
-    }
-    let mut png_bytes = Vec::new();
-    let mut encoder = png::Encoder::new(&mut png_bytes, WIDTH, HEIGHT);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    let mut writer = encoder
-        .write_header()
-        .map_err(|e| chart_error(kind, "png", e))?;
-    writer
-        .write_image_data(&rgb)
-        .map_err(|e| chart_error(kind, "png", e))?;
-    writer.finish().map_err(|e| chart_error(kind, "png", e))?;
-    Ok(png_bytes)
+    canvas::png(kind.stem(), |root| draw(root, view, kind))
 }
 
 fn render_svg_view(view: &View, kind: ChartKind) -> Result<String, GeoError> {
-    palette::ensure_fonts();
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        draw(&root, view, kind).map_err(|e| chart_error(kind, "svg", e))?;
-        root.present().map_err(|e| chart_error(kind, "svg", e))?;
-    }
-    Ok(svg)
+    canvas::svg(kind.stem(), |root| draw(root, view, kind))
 }
 
 fn draw<DB: DrawingBackend>(

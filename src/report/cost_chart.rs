@@ -5,9 +5,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::canvas;
 use super::charts::{
     build, clip, fmt_sig, frame, labelled_points, mesh, pad_range, shown_runs, ChartFormat, Drawn,
-    HEIGHT, WIDTH,
 };
 use super::palette::{self, VariantStyle};
 use crate::error::GeoError;
@@ -56,47 +56,18 @@ pub fn render(
     let Some(prices) = &model.cost else {
         return Ok(Vec::new());
     };
-    palette::ensure_fonts();
     let pts = points(model, results);
     let currency = prices.currency.as_str();
     let mut files = Vec::new();
     if matches!(format, ChartFormat::Png | ChartFormat::Both) {
-        let mut rgb = vec![0u8; WIDTH as usize * HEIGHT as usize * 3];
-        {
-            let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
-            draw(&root, model, &pts, currency).map_err(|e| error("png", e))?;
-            root.present().map_err(|e| error("png", e))?;
-        }
-        files.push((format!("{STEM}.png"), encode_png(&rgb)?));
+        let png = canvas::png(STEM, |root| draw(root, model, &pts, currency))?;
+        files.push((format!("{STEM}.png"), png));
     }
     if matches!(format, ChartFormat::Svg | ChartFormat::Both) {
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-            draw(&root, model, &pts, currency).map_err(|e| error("svg", e))?;
-            root.present().map_err(|e| error("svg", e))?;
-        }
+        let svg = canvas::svg(STEM, |root| draw(root, model, &pts, currency))?;
         files.push((format!("{STEM}.svg"), svg.into_bytes()));
     }
     Ok(files)
-}
-
-fn error(format: &str, e: impl std::fmt::Display) -> GeoError {
-    GeoError::io(
-        format!("{STEM}.{format}"),
-        format!("could not draw the chart: {e}"),
-    )
-}
-
-fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, GeoError> {
-    let mut bytes = Vec::new();
-    let mut encoder = png::Encoder::new(&mut bytes, WIDTH, HEIGHT);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    let mut writer = encoder.write_header().map_err(|e| error("png", e))?;
-    writer.write_image_data(rgb).map_err(|e| error("png", e))?;
-    writer.finish().map_err(|e| error("png", e))?;
-    Ok(bytes)
 }
 
 fn draw<DB: DrawingBackend>(

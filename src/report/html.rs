@@ -339,7 +339,7 @@ fn timeline_svg(model: &Model) -> String {
              <path d=\"M{cx:.1} {:.1}l7 7l-7 7l-7 -7z\" fill=\"#222\"/>",
             LEFT - 10.0,
             y + 11.0,
-            esc(&clip_chars(&action_label(model, &a.kind), 38)),
+            esc(&charts::clip(&action_label(model, &a.kind), 38)),
             y + 7.0,
             y
         );
@@ -347,16 +347,6 @@ fn timeline_svg(model: &Model) -> String {
     s.push_str(&timeline_axis(model, LEFT, RIGHT, axis_y));
     s.push_str("</svg>\n");
     s
-}
-
-fn clip_chars(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut out: String = s.chars().take(max - 1).collect();
-        out.push('…');
-        out
-    }
 }
 
 /// The time axis under the timeline: five to ten round ticks.

@@ -2,6 +2,7 @@
 //! none of them touches the file system, which is `output`'s job.
 
 pub mod aggregate_csv;
+mod canvas;
 pub mod charts;
 pub mod cost_chart;
 pub mod csv;

@@ -11,9 +11,10 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::charts::{fmt_sig, HEIGHT, WIDTH};
+use super::canvas;
+use super::charts::{fmt_sig, Drawn, WIDTH};
 use super::palette::{self, Marker, Stroke, VariantStyle, FONT};
-use crate::error::{GeoError, Result};
+use crate::error::Result;
 use crate::sweep::data::{self, SweepData};
 use crate::sweep::figures::FIGURES;
 use crate::sweep::grid::display;
@@ -171,49 +172,15 @@ fn caption(data: &SweepData, layout: &Layout, f: usize) -> String {
     )
 }
 
-type Drawn<T, DB> = std::result::Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
-
-fn chart_error(stem: &str, ext: &str, e: impl std::fmt::Display) -> GeoError {
-    GeoError::io(
-        format!("{stem}.{ext}"),
-        format!("could not draw the chart: {e}"),
-    )
-}
-
 /// What one chart draws: the shared layout, its series, the figure's index.
 type ChartInput<'a> = (&'a Layout, &'a [Series], usize);
 
 fn png(stem: &str, (layout, series, f): ChartInput) -> Result<Vec<u8>> {
-    palette::ensure_fonts();
-    let mut rgb = vec![0u8; WIDTH as usize * HEIGHT as usize * 3];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
-        draw(&root, layout, series, f).map_err(|e| chart_error(stem, "png", e))?;
-        root.present().map_err(|e| chart_error(stem, "png", e))?;
-    }
-    let mut bytes = Vec::new();
-    let mut encoder = png::Encoder::new(&mut bytes, WIDTH, HEIGHT);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    let mut writer = encoder
-        .write_header()
-        .map_err(|e| chart_error(stem, "png", e))?;
-    writer
-        .write_image_data(&rgb)
-        .map_err(|e| chart_error(stem, "png", e))?;
-    writer.finish().map_err(|e| chart_error(stem, "png", e))?;
-    Ok(bytes)
+    canvas::png(stem, |root| draw(root, layout, series, f))
 }
 
 fn svg(stem: &str, (layout, series, f): ChartInput) -> Result<String> {
-    palette::ensure_fonts();
-    let mut out = String::new();
-    {
-        let root = SVGBackend::with_string(&mut out, (WIDTH, HEIGHT)).into_drawing_area();
-        draw(&root, layout, series, f).map_err(|e| chart_error(stem, "svg", e))?;
-        root.present().map_err(|e| chart_error(stem, "svg", e))?;
-    }
-    Ok(out)
+    canvas::svg(stem, |root| draw(root, layout, series, f))
 }
 
 fn font(px: u32) -> TextStyle<'static> {

@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 
 use crate::model::{
-    ActionKind, Dist, Mode, Model, Nanos, OutageKind, PromoteKind, Sampled, Target, NS_PER_MS,
-    NS_PER_S, NS_PER_US,
+    ActionKind, Dist, Model, Nanos, OutageKind, PromoteKind, Sampled, Target, NS_PER_MS, NS_PER_S,
+    NS_PER_US,
 };
 
 /// A duration in the largest unit that shows it exactly ("2h", "90s", "1.5s" as "1500ms").
@@ -166,31 +166,10 @@ pub fn plan(m: &Model) -> String {
 /// the estimate on the safe side.
 const EVENTS_PER_S: f64 = 20e6;
 
-/// Expected engine events and a rough wall time. Each write takes, besides retries:
-/// its arrival, the request, the primary commit, the answer and the attempt deadline,
-/// plus per secondary an apply (and, in sync mode, an ack).
+/// Expected engine events (`Model::expected_events`) and a rough wall time.
 fn work(o: &mut String, m: &Model, sims: f64) {
-    let phases = &m.workload.phases;
-    // Every write issued, warmup included: the engine simulates those too.
-    let writes: f64 = phases
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let end = phases
-                .get(i + 1)
-                .map_or(m.duration, |n| n.at.min(m.duration));
-            p.rate * end.saturating_sub(p.at) as f64 / NS_PER_S as f64
-        })
-        .sum();
-    let k = m.secondaries.len() as f64;
-    let per_write = |mode: Mode| match mode {
-        Mode::Async => 5.0 + k,
-        Mode::Sync => 5.0 + 2.0 * k,
-    };
-    let total: f64 = m
-        .variants
-        .iter()
-        .map(|v| writes * per_write(v.mode) * f64::from(m.runs))
+    let total: f64 = (0..m.variants.len())
+        .map(|v| m.expected_events(v) * f64::from(m.runs))
         .sum();
     let per_sim = total / sims.max(1.0);
     let _ = writeln!(

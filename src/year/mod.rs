@@ -9,11 +9,9 @@
 
 pub mod episodes;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
-
-use crate::error::{GeoError, Result};
+use crate::error::Result;
 use crate::model::{Model, Nanos, NS_PER_S};
+use crate::parallel::{in_task_order, progress_bar};
 use episodes::SpanResult;
 
 /// The span a "year" covers.
@@ -73,21 +71,23 @@ pub fn run(model: &Model, variants: &[usize], jobs: usize, progress: bool) -> Re
         .iter()
         .flat_map(|&v| (1..=model.runs).map(move |r| (v, r)))
         .collect();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .build()
-        .map_err(|e| GeoError::invalid(format!("cannot start {jobs} worker threads: {e}")))?;
-    let bar = progress_bar(tasks.len(), progress);
-    let spans: Result<Vec<SpanResult>> = pool.install(|| {
-        tasks
-            .par_iter()
-            .map(|&(v, r)| {
-                let span = episodes::simulate_span(model, v, r, YEAR, 0);
-                bar.inc(1);
-                span
-            })
-            .collect()
-    });
+    let bar = progress_bar(
+        tasks.len() as u64,
+        "{spinner} a year of failures {bar:40} {pos}/{len} years",
+        progress,
+    );
+    let spans: Result<Vec<SpanResult>> = in_task_order(
+        jobs,
+        &tasks,
+        |&(v, _)| model.expected_events(v),
+        |&(v, r)| {
+            let span = episodes::simulate_span(model, v, r, YEAR, 0);
+            bar.inc(1);
+            span
+        },
+    )?
+    .into_iter()
+    .collect();
     bar.finish_and_clear();
     let spans = spans?;
     let figures = variants
@@ -98,19 +98,6 @@ pub fn run(model: &Model, variants: &[usize], jobs: usize, progress: bool) -> Re
         })
         .collect();
     Ok(Some(Year::Figures(figures)))
-}
-
-fn progress_bar(tasks: usize, show: bool) -> ProgressBar {
-    if !show {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(tasks as u64), ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        ProgressStyle::with_template("{spinner} a year of failures {bar:40} {pos}/{len} years")
-    {
-        bar.set_style(style);
-    }
-    bar
 }
 
 /// Aggregates the years of one variant.
