@@ -3,6 +3,7 @@
 mod common;
 mod cost;
 mod determinism;
+mod golden;
 mod oracles;
 mod promotion;
 mod properties;
