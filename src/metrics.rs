@@ -5,6 +5,8 @@
 //! The engine tells the recorder what happened and when; the recorder knows nothing
 //! of the model's mechanics.
 
+pub mod reads;
+
 use hdrhistogram::Histogram;
 
 use crate::model::{Nanos, NS_PER_MS, NS_PER_S, NS_PER_US};

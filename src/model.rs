@@ -239,6 +239,39 @@ pub struct Variant {
     pub max_lag: Nanos,
     /// Overrides the kind of every promotion of this variant.
     pub promote: Option<PromoteKind>,
+    /// Snapshot mode: a recovery point at every multiple of this (SPEC §6.4; default 5m).
+    pub snapshot_interval: Nanos,
+    /// Where this variant's readers read, when the scenario has `[reads]`.
+    pub read_at: ReadAt,
+}
+
+/// Where a read goes (SPEC §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadAt {
+    /// Where the client's DNS view sends a write; a region that is not the primary
+    /// answers "unavailable".
+    Primary,
+    /// The up region of the replication set (primary or ready secondary) with the
+    /// smallest mean round trip from the readers, chosen when the read is issued.
+    Nearest,
+}
+
+impl ReadAt {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReadAt::Primary => "primary",
+            ReadAt::Nearest => "nearest",
+        }
+    }
+}
+
+/// `[reads]`: an open-loop Poisson stream of reads (SPEC §7).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Reads {
+    /// Reads per second (≥ 0).
+    pub rate: f64,
+    /// Where the readers are.
+    pub from: RegionId,
 }
 
 #[derive(Debug, Clone)]
@@ -271,6 +304,8 @@ pub struct Model {
     pub variants: Vec<Variant>,
     /// `[cost]`: prices for the `cost` columns and chart; `None` without the table.
     pub cost: Option<crate::cost::Prices>,
+    /// `[reads]`; `None` without the table (no reads are simulated).
+    pub reads: Option<Reads>,
 }
 
 impl Model {

@@ -47,6 +47,27 @@ pub struct Summary {
     pub cost: Option<crate::cost::Bill>,
 }
 
+/// The reads columns of `summary.csv` (SPEC §7), for a scenario with `[reads]`.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ReadSummary {
+    /// Reads issued after warmup.
+    pub reads_offered: u64,
+    /// Answered.
+    pub reads_ok: u64,
+    /// Not answered: region or link down, or "unavailable" (not the primary).
+    pub reads_failed: u64,
+    /// Issue → answer, over answered reads.
+    pub read_latency_p50_ms: f64,
+    pub read_latency_p99_ms: f64,
+    /// Stale reads / answered reads.
+    pub stale_read_share: f64,
+    /// Over answered reads, a fresh one counting 0.
+    pub read_staleness_p99_ms: f64,
+    /// Acknowledgement → applied at the read region, over acknowledged writes.
+    pub visibility_p50_ms: f64,
+    pub visibility_p99_ms: f64,
+}
+
 /// One row of `timeseries.csv`: a time bucket of one variant and run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bucket {

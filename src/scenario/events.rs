@@ -176,6 +176,15 @@ pub fn action(
     let kind = if let Some(p) = &raw.promote {
         promote(ctx, raw, p, &key, at, names, secondaries)?
     } else if let Some(m) = &raw.set_mode {
+        if m.get_ref() == "snapshot" {
+            return Err(ctx
+                .error(
+                    m.span(),
+                    &format!("{key}.set_mode"),
+                    "set_mode cannot enter snapshot mode: recovery points replace the log for the whole run (SPEC §6.4)",
+                )
+                .with_help("give the variant mode = \"snapshot\" from the start, or compare it with a [[variant]] of its own"));
+        }
         ActionKind::SetMode(mode(ctx, m, &format!("{key}.set_mode"))?)
     } else if let Some(l) = &raw.set_max_lag {
         ActionKind::SetMaxLag(ctx.duration(l, &format!("{key}.set_max_lag"))?)

@@ -13,8 +13,8 @@ use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use super::context::Ctx;
 use super::raw::{
     RawAction, RawAutoPromote, RawCost, RawFailure, RawLink, RawOutage, RawPhase, RawPolicy,
-    RawPromotion, RawRegion, RawReplication, RawScenario, RawSimulation, RawSweep, RawVariant,
-    RawWorkload,
+    RawPromotion, RawReads, RawRegion, RawReplication, RawScenario, RawSimulation, RawSweep,
+    RawVariant, RawVariantReads, RawWorkload,
 };
 use super::suggest;
 use crate::error::GeoError;
@@ -104,6 +104,8 @@ fn shape(names: &str) -> Shape {
         "policy.auto_promote" => Shape::Table(field_names::<RawAutoPromote>()),
         "promotion" => Shape::Table(field_names::<RawPromotion>()),
         "variant" => Shape::Array(field_names::<RawVariant>()),
+        "variant.reads" => Shape::Table(field_names::<RawVariantReads>()),
+        "reads" => Shape::Table(field_names::<RawReads>()),
         "cost" => Shape::Table(field_names::<RawCost>()),
         _ => Shape::Value,
     }
@@ -344,6 +346,11 @@ mod tests {
             "outage[0].start",
             "workload.phase[1].rate",
             "link[0].bandwidth",
+            "reads.rate",
+            "reads.at",
+            "replication.snapshot_interval",
+            "variant[1].reads.at",
+            "variant[0].snapshot_interval",
         ] {
             let path = KeyPath::parse(text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
             assert_eq!(path.to_string(), text);

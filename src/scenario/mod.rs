@@ -14,6 +14,7 @@ mod network;
 mod plan;
 mod prices;
 pub mod raw;
+mod reads;
 mod suggest;
 pub mod units;
 mod validate;

@@ -30,6 +30,8 @@ pub struct RawScenario {
     pub variant: Option<Vec<S<RawVariant>>>,
     /// geosim addition: the price list (`crate::cost`).
     pub cost: Option<S<RawCost>>,
+    /// Readers and where they read (SPEC §7).
+    pub reads: Option<S<RawReads>>,
     /// geosim addition: parameter sweeps, `"key.path" = [values]`, read by `geosim sweep`.
     pub sweep: Option<S<RawSweep>>,
 }
@@ -90,6 +92,8 @@ pub struct RawReplication {
     pub secondaries: Option<S<Vec<S<String>>>>,
     pub mode: Option<S<String>>,
     pub max_lag: Option<S<Duration>>,
+    /// Snapshot mode: one recovery point every this long (SPEC §6.4).
+    pub snapshot_interval: Option<S<Duration>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -151,6 +155,25 @@ pub struct RawVariant {
     pub mode: Option<S<String>>,
     pub max_lag: Option<S<Duration>>,
     pub promote: Option<S<String>>,
+    pub snapshot_interval: Option<S<Duration>>,
+    /// Where this variant's readers read (SPEC §10): only `at` may differ per variant.
+    pub reads: Option<S<RawVariantReads>>,
+}
+
+/// `[reads]` (SPEC §7): Poisson reads from a region.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReads {
+    pub rate: Option<S<f64>>,
+    pub from: Option<S<String>>,
+    pub at: Option<S<String>>,
+}
+
+/// A variant's `reads = { at = "primary" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVariantReads {
+    pub at: Option<S<String>>,
 }
 
 /// `[cost]`, in the structure of Service Bus Premium pricing.

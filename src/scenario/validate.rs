@@ -13,9 +13,11 @@ use toml::Spanned;
 use super::context::Ctx;
 use super::network::{self, Names};
 use super::raw::{RawReplication, RawScenario, RawSimulation, RawVariant, RawWorkload};
-use super::{dist, events, keys, locate, prices};
+use super::{dist, events, keys, locate, prices, reads};
 use crate::error::GeoError;
-use crate::model::{Mode, Model, Nanos, Phase, PromoteKind, RegionId, Variant, Workload, NS_PER_S};
+use crate::model::{
+    Mode, Model, Nanos, Phase, PromoteKind, ReadAt, Reads, RegionId, Variant, Workload, NS_PER_S,
+};
 
 /// Limits on counts that would otherwise only fail deep in a run.
 const MAX_RETRIES: i64 = 1_000;
@@ -88,9 +90,21 @@ pub fn parse(text: &str, file_name: &str, file_stem: &str) -> Result<Model, GeoE
     });
     let policy = ctx.ok(events::policy(&ctx, raw.policy.as_ref()));
     let promotion = ctx.ok(events::promotion(&ctx, raw.promotion.as_ref()));
-    let variants = variants(&mut ctx, raw.variant.as_deref(), repl.as_ref());
+    let client_region = workload.as_ref().map(|w| w.client_region);
+    let reads = raw
+        .reads
+        .as_ref()
+        .map(|r| ctx.ok(reads::reads(&ctx, r, &names, client_region)));
+    let base_at = reads.map(|r| r.map_or(ReadAt::Primary, |(_, at)| at));
+    if let (Some(r), Some(Some(_))) = (&raw.reads, reads) {
+        let _ = ctx.ok(reads::unsupported(&ctx, r));
+    }
+    let variants = variants(&mut ctx, raw.variant.as_deref(), repl.as_ref(), base_at);
     let cost = raw.cost.as_ref().map(|c| ctx.ok(prices::prices(&ctx, c)));
     let _ = ctx.ok(keys::check_sweep(&ctx, raw.sweep.as_ref()));
+    if let Some(r) = &raw.replication {
+        let _ = ctx.ok(snapshot_interval_used(&ctx, r));
+    }
     ctx.finish()?;
 
     let (
@@ -138,6 +152,7 @@ pub fn parse(text: &str, file_name: &str, file_stem: &str) -> Result<Model, GeoE
         variants,
         // A `None` inside was noted and returned by `finish`.
         cost: cost.flatten(),
+        reads: reads.flatten().map(|(r, _)| r),
     })
 }
 
@@ -474,7 +489,11 @@ struct Repl {
     secondaries: Vec<RegionId>,
     mode: Mode,
     max_lag: Option<Nanos>,
+    snapshot_interval: Option<Nanos>,
 }
+
+/// SPEC §6.4: one recovery point every 5 minutes unless the scenario says otherwise.
+const DEFAULT_SNAPSHOT_INTERVAL: Nanos = 300 * NS_PER_S;
 
 fn replication(ctx: &mut Ctx, r: Option<&Spanned<RawReplication>>, names: &Names) -> Option<Repl> {
     let Some(r) = r else {
@@ -544,11 +563,16 @@ fn replication_table(
         Some(l) => Some(ctx.duration(l, "replication.max_lag")?),
         None => None,
     };
+    let snapshot_interval = match &raw.snapshot_interval {
+        Some(i) => Some(ctx.positive_duration(i, "replication.snapshot_interval")?),
+        None => None,
+    };
     Ok(Repl {
         primary,
         secondaries,
         mode,
         max_lag,
+        snapshot_interval,
     })
 }
 
@@ -565,9 +589,12 @@ fn variants(
     ctx: &mut Ctx,
     raw: Option<&[Spanned<RawVariant>]>,
     repl: Option<&Repl>,
+    base_at: Option<ReadAt>,
 ) -> Option<Vec<Variant>> {
+    let read_at = base_at.unwrap_or(ReadAt::Primary);
     let Some(raw) = raw.filter(|v| !v.is_empty()) else {
         let base = repl?.max_lag;
+        let snapshot_interval = repl?.snapshot_interval.unwrap_or(DEFAULT_SNAPSHOT_INTERVAL);
         let standard = [
             ("sync-planned", Mode::Sync, PromoteKind::Planned),
             ("sync-forced", Mode::Sync, PromoteKind::Forced),
@@ -582,6 +609,8 @@ fn variants(
                     mode,
                     max_lag: default_max_lag(mode, base),
                     promote: Some(kind),
+                    snapshot_interval,
+                    read_at,
                 })
                 .collect(),
         );
@@ -589,7 +618,7 @@ fn variants(
     let mut out: Vec<Variant> = Vec::with_capacity(raw.len());
     let mut ok = true;
     for (i, v) in raw.iter().enumerate() {
-        let r = variant(ctx, i, v, repl, &out);
+        let r = variant(ctx, i, v, repl, base_at, &out);
         match ctx.ok(r) {
             Some(v) => out.push(v),
             None => ok = false,
@@ -603,6 +632,7 @@ fn variant(
     i: usize,
     v: &Spanned<RawVariant>,
     repl: Option<&Repl>,
+    base_at: Option<ReadAt>,
     before: &[Variant],
 ) -> Result<Variant, GeoError> {
     let key = format!("variant[{i}]");
@@ -651,10 +681,48 @@ fn variant(
         Some(p) => Some(events::promote_kind(ctx, p, &format!("{key}.promote"))?),
         None => None,
     };
+    let snapshot_interval = match &raw.snapshot_interval {
+        Some(s) => {
+            let k = format!("{key}.snapshot_interval");
+            ctx.positive_duration(s, &k)?;
+            return Err(snapshot_unsupported(ctx, s.span(), &k));
+        }
+        None => repl
+            .and_then(|r| r.snapshot_interval)
+            .unwrap_or(DEFAULT_SNAPSHOT_INTERVAL),
+    };
+    let read_at = match &raw.reads {
+        Some(r) => reads::variant_reads(ctx, &key, r, base_at)?,
+        None => base_at.unwrap_or(ReadAt::Primary),
+    };
     Ok(Variant {
         name: name.clone(),
         mode,
         max_lag,
         promote,
+        snapshot_interval,
+        read_at,
     })
+}
+
+/// A `[replication] snapshot_interval` that no variant uses would silently do nothing.
+fn snapshot_interval_used(ctx: &Ctx, r: &Spanned<RawReplication>) -> Result<(), GeoError> {
+    let Some(i) = &r.get_ref().snapshot_interval else {
+        return Ok(());
+    };
+    Err(snapshot_unsupported(
+        ctx,
+        i.span(),
+        "replication.snapshot_interval",
+    ))
+}
+
+/// Snapshot mode (SPEC §6.4) is refused until the engine ships recovery points.
+fn snapshot_unsupported(ctx: &Ctx, span: std::ops::Range<usize>, key: &str) -> GeoError {
+    ctx.error(
+        span,
+        key,
+        "snapshot_interval applies only in snapshot mode (mode = \"snapshot\"), which this version of geosim does not support yet",
+    )
+    .with_help("remove snapshot_interval: recovery-point replication is not built yet")
 }

@@ -72,6 +72,7 @@ pub fn regions_model(names: &[&str], rtt_ms: f64, rate: f64, duration: Nanos) ->
         },
         variants: vec![variant("async", Mode::Async, 300 * S)],
         cost: None,
+        reads: None,
     }
 }
 
@@ -81,6 +82,8 @@ pub fn variant(name: &str, mode: Mode, max_lag: Nanos) -> Variant {
         mode,
         max_lag,
         promote: None,
+        snapshot_interval: 300 * S,
+        read_at: ReadAt::Primary,
     }
 }
 

@@ -94,9 +94,12 @@ pub fn model(name: &str, variants: &[(&str, Mode, f64)], runs: u32) -> Model {
                 mode: *mode,
                 max_lag: (*max_lag_s * NS_PER_S as f64) as u64,
                 promote: None,
+                snapshot_interval: 300 * NS_PER_S,
+                read_at: ReadAt::Primary,
             })
             .collect(),
         cost: None,
+        reads: None,
     }
 }
 
