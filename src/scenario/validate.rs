@@ -16,7 +16,7 @@ use super::raw::{RawReplication, RawScenario, RawSimulation, RawVariant, RawWork
 use super::{dist, events, keys, locate, prices, reads};
 use crate::error::GeoError;
 use crate::model::{
-    Mode, Model, Nanos, Phase, PromoteKind, ReadAt, Reads, RegionId, Variant, Workload, NS_PER_S,
+    Mode, Model, Nanos, Phase, PromoteKind, ReadAt, RegionId, Variant, Workload, NS_PER_S,
 };
 
 /// Limits on counts that would otherwise only fail deep in a run.
