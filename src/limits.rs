@@ -1,4 +1,9 @@
-//! Refuses, before it starts, a run that would need more memory than the machine has.
+//! Every limit geosim puts on its input, and the refusal, before it starts, of a run
+//! that would need more memory than the machine has.
+//!
+//! The limits on the scenario's counts keep a typo (a unit, a digit too many) from
+//! costing the machine: each is far above what a plan needs and well below what
+//! exhausts a machine, and each error names the key to change.
 //!
 //! The engine's memory grows with the replication backlog (writes accepted and not
 //! yet applied everywhere) and with writes in flight at the client; the results grow
@@ -8,6 +13,18 @@
 
 use crate::error::{GeoError, Result};
 use crate::model::{Model, Nanos, OutageKind, NS_PER_S};
+
+/// Retries per write (`[workload] retries`).
+pub const MAX_RETRIES: i64 = 1_000;
+/// Independent runs per variant (`[simulation] runs`).
+pub const MAX_RUNS: i64 = 1_000_000;
+/// Default `[simulation] max_duration`: longer runs are more likely a unit typo
+/// ("400d" for "400s") than a plan, and cost hours.
+pub const DEFAULT_MAX_DURATION: Nanos = 400 * 86_400 * NS_PER_S;
+/// Time-series rows per simulation: each is kept in memory until the run is written.
+pub const MAX_BUCKETS: u64 = 10_000_000;
+/// Failures drawn per run: each is an outage window held in memory for the run.
+pub const MAX_FAILURES: u64 = 1_000_000;
 
 /// A backlog entry (32 bytes) with the slack of a growing ring buffer (×2) and the
 /// in-flight write it refers to.

@@ -17,7 +17,7 @@ fn main() {
     // exits 130. A second Ctrl-C does not wait: every file is renamed into place
     // whole, so quitting at once never leaves a truncated one.
     let handler = ctrlc::set_handler(|| {
-        if geosim::app::STOP.swap(true, Ordering::SeqCst) {
+        if geosim::commands::STOP.swap(true, Ordering::SeqCst) {
             std::process::exit(130);
         }
         eprintln!("\ninterrupted: stopping the simulations (Ctrl-C again to quit at once)");

@@ -1,6 +1,6 @@
 //! `aggregate.csv` of `geosim run`: per variant, each figure of `summary.csv` as mean,
 //! standard deviation and 95% confidence half-width over the runs (the same statistics
-//! as a sweep's, from `sweep::stats`).
+//! as a sweep's, from `crate::stats`).
 
 use super::sweep_csv::{csv_error, fixed, identity, mean};
 use crate::error::Result;

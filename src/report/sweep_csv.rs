@@ -3,10 +3,10 @@
 //! runs, with fixed decimals so equal data give equal bytes.
 
 use crate::error::{GeoError, Result};
+use crate::stats::Stats;
 use crate::sweep::data::{self, Group, SweepData};
 use crate::sweep::figures::FIGURES;
 use crate::sweep::grid::display;
-use crate::sweep::stats::Stats;
 
 pub fn sweep_csv(data: &SweepData) -> Result<Vec<u8>> {
     let grid = &data.header.grid;

@@ -10,10 +10,10 @@ use super::charts::fmt_sig;
 use super::palette;
 use super::sweep_charts::SweepChart;
 use crate::error::Result;
+use crate::stats::Stats;
 use crate::sweep::data::{self, SweepData};
 use crate::sweep::figures::FIGURES;
 use crate::sweep::grid::display;
-use crate::sweep::stats::Stats;
 
 const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1060px;margin:2em auto;color:#222;padding:0 1em}\
 table{border-collapse:collapse;font-size:13px;margin:1em 0}th,td{border-bottom:1px solid #ddd;padding:3px 8px;text-align:right;white-space:nowrap}\

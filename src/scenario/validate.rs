@@ -15,18 +15,10 @@ use super::network::{self, Names};
 use super::raw::{RawReplication, RawScenario, RawSimulation, RawVariant, RawWorkload};
 use super::{dist, events, keys, locate, prices, reads};
 use crate::error::GeoError;
+use crate::limits::{DEFAULT_MAX_DURATION, MAX_BUCKETS, MAX_FAILURES, MAX_RETRIES, MAX_RUNS};
 use crate::model::{
     Mode, Model, Nanos, Phase, PromoteKind, ReadAt, RegionId, Variant, Workload, NS_PER_S,
 };
-
-/// Limits on counts that would otherwise only fail deep in a run.
-const MAX_RETRIES: i64 = 1_000;
-const MAX_RUNS: i64 = 1_000_000;
-/// Default `[simulation] max_duration`: longer runs are more likely a unit typo
-/// ("400d" for "400s") than a plan, and cost hours.
-const DEFAULT_MAX_DURATION: Nanos = 400 * 86_400 * NS_PER_S;
-/// Time-series rows per simulation: each is kept in memory until the run is written.
-const MAX_BUCKETS: u64 = 10_000_000;
 
 /// Reads and validates a scenario file.
 pub fn load(path: &Path) -> Result<Model, GeoError> {
@@ -170,9 +162,6 @@ fn each<R, T>(
     }
     out.into_iter().collect()
 }
-
-/// Failures drawn per run: each is an outage window held in memory for the run.
-const MAX_FAILURES: u64 = 1_000_000;
 
 /// Refuses an `mtbf` so short that the run would draw millions of outages (almost
 /// always a unit mistake, and memory the run cannot have).

@@ -7,8 +7,8 @@
 
 use super::figures::{self, FIGURES};
 use super::grid::Grid;
-use super::stats::{self, Stats};
 use crate::results::Summary;
+use crate::stats::{self, Stats};
 
 /// What makes two shards parts of the same sweep.
 #[derive(Debug, Clone, PartialEq)]

@@ -12,12 +12,10 @@
 //! The engine is used as `geosim run` uses it; nothing here changes what a run computes.
 
 pub mod args;
-pub mod command;
 pub mod data;
 pub mod exec;
 pub mod figures;
 pub mod grid;
 pub mod merge;
 pub mod shard;
-pub mod stats;
 pub mod table;

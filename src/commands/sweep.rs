@@ -1,26 +1,25 @@
-//! `geosim sweep` and `geosim merge`: from arguments to files.
+//! `geosim sweep`: from arguments to files.
 //!
 //! As for `run`, everything is validated before anything runs (every grid point, also
 //! those of other shards, so a bad point fails every shard at once rather than one after
 //! hours), and nothing is written unless the whole sweep succeeded.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use toml::Table;
 
-use super::args::{MergeArgs, RenderArgs, SweepArgs};
-use super::data::{SweepData, SweepHeader};
-use super::grid::{self, Grid};
-use super::{exec, figures, merge, shard, table};
-use crate::app::VERSION;
+use super::{print, VERSION};
 use crate::error::{GeoError, Result};
 use crate::model::Model;
 use crate::output;
 use crate::report::json::scenario_hash;
 use crate::report::{sweep_charts, sweep_csv, sweep_html};
 use crate::scenario::{self, raw::RawSweep};
+use crate::sweep::args::{RenderArgs, SweepArgs};
+use crate::sweep::data::{SweepData, SweepHeader};
+use crate::sweep::grid::{self, Grid};
+use crate::sweep::{exec, figures, shard, table};
 
 /// Only the `[sweep]` table of a scenario, in file order (validation has checked it).
 #[derive(Deserialize)]
@@ -36,7 +35,7 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         .map_err(|e| GeoError::io(&file, format!("cannot read the scenario: {e}")))?;
     let charts = chart_figures(&args.render)?;
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
-    let jobs = jobs(args.jobs)?;
+    let jobs = super::jobs(args.jobs)?;
     let (grid, doc) = grid(&text, &file, &args.sets)?;
     if args.seed.is_some() && grid.axes.iter().any(|a| a.key() == "simulation.seed") {
         return Err(
@@ -96,22 +95,8 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn merge(args: &MergeArgs) -> Result<()> {
-    let charts = chart_figures(&args.render)?;
-    let files = merge::shard_files(&args.shards)?;
-    let data = merge::merge_files(&files)?;
-    let out = render(&data, &charts)?;
-    let dir: PathBuf = args.out.join(&data.header.scenario).join("sweep");
-    write(&dir, &out)?;
-    print(&table::summary_table(&data));
-    if !args.quiet {
-        eprintln!("merged {} shards into {}", files.len(), dir.display());
-    }
-    Ok(())
-}
-
 /// Every file of a whole sweep, as (name, bytes).
-fn render(data: &SweepData, charts: &[usize]) -> Result<Vec<(String, Vec<u8>)>> {
+pub(super) fn render(data: &SweepData, charts: &[usize]) -> Result<Vec<(String, Vec<u8>)>> {
     let whole = shard::Shard {
         header: data.header.clone(),
         index: 0,
@@ -135,7 +120,7 @@ fn render(data: &SweepData, charts: &[usize]) -> Result<Vec<(String, Vec<u8>)>> 
     Ok(files)
 }
 
-fn write(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+pub(super) fn write(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     output::create_dir(dir)?;
     for (name, bytes) in files {
         output::write_atomic(dir, name, bytes)?;
@@ -190,17 +175,8 @@ fn parse_shard(text: &str) -> Result<(usize, usize)> {
     Ok((i, n))
 }
 
-fn jobs(jobs: Option<usize>) -> Result<usize> {
-    match jobs {
-        Some(0) => Err(GeoError::invalid("--jobs must be at least 1")
-            .with_help("omit --jobs to use every core")),
-        Some(n) => Ok(n),
-        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
-    }
-}
-
 /// Indices into `FIGURES` of the figures to chart.
-fn chart_figures(render: &RenderArgs) -> Result<Vec<usize>> {
+pub(super) fn chart_figures(render: &RenderArgs) -> Result<Vec<usize>> {
     render
         .charts
         .iter()
@@ -212,13 +188,6 @@ fn chart_figures(render: &RenderArgs) -> Result<Vec<usize>> {
             })
         })
         .collect()
-}
-
-/// Prints to stdout; a closed pipe is not an error.
-fn print(text: &str) {
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
 }
 
 #[cfg(test)]

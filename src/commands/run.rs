@@ -1,0 +1,278 @@
+//! `geosim run`: one scenario's variants × runs, then the year of failures, rendered
+//! and written to `DIR/<scenario>/` as one set.
+
+use std::path::Path;
+use std::sync::atomic::Ordering;
+
+use super::{print, STOP, VERSION};
+use crate::check;
+use crate::cli::Format;
+use crate::error::{ErrorKind, GeoError, Result};
+use crate::limits;
+use crate::model::Model;
+use crate::report::json::{run_json, scenario_hash, RunInfo};
+use crate::results::SimResult;
+use crate::runner::{self, RunOptions, Violation};
+use crate::{output, report};
+
+/// `geosim run`, its arguments parsed and the scenario loaded.
+pub struct RunRequest<'a> {
+    pub scenario: &'a Path,
+    pub text: &'a [u8],
+    pub out: &'a Path,
+    pub seed: Option<u64>,
+    pub jobs: Option<usize>,
+    pub variants: &'a [String],
+    pub quiet: bool,
+    pub charts: Option<Format>,
+    pub check: bool,
+}
+
+pub fn run_command(mut model: Model, req: &RunRequest) -> Result<()> {
+    // Everything a user can get wrong is checked before anything runs or is written.
+    if let Some(seed) = req.seed {
+        model.seed = seed;
+    }
+    let selected = select_variants(&model, req.variants)?;
+    let jobs = super::jobs(req.jobs)?;
+    limits::check_memory(&model, selected.len(), jobs, limits::available_memory())?;
+    // Made before the run, so an unwritable --out fails now, not after the run.
+    let staging = output::Staging::new(req.out, &model.name)?;
+    let outcome = runner::run(
+        &model,
+        &RunOptions {
+            variants: selected.clone(),
+            jobs,
+            progress: !req.quiet,
+            check: req.check,
+            stop: Some(&STOP),
+        },
+    )?;
+    let mut interrupted = outcome.interrupted || STOP.load(Ordering::Relaxed);
+    if outcome.results.is_empty() {
+        return Err(interrupted_error(&model, &selected, &outcome.results, None));
+    }
+    // The year of failures is an estimate over every selected variant: skipped when
+    // the run was interrupted (it would cover variants that were not written).
+    let year = if interrupted {
+        None
+    } else {
+        crate::year::run(&model, &selected, jobs, !req.quiet)?
+    };
+    interrupted |= STOP.load(Ordering::Relaxed);
+    let info = RunInfo {
+        version: VERSION,
+        scenario_file: &req.scenario.display().to_string(),
+        scenario_hash: &scenario_hash(req.text),
+        seed: model.seed,
+        wall_s: outcome.wall_s,
+        events: outcome.events,
+        variants: outcome
+            .results
+            .iter()
+            .map(|r| r.summary.variant.as_str())
+            .collect(),
+    };
+    let files = render_outputs(&model, &outcome.results, &info, req.charts, year.as_ref())?;
+    let mut violations = outcome.violations;
+    if req.check {
+        violations.extend(csv_violations(&model, &files));
+    }
+    for (name, bytes) in &files {
+        staging.write(name, bytes)?;
+    }
+    let names: Vec<String> = files.into_iter().map(|(n, _)| n).collect();
+    let dir = staging.commit(&names)?;
+    print(&summary_table(&outcome.results));
+    if let Some(year) = &year {
+        print(&crate::year::table(year));
+    }
+    if interrupted {
+        return Err(interrupted_error(
+            &model,
+            &selected,
+            &outcome.results,
+            Some(&dir),
+        ));
+    }
+    if !violations.is_empty() {
+        return Err(check_error(&model, &violations, &dir));
+    }
+    if !req.quiet {
+        eprintln!(
+            "wrote {} ({} events in {:.2} s)",
+            dir.display(),
+            outcome.events,
+            outcome.wall_s
+        );
+    }
+    Ok(())
+}
+
+fn interrupted_error(
+    model: &Model,
+    selected: &[usize],
+    results: &[SimResult],
+    dir: Option<&Path>,
+) -> GeoError {
+    let mut finished: Vec<&str> = results.iter().map(|r| r.summary.variant.as_str()).collect();
+    finished.dedup();
+    let what = match dir {
+        Some(dir) => format!(
+            "interrupted: wrote the {} of {} variants that finished ({}) to {}",
+            finished.len(),
+            selected.len(),
+            finished.join(", "),
+            dir.display()
+        ),
+        None => format!(
+            "interrupted before any of the {} variants finished: nothing was written",
+            selected.len()
+        ),
+    };
+    let rest: Vec<&str> = selected
+        .iter()
+        .map(|&i| model.variants[i].name.as_str())
+        .filter(|n| !finished.contains(n))
+        .collect();
+    let err = GeoError::interrupted(what);
+    if rest.is_empty() {
+        err
+    } else {
+        err.with_help(format!(
+            "run the rest with {}",
+            rest.iter()
+                .map(|n| format!("--variant {n}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ))
+    }
+}
+
+/// `--check` on the files as written: summary.csv against timeseries.csv.
+fn csv_violations(model: &Model, files: &[(String, Vec<u8>)]) -> Vec<Violation> {
+    let find = |n: &str| files.iter().find(|(name, _)| name == n).map(|(_, b)| b);
+    let (Some(summary), Some(series)) = (find("summary.csv"), find("timeseries.csv")) else {
+        return Vec::new();
+    };
+    check::csv_totals(summary, series)
+        .into_iter()
+        .map(|message| Violation {
+            variant: "(files)".into(),
+            run: 0,
+            seed: model.seed,
+            message,
+        })
+        .collect()
+}
+
+fn check_error(model: &Model, violations: &[Violation], dir: &Path) -> GeoError {
+    let lines: Vec<String> = violations
+        .iter()
+        .map(|v| {
+            format!(
+                "  variant \"{}\" run {} seed {}: {}",
+                v.variant, v.run, v.seed, v.message
+            )
+        })
+        .collect();
+    GeoError {
+        kind: ErrorKind::Check,
+        ..GeoError::invalid(format!(
+            "--check found {} invariant violations in {} (outputs written to {}):\n{}",
+            violations.len(),
+            model.name,
+            dir.display(),
+            lines.join("\n")
+        ))
+    }
+    .with_help(format!(
+        "this is a bug in geosim, not in the scenario: please report it with the scenario and --seed {}",
+        model.seed
+    ))
+}
+
+/// Indices of the variants named by `--variant`, in scenario order (all if none).
+fn select_variants(model: &Model, names: &[String]) -> Result<Vec<usize>> {
+    if names.is_empty() {
+        return Ok((0..model.variants.len()).collect());
+    }
+    for name in names {
+        if !model.variants.iter().any(|v| &v.name == name) {
+            let known: Vec<&str> = model.variants.iter().map(|v| v.name.as_str()).collect();
+            return Err(GeoError::invalid(format!("unknown variant \"{name}\""))
+                .with_key("--variant")
+                .with_help(format!(
+                    "the variants of this scenario are: {}",
+                    known.join(", ")
+                )));
+        }
+    }
+    Ok((0..model.variants.len())
+        .filter(|&i| names.iter().any(|n| n == &model.variants[i].name))
+        .collect())
+}
+
+/// Every output file as (name, bytes), rendered before the first one is written.
+fn render_outputs(
+    model: &Model,
+    results: &[SimResult],
+    info: &RunInfo,
+    charts: Option<Format>,
+    year: Option<&crate::year::Year>,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        ("summary.csv".into(), report::csv::summary_csv(results)?),
+        (
+            "timeseries.csv".into(),
+            report::csv::timeseries_csv(results)?,
+        ),
+        (
+            "aggregate.csv".into(),
+            report::aggregate_csv::aggregate_csv(results)?,
+        ),
+    ];
+    if let Some(crate::year::Year::Figures(rows)) = year {
+        files.push(("year.csv".into(), report::year_csv::year_csv(rows)?));
+    }
+    if let Some(format) = charts {
+        files.extend(report::render(model, results, format, info)?);
+    }
+    files.push(("run.json".into(), run_json(model, info).into_bytes()));
+    Ok(files)
+}
+
+/// The short human summary printed at the end of a run.
+pub fn summary_table(results: &[SimResult]) -> String {
+    let mut rows = vec![[
+        "variant".to_string(),
+        "run".into(),
+        "avail".into(),
+        "p50 ms".into(),
+        "p99 ms".into(),
+        "lag max s".into(),
+        "throttled s".into(),
+        "lost".into(),
+        "rpo s".into(),
+        "rto s".into(),
+        "promotion".into(),
+    ]];
+    for r in results {
+        let s = &r.summary;
+        rows.push([
+            s.variant.clone(),
+            s.run.to_string(),
+            format!("{:.4}", s.availability),
+            format!("{:.1}", s.latency_p50_ms),
+            format!("{:.1}", s.latency_p99_ms),
+            format!("{:.1}", s.lag_max_s),
+            format!("{:.1}", s.throttled_s),
+            s.writes_lost.to_string(),
+            format!("{:.2}", s.rpo_s),
+            s.rto_s.map_or("-".into(), |x| format!("{x:.1}")),
+            s.promotion.clone(),
+        ]);
+    }
+    let rows: Vec<Vec<String>> = rows.into_iter().map(Vec::from).collect();
+    report::text_table::render(&rows)
+}
