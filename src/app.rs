@@ -4,7 +4,7 @@
 
 use crate::cli::{Cli, Command};
 use crate::commands::{self, print, run::RunRequest};
-use crate::error::{GeoError, Result};
+use crate::error::Result;
 use crate::scenario;
 
 pub use crate::commands::{STOP, VERSION};
@@ -44,13 +44,10 @@ fn execute(cli: Cli) -> Result<()> {
             no_charts,
             check,
         } => {
-            let model = scenario::load(&scenario)?;
-            let text = std::fs::read(&scenario).map_err(|e| {
-                GeoError::io(scenario.display().to_string(), format!("cannot read: {e}"))
-            })?;
+            let (model, source) = scenario::load_source(&scenario)?;
             let run = RunRequest {
                 scenario: &scenario,
-                text: &text,
+                text: source.text.as_bytes(),
                 out: &out,
                 seed,
                 jobs,

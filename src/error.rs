@@ -145,8 +145,9 @@ impl fmt::Display for GeoError {
         write!(f, "{}", self.message)?;
         if let Some(loc) = &self.location {
             let gutter = loc.line.to_string().len();
-            write!(f, "\n{:gutter$} |\n{} | {}", "", loc.line, loc.source_line)?;
-            write!(f, "\n{:gutter$} | {:>col$}", "", "^", col = loc.column)?;
+            let (shown, col) = excerpt(&loc.source_line, loc.column);
+            write!(f, "\n{:gutter$} |\n{} | {shown}", "", loc.line)?;
+            write!(f, "\n{:gutter$} | {:>col$}", "", "^", col = col)?;
         }
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
@@ -155,6 +156,46 @@ impl fmt::Display for GeoError {
     }
 }
 
+/// Characters of a source line shown around the caret: a generated file may have
+/// lines of megabytes, which would bury the message.
+const EXCERPT_CHARS: usize = 100;
+
+/// At most `EXCERPT_CHARS` of `line` around `column` (1-based, in characters), with
+/// `…` where it was cut, and the caret's column in what is shown.
+fn excerpt(line: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= EXCERPT_CHARS {
+        return (line.to_string(), column);
+    }
+    let start = column
+        .saturating_sub(1 + EXCERPT_CHARS / 2)
+        .min(chars.len() - EXCERPT_CHARS);
+    let end = start + EXCERPT_CHARS;
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, column - start + usize::from(start > 0))
+}
+
 impl std::error::Error for GeoError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_source_line_is_cut_around_the_caret() {
+        let line = format!("{}X{}", "a".repeat(5000), "b".repeat(5000));
+        let (shown, col) = excerpt(&line, 5001);
+        assert!(shown.chars().count() <= EXCERPT_CHARS + 2, "{shown}");
+        assert_eq!(shown.chars().nth(col - 1), Some('X'), "{shown} {col}");
+        assert_eq!(excerpt("short", 3), ("short".to_string(), 3));
+    }
+}
 
 pub type Result<T> = std::result::Result<T, GeoError>;

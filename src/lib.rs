@@ -20,6 +20,7 @@ pub mod commands;
 pub mod cost;
 pub mod engine;
 pub mod error;
+pub mod interrupt;
 pub mod limits;
 pub mod metrics;
 pub mod model;

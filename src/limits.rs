@@ -12,7 +12,7 @@
 //! since being refused costs a second and running out of memory costs the machine.
 
 use crate::error::{GeoError, Result};
-use crate::model::{Model, Nanos, OutageKind, NS_PER_S};
+use crate::model::{Model, Nanos, OutageKind, Target, NS_PER_S};
 
 /// Retries per write (`[workload] retries`).
 pub const MAX_RETRIES: i64 = 1_000;
@@ -26,9 +26,30 @@ pub const MAX_BUCKETS: u64 = 10_000_000;
 /// Failures drawn per run: each is an outage window held in memory for the run.
 pub const MAX_FAILURES: u64 = 1_000_000;
 
+/// Bytes of a scenario file: a scenario is a few KiB of TOML; this leaves room for
+/// generated files with thousands of outages while /dev/zero or a mistaken log file
+/// fails in a moment instead of filling memory.
+pub const MAX_SCENARIO_BYTES: u64 = 16 << 20;
+/// Bytes of one shard file for `merge`: a 100,000-point grid (the sweep's limit) of
+/// a few variants is ~250 MB of rows; more is not a file `sweep` wrote.
+pub const MAX_SHARD_BYTES: u64 = 512 << 20;
+/// Nesting of keys, tables and arrays: shipped scenarios use at most 4; the TOML
+/// parser's own recursion limit fails without a location.
+pub const MAX_NESTING: usize = 32;
+/// `[[region]]` entries: Azure has about 60 regions, and every pair of regions is a
+/// link held in memory (and checked) before the run.
+pub const MAX_REGIONS: usize = 256;
+/// `[[workload.phase]]` entries: a day in one-minute steps is 1,440.
+pub const MAX_PHASES: usize = 10_000;
+/// Writes per second: at 10^7 the mean gap between writes is 100 ns, which the
+/// engine's whole-nanosecond clock still renders within 0.1%; far above it the gaps
+/// round to 0 (more writes than the rate says, and at ~2·10^10 a clock that never
+/// moves). A run at this rate simulates ~60 M events per simulated second.
+pub const MAX_RATE: f64 = 1e7;
+
 /// A backlog entry (32 bytes) with the slack of a growing ring buffer (×2) and the
 /// in-flight write it refers to.
-const BYTES_PER_BACKLOG_WRITE: f64 = 128.0;
+pub const BYTES_PER_BACKLOG_WRITE: f64 = 128.0;
 /// A time-series bucket in memory plus its CSV row, rendered before writing.
 const BYTES_PER_BUCKET: f64 = 256.0;
 
@@ -133,6 +154,84 @@ pub fn check_memory(
          (the run then stops with an error when the backlog reaches it), run fewer \
          simulations at once with --jobs, or set a larger [simulation] bucket",
     ))
+}
+
+/// Engine events one attempt of a retried write takes (request, deadline, the retry).
+const EVENTS_PER_ATTEMPT: f64 = 3.0;
+
+/// Expected engine events of one simulation of variant `v`, retries included: the
+/// writes of a failure-free run (`Model::expected_events`) plus, for every write
+/// offered while the primary cannot answer it (a down outage of the primary, of the
+/// client region or of the link between them, and the expected downtime of random
+/// failures of those), up to `retries` more attempts.
+pub fn expected_events(model: &Model, v: usize) -> f64 {
+    model.expected_events(v) + retry_events(model)
+}
+
+fn retry_events(model: &Model) -> f64 {
+    let w = &model.workload;
+    if w.retries == 0 {
+        return 0.0;
+    }
+    let (p, c) = (model.primary, w.client_region);
+    let blocks = |t: Target| match t {
+        Target::Region(r) => r == p || r == c,
+        Target::Link(a, b) => (a, b) == (p.min(c), p.max(c)),
+    };
+    let duration_s = secs(model.duration);
+    let scheduled: f64 = model
+        .outages
+        .iter()
+        .filter(|o| o.kind == OutageKind::Down && blocks(o.target))
+        .map(|o| secs(o.duration.min(model.duration.saturating_sub(o.start))))
+        .sum();
+    let random: f64 = model
+        .failures
+        .iter()
+        .filter(|f| blocks(f.target))
+        .map(|f| {
+            let mttr = f.mttr.mean / NS_PER_S as f64;
+            let share = if mttr.is_finite() {
+                mttr / (secs(f.mtbf) + mttr)
+            } else {
+                1.0
+            };
+            duration_s * share
+        })
+        .sum();
+    let down_s = (scheduled + random).min(duration_s);
+    peak_rate(model) * down_s * f64::from(w.retries) * EVENTS_PER_ATTEMPT
+}
+
+fn peak_rate(model: &Model) -> f64 {
+    model
+        .workload
+        .phases
+        .iter()
+        .map(|p| p.rate)
+        .fold(0.0, f64::max)
+}
+
+/// Refuses, before it starts, a run whose failure-free work alone is more engine
+/// events than `[simulation] max_events` allows: it would stop with that error after
+/// all that time.
+pub fn check_events(model: &Model, variants: &[usize]) -> Result<()> {
+    for &v in variants {
+        let events = model.expected_events(v);
+        if events > model.max_events as f64 {
+            return Err(GeoError::limit(
+                format!(
+                    "variant \"{}\" would take about {events:.3e} engine events per simulation \
+                     (writes of the rate over the duration, several events each), more than \
+                     [simulation] max_events = {}: it would stop with that error once it got there",
+                    model.variants[v].name, model.max_events
+                ),
+                "raise [simulation] max_events, or shorten [simulation] duration or lower [workload] rate",
+            )
+            .with_key("simulation.max_events"));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -254,17 +254,42 @@ fn usage_errors_exit_2() {
 #[test]
 fn the_event_limit_stops_a_run_with_the_key_to_raise_and_writes_nothing() {
     let s = Scratch::new("events");
+    // Known before it starts: the writes alone are more events than the limit.
     let text = scenario(1000, "60s").replace(
         "duration = \"60s\"",
         "duration = \"60s\"\nmax_events = 5000",
     );
     let f = s.write("s.toml", text.as_bytes());
     let out = s.path("out");
+    let started = Instant::now();
     fails(
         &["run", arg(&f), "--out", arg(&out), "--quiet"],
         1,
         &[
-            "exceeded the limit of 5000 engine events",
+            "more than [simulation] max_events = 5000",
+            "raise [simulation] max_events",
+        ],
+        &out,
+    );
+    assert!(started.elapsed() < Duration::from_secs(10), "it ran");
+    // Found while running: retries through a primary outage take far more events
+    // than the writes of a failure-free run (about 40,000 here).
+    let text = scenario(100, "60s")
+        .replace(
+            "duration = \"60s\"",
+            "duration = \"60s\"\nmax_events = 50000",
+        )
+        .replace(
+            "size = \"1KiB\"",
+            "size = \"1KiB\"\nretries = 1000\ntimeout = \"10ms\"\nbackoff = \"1ms\"",
+        )
+        + "\n[[outage]]\ntarget = \"westeurope\"\nstart = \"0s\"\nduration = \"60s\"\n";
+    let f = s.write("s.toml", text.as_bytes());
+    fails(
+        &["run", arg(&f), "--out", arg(&out), "--quiet"],
+        1,
+        &[
+            "exceeded the limit of 50000 engine events",
             "raise [simulation] max_events",
         ],
         &out,
@@ -325,7 +350,18 @@ fn check_passes_on_a_good_run_and_a_rerun_leaves_no_stale_file() {
     names.sort();
     assert_eq!(
         names,
-        ["aggregate.csv", "run.json", "summary.csv", "timeseries.csv"]
+        [
+            ".geosim-files",
+            "aggregate.csv",
+            "run.json",
+            "summary.csv",
+            "timeseries.csv"
+        ]
+    );
+    // The manifest lists what this run wrote, and nothing else.
+    assert_eq!(
+        fs::read_to_string(dir.join(".geosim-files")).unwrap(),
+        "aggregate.csv\nrun.json\nsummary.csv\ntimeseries.csv\n"
     );
     assert_eq!(
         fs::read_dir(&out).unwrap().count(),
@@ -341,6 +377,15 @@ fn assert_complete(path: &Path) {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let bytes = fs::read(path).unwrap();
     let text = || String::from_utf8(bytes.clone()).unwrap_or_else(|_| panic!("{name}: not UTF-8"));
+    if name == ".geosim-files" {
+        let t = text();
+        assert!(t.ends_with('\n'), "{name}: truncated");
+        assert!(
+            t.lines().all(|l| !l.is_empty() && !l.contains('/')),
+            "{name}: {t}"
+        );
+        return;
+    }
     match name.rsplit('.').next().unwrap() {
         "csv" => check_csv(&name, &text()),
         "json" => {

@@ -539,9 +539,6 @@ struct Failure {
 fn mutants_of_the_shipped_scenarios_never_panic_hang_or_break_invariants() {
     let seed = seed();
     let cases = env_u64("GEOSIM_FUZZ_CASES").map_or(DEFAULT_CASES, |n| n as usize);
-    say(&format!(
-        "fuzz: {cases} mutants, seed {seed} (reproduce: GEOSIM_FUZZ_SEED={seed})"
-    ));
 
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let mut corpus: Vec<String> = std::fs::read_dir(&dir)
@@ -563,6 +560,27 @@ fn mutants_of_the_shipped_scenarios_never_panic_hang_or_break_invariants() {
     keys.sort();
     keys.dedup();
 
+    campaign("mutants", cases, seed, &|rng: &mut Rng| {
+        let mut text = rng.pick(&corpus).clone();
+        // Mostly one mutation, so that many mutants stay valid and reach the engine.
+        let n = if rng.below(4) == 0 {
+            2 + rng.below(3)
+        } else {
+            1
+        };
+        for _ in 0..n {
+            text = mutate(&text, rng, &keys);
+        }
+        text
+    });
+}
+
+/// Runs `cases` inputs made by `make` (each from its own stream of `seed`) through
+/// `run_case` on every core, with a watchdog; fails on any panic, hang or violation.
+fn campaign(label: &str, cases: usize, seed: u64, make: &(dyn Fn(&mut Rng) -> String + Sync)) {
+    say(&format!(
+        "fuzz: {cases} {label}, seed {seed} (reproduce: GEOSIM_FUZZ_SEED={seed})"
+    ));
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let current: Busy = Mutex::new(vec![None; workers]);
@@ -572,8 +590,7 @@ fn mutants_of_the_shipped_scenarios_never_panic_hang_or_break_invariants() {
 
     std::thread::scope(|scope| {
         for worker in 0..workers {
-            let (next, current, failures, tally, corpus, keys) =
-                (&next, &current, &failures, &tally, &corpus, &keys);
+            let (next, current, failures, tally) = (&next, &current, &failures, &tally);
             scope.spawn(move || {
                 let mut mine = Tally::default();
                 loop {
@@ -585,16 +602,7 @@ fn mutants_of_the_shipped_scenarios_never_panic_hang_or_break_invariants() {
                     let mut rng =
                         Rng::new(seed ^ (case as u64).wrapping_mul(0x2545_f491_4f6c_dd1d));
                     rng.next();
-                    let mut text = rng.pick(corpus).clone();
-                    // Mostly one mutation, so that many mutants stay valid and reach the engine.
-                    let n = if rng.below(4) == 0 {
-                        2 + rng.below(3)
-                    } else {
-                        1
-                    };
-                    for _ in 0..n {
-                        text = mutate(&text, &mut rng, keys);
-                    }
+                    let text = make(&mut rng);
                     current.lock().unwrap()[worker] = Some((case, Instant::now(), text.clone()));
                     let began = Instant::now();
                     let outcome =
@@ -630,7 +638,7 @@ fn mutants_of_the_shipped_scenarios_never_panic_hang_or_break_invariants() {
 
     let t = tally.into_inner().unwrap();
     say(&format!(
-        "fuzz: {cases} mutants in {:.1} s: {} valid, {} simulations run, {} stopped at a limit; \
+        "fuzz: {cases} {label} in {:.1} s: {} valid, {} simulations run, {} stopped at a limit; \
          slowest case {} took {:.3} s",
         started.elapsed().as_secs_f64(),
         t.valid,
@@ -653,7 +661,7 @@ fn mutants_of_the_shipped_scenarios_never_panic_hang_or_break_invariants() {
         .collect();
     assert!(
         failures.is_empty(),
-        "{} of {cases} mutants failed (seed {seed}):\n{}",
+        "{} of {cases} {label} failed (seed {seed}):\n{}",
         failures.len(),
         shown.join("\n")
     );
@@ -662,5 +670,405 @@ fn mutants_of_the_shipped_scenarios_never_panic_hang_or_break_invariants() {
         t.simulated > cases / 20,
         "only {} simulations ran",
         t.simulated
+    );
+}
+
+/// Valid scenarios per `cargo test` from the structure-aware generator.
+const DEFAULT_GENERATED: usize = 400;
+
+/// Regions of the built-in catalogue the generator picks from.
+const REGIONS: &[&str] = &[
+    "westeurope",
+    "northeurope",
+    "eastus",
+    "eastus2",
+    "westus2",
+    "centralus",
+    "uksouth",
+    "francecentral",
+    "japaneast",
+    "australiaeast",
+    "southeastasia",
+    "brazilsouth",
+];
+
+/// A duration from the extremes a valid scenario may hold, at most `max_ns`.
+fn duration(rng: &mut Rng, max_ns: u64) -> String {
+    let ns = match rng.below(6) {
+        0 => 1,
+        1 => max_ns,
+        2 => max_ns / 2,
+        3 => max_ns.saturating_sub(1).max(1),
+        4 => 1 + rng.next() % max_ns.max(1),
+        _ => (1 + rng.next() % 1000) * 1_000_000,
+    };
+    format!("{}ns", ns.clamp(1, max_ns.max(1)))
+}
+
+/// A structure-aware scenario: every table geosim reads, filled with valid but
+/// extreme values — many regions, outages, variants and phases, outages at 0 and at
+/// the very end, promotions to regions that are down, several actions at one instant.
+fn generate(rng: &mut Rng) -> String {
+    let run_ns: u64 = [1_000_000, 1_000_000_000, 60_000_000_000, 3_600_000_000_000][rng.below(4)];
+    let wide = rng.below(4) == 0;
+    let n = 2 + rng.below(if wide { REGIONS.len() - 1 } else { 3 });
+    let mut regions: Vec<&str> = REGIONS.to_vec();
+    for i in (1..regions.len()).rev() {
+        regions.swap(i, rng.below(i + 1));
+    }
+    regions.truncate(n);
+    let mut t = format!(
+        "[simulation]\nduration = \"{run_ns}ns\"\nseed = {}\nruns = {}\n",
+        rng.next() >> 1,
+        1 + rng.below(2)
+    );
+    for r in &regions {
+        t.push_str(&format!("[[region]]\nname = \"{r}\"\n"));
+    }
+    let rates = ["0", "0.001", "1", "100", "10000", "1000000", "10000000"];
+    t.push_str(&format!(
+        "[workload]\nclient_region = \"{}\"\nrate = {}\nsize = \"{}\"\nretries = {}\ntimeout = \"{}\"\n",
+        rng.pick(&regions),
+        rng.pick(&rates),
+        rng.pick(&["1B", "1KiB", "1MiB"]),
+        rng.pick(&[0, 1, 3, 1000]),
+        duration(rng, 60_000_000_000)
+    ));
+    let phases = rng.pick(&[0usize, 1, 3, 40]);
+    let mut at = 0u64;
+    for _ in 0..*phases {
+        at += 1 + rng.next() % (run_ns / 50).max(1);
+        if at >= run_ns {
+            break;
+        }
+        t.push_str(&format!(
+            "[[workload.phase]]\nat = \"{at}ns\"\nrate = {}\n",
+            rng.pick(&rates)
+        ));
+    }
+    let secondaries: Vec<String> = regions[1..].iter().map(|r| format!("\"{r}\"")).collect();
+    t.push_str(&format!(
+        "[replication]\nprimary = \"{}\"\nsecondaries = [{}]\n",
+        regions[0],
+        secondaries.join(", ")
+    ));
+    let many = rng.below(5) == 0;
+    for i in 0..1 + rng.below(if many { 8 } else { 3 }) {
+        t.push_str(&format!(
+            "[[variant]]\nname = \"v{i}\"\nmode = \"{}\"\nmax_lag = \"{}\"\n",
+            rng.pick(&["async", "sync"]),
+            duration(rng, 600_000_000_000)
+        ));
+        if rng.below(3) == 0 {
+            t.push_str(&format!(
+                "promote = \"{}\"\n",
+                rng.pick(&["planned", "forced"])
+            ));
+        }
+    }
+    // Outages, some at 0, some ending exactly at the end, some of links.
+    let instant = rng.next() % run_ns;
+    let many = rng.below(5) == 0;
+    for _ in 0..rng.below(if many { 30 } else { 4 }) {
+        let start = match rng.below(4) {
+            0 => 0,
+            1 => instant,
+            2 => run_ns - 1,
+            _ => rng.next() % run_ns,
+        };
+        let dur = (run_ns - start).max(1);
+        let dur = if rng.below(2) == 0 {
+            dur
+        } else {
+            1 + rng.next() % dur
+        };
+        let target = if rng.below(4) == 0 {
+            format!("{}<->{}", regions[0], rng.pick(&regions[1..]))
+        } else {
+            rng.pick(&regions).to_string()
+        };
+        let kind = if rng.below(4) == 0 {
+            format!(
+                "kind = \"slow\"\nfactor = {}\n",
+                rng.pick(&["1.5", "100", "1e6"])
+            )
+        } else {
+            String::new()
+        };
+        t.push_str(&format!(
+            "[[outage]]\ntarget = \"{target}\"\nstart = \"{start}ns\"\nduration = \"{dur}ns\"\n{kind}"
+        ));
+    }
+    // Actions, several at one instant (the same as outages'), promotions to any
+    // secondary (down or not).
+    for _ in 0..rng.below(4) {
+        let at = if rng.below(2) == 0 {
+            instant
+        } else {
+            rng.next() % run_ns
+        };
+        match rng.below(3) {
+            0 => t.push_str(&format!(
+                "[[action]]\nat = \"{at}ns\"\npromote = \"{}\"\ntarget = \"{}\"\n",
+                rng.pick(&["planned", "forced"]),
+                rng.pick(&regions[1..])
+            )),
+            1 => t.push_str(&format!(
+                "[[action]]\nat = \"{at}ns\"\nset_mode = \"{}\"\n",
+                rng.pick(&["async", "sync"])
+            )),
+            _ => t.push_str(&format!(
+                "[[action]]\nat = \"{at}ns\"\nset_max_lag = \"{}\"\n",
+                duration(rng, 600_000_000_000)
+            )),
+        }
+    }
+    if rng.below(2) == 0 {
+        t.push_str(&format!(
+            "[policy]\nauto_promote = {{ after = \"{}\", kind = \"{}\" }}\n",
+            duration(rng, run_ns),
+            rng.pick(&["planned", "forced"])
+        ));
+        if rng.below(2) == 0 {
+            t.push_str(&format!(
+                "remove_secondary_after = \"{}\"\n",
+                duration(rng, run_ns)
+            ));
+        }
+    }
+    if rng.below(2) == 0 {
+        t.push_str(&format!(
+            "[promotion]\nswitch = \"{}\"\ndns = \"{}\"\n",
+            duration(rng, run_ns),
+            duration(rng, run_ns)
+        ));
+    }
+    if rng.below(4) == 0 {
+        t.push_str(&format!(
+            "[cost]\nunits = {}\nunit_hour = {}\nreplicated_gb = {}\n",
+            rng.pick(&[1, 16, 10000]),
+            rng.pick(&["0", "0.928", "1000000"]),
+            rng.pick(&["0", "0.02", "1000000"])
+        ));
+    }
+    t
+}
+
+#[test]
+fn generated_extreme_scenarios_never_panic_hang_or_break_invariants() {
+    let seed = seed();
+    let cases = env_u64("GEOSIM_GEN_CASES").map_or(DEFAULT_GENERATED, |n| n as usize);
+    campaign("generated scenarios", cases, seed, &generate);
+}
+
+/// Mutated shard files per `cargo test` for `merge`.
+const DEFAULT_SHARDS: usize = 300;
+
+/// A valid one-shard sweep file of a 3 × 2 grid, two variants, two runs.
+fn valid_shard(rng: &mut Rng) -> String {
+    use geosim::sweep::data::{RunRow, SweepHeader};
+    use geosim::sweep::figures::FIGURES;
+    use geosim::sweep::grid::{parse_set, Grid};
+    let grid = Grid::new(vec![
+        parse_set("workload.rate=100,200,400").unwrap(),
+        parse_set("workload.timeout=1s,2s").unwrap(),
+    ])
+    .unwrap();
+    let mut rows = Vec::new();
+    for point in 0..grid.len() {
+        for variant_index in 0..2 {
+            for run in 1..=2 {
+                let figures = (0..FIGURES.len())
+                    .map(|_| match rng.below(5) {
+                        0 => None,
+                        1 => Some(0.0),
+                        _ => Some((rng.next() % 1_000_000) as f64 / 1000.0),
+                    })
+                    .collect();
+                rows.push(RunRow {
+                    point,
+                    variant_index,
+                    variant: ["sync", "async,5m"][variant_index].into(),
+                    run,
+                    mode: ["sync", "async"][variant_index].into(),
+                    max_lag_s: 300.0,
+                    promotion: "none".into(),
+                    figures,
+                });
+            }
+        }
+    }
+    let shard = geosim::sweep::shard::Shard {
+        header: SweepHeader {
+            version: "0".into(),
+            scenario: "s".into(),
+            scenario_hash: "0".into(),
+            seed: 1,
+            shape: vec![(2, 2); grid.len()],
+            grid,
+        },
+        index: 0,
+        count: 1,
+        rows,
+    };
+    String::from_utf8(geosim::sweep::shard::to_bytes(&shard).unwrap()).unwrap()
+}
+
+/// Values a hand-edited or damaged shard may hold where a number was.
+const SHARD_EXTREMES: &[&str] = &[
+    "NaN",
+    "nan",
+    "inf",
+    "-inf",
+    "1e308",
+    "-1e308",
+    "1e-320",
+    "-0",
+    "0",
+    "1e30",
+    "1e31",
+    "18446744073709551616",
+    "-1",
+    "",
+    "\"\"",
+    "x",
+    "1,2",
+    "9e15",
+];
+
+fn mutate_shard(text: &str, rng: &mut Rng) -> String {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    match rng.below(7) {
+        // A number (or any cell) replaced by an extreme.
+        0..=2 => {
+            let i = rng.below(lines.len());
+            let cells: Vec<&str> = lines[i].trim_end_matches('\n').split(',').collect();
+            let mut cells: Vec<String> = cells.iter().map(|c| c.to_string()).collect();
+            let c = rng.below(cells.len());
+            cells[c] = rng.pick(SHARD_EXTREMES).to_string();
+            let mut out: String = lines[..i].concat();
+            out.push_str(&cells.join(","));
+            out.push('\n');
+            out.push_str(&lines[i + 1..].concat());
+            out
+        }
+        // A header value replaced.
+        3 => {
+            let i = rng.below(
+                lines
+                    .iter()
+                    .take_while(|l| l.starts_with('#'))
+                    .count()
+                    .max(1),
+            );
+            let line = lines[i];
+            let changed = match line.find('=') {
+                Some(eq) => format!("{}= {}\n", &line[..eq], rng.pick(SHARD_EXTREMES)),
+                None => line.to_string(),
+            };
+            format!(
+                "{}{changed}{}",
+                lines[..i].concat(),
+                lines[i + 1..].concat()
+            )
+        }
+        // A line deleted or duplicated.
+        4 => {
+            let i = rng.below(lines.len());
+            format!("{}{}", lines[..i].concat(), lines[i + 1..].concat())
+        }
+        5 => {
+            let i = rng.below(lines.len());
+            format!(
+                "{}{}{}",
+                lines[..=i].concat(),
+                lines[i],
+                lines[i + 1..].concat()
+            )
+        }
+        // Truncated anywhere.
+        _ => {
+            let mut at = rng.below(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            text[..at].to_string()
+        }
+    }
+}
+
+#[test]
+fn mutated_shard_files_never_make_merge_panic_hang_or_chart_a_non_finite_figure() {
+    let seed = seed();
+    let cases = env_u64("GEOSIM_SHARD_CASES").map_or(DEFAULT_SHARDS, |n| n as usize);
+    say(&format!("fuzz: {cases} shard files, seed {seed}"));
+    let all: Vec<usize> = (0..geosim::sweep::figures::FIGURES.len()).collect();
+    let (mut accepted, mut refused) = (0, 0);
+    // Watchdog: a case that runs past the limit is a hang (a loop cannot be stopped).
+    let epoch = Instant::now();
+    let busy_since = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(u64::MAX));
+    {
+        let busy_since = busy_since.clone();
+        std::thread::spawn(move || loop {
+            std::thread::sleep(Duration::from_millis(200));
+            let since = busy_since.load(Ordering::Relaxed);
+            if since != u64::MAX
+                && epoch.elapsed().as_millis() as u64 > since + CASE_LIMIT.as_millis() as u64
+            {
+                say(&format!(
+                    "fuzz: a shard case (seed {seed}) has run past {CASE_LIMIT:?}: a hang"
+                ));
+                std::process::exit(101);
+            }
+        });
+    }
+    for case in 0..cases {
+        let mut rng = Rng::new(seed ^ (case as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let mut text = valid_shard(&mut rng);
+        for _ in 0..1 + rng.below(2) {
+            text = mutate_shard(&text, &mut rng);
+        }
+        let began = Instant::now();
+        busy_since.store(epoch.elapsed().as_millis() as u64, Ordering::Relaxed);
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let shard = match geosim::sweep::shard::parse(&text, "shard-0-of-1.csv") {
+                Ok(s) => s,
+                Err(e) => {
+                    assert!(e.location.is_some(), "an error without a location: {e}");
+                    return false;
+                }
+            };
+            let data = match geosim::sweep::merge::combine(vec![("s".into(), shard)]) {
+                Ok(d) => d,
+                Err(_) => return false,
+            };
+            for row in &data.rows {
+                for x in row.figures.iter().flatten() {
+                    assert!(x.is_finite(), "a non-finite figure was accepted: {x}");
+                }
+            }
+            let charts = geosim::report::sweep_charts::render_charts(&data, &all).unwrap();
+            geosim::report::sweep_html::render_html(&data, &charts).unwrap();
+            geosim::report::sweep_csv::sweep_csv(&data).unwrap();
+            true
+        }));
+        let took = began.elapsed();
+        busy_since.store(u64::MAX, Ordering::Relaxed);
+        match outcome {
+            Ok(true) => accepted += 1,
+            Ok(false) => refused += 1,
+            Err(_) => panic!("case {case} (seed {seed}) panicked on:\n{text}"),
+        }
+        assert!(
+            took < CASE_LIMIT,
+            "case {case} (seed {seed}) took {took:?} on:\n{text}"
+        );
+    }
+    say(&format!(
+        "fuzz: shard files: {accepted} merged and charted, {refused} refused"
+    ));
+    assert!(
+        accepted > 0 && refused > 0,
+        "{accepted} accepted, {refused} refused"
     );
 }

@@ -1,23 +1,32 @@
 //! `geosim merge`: shard files (untrusted input) → the files of the whole sweep.
 
-use std::path::PathBuf;
-
 use super::print;
 use super::sweep::{chart_figures, render, write};
 use crate::error::Result;
+use crate::output;
 use crate::sweep::args::MergeArgs;
 use crate::sweep::{merge, table};
 
 pub fn merge(args: &MergeArgs) -> Result<()> {
     let charts = chart_figures(&args.render)?;
-    let files = merge::shard_files(&args.shards)?;
-    let data = merge::merge_files(&files)?;
+    let found = merge::shard_files(&args.shards)?;
+    if !args.quiet {
+        for line in &found.report {
+            eprintln!("{line}");
+        }
+    }
+    // Everything is read and checked before anything is written.
+    let data = merge::merge_files(&found.files)?;
     let out = render(&data, &charts)?;
-    let dir: PathBuf = args.out.join(&data.header.scenario).join("sweep");
-    write(&dir, &out)?;
+    let staging = output::Staging::new(
+        &args.out,
+        &[data.header.scenario.as_str(), "sweep"],
+        output::Kind::Sweep,
+    )?;
+    let dir = write(staging, &out)?;
     print(&table::summary_table(&data));
     if !args.quiet {
-        eprintln!("merged {} shards into {}", files.len(), dir.display());
+        eprintln!("merged {} shards into {}", found.files.len(), dir.display());
     }
     Ok(())
 }

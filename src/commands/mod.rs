@@ -12,19 +12,11 @@ pub mod run;
 pub mod sweep;
 
 use std::io::Write;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::{GeoError, Result};
+pub use crate::interrupt::{stopped, STOP};
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// Set by the Ctrl-C handler (`main`); the simulations poll it and stop early.
-pub static STOP: AtomicBool = AtomicBool::new(false);
-
-/// Whether Ctrl-C has been pressed.
-pub fn stopped() -> bool {
-    STOP.load(Ordering::Relaxed)
-}
 
 /// Worker threads from `--jobs` (default: every core).
 pub fn jobs(jobs: Option<usize>) -> Result<usize> {

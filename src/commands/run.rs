@@ -36,8 +36,10 @@ pub fn run_command(mut model: Model, req: &RunRequest) -> Result<()> {
     let selected = select_variants(&model, req.variants)?;
     let jobs = super::jobs(req.jobs)?;
     limits::check_memory(&model, selected.len(), jobs, limits::available_memory())?;
+    limits::check_events(&model, &selected)?;
+    crate::year::check(&model, &selected, jobs, limits::available_memory())?;
     // Made before the run, so an unwritable --out fails now, not after the run.
-    let staging = output::Staging::new(req.out, &model.name)?;
+    let mut staging = output::Staging::new(req.out, &[&model.name], output::Kind::Run)?;
     let outcome = runner::run(
         &model,
         &RunOptions {
@@ -57,7 +59,10 @@ pub fn run_command(mut model: Model, req: &RunRequest) -> Result<()> {
     let year = if interrupted {
         None
     } else {
-        crate::year::run(&model, &selected, jobs, !req.quiet)?
+        match crate::year::run(&model, &selected, jobs, !req.quiet) {
+            Err(e) if e.kind == ErrorKind::Interrupted => None,
+            other => other?,
+        }
     };
     interrupted |= STOP.load(Ordering::Relaxed);
     let info = RunInfo {
@@ -81,8 +86,7 @@ pub fn run_command(mut model: Model, req: &RunRequest) -> Result<()> {
     for (name, bytes) in &files {
         staging.write(name, bytes)?;
     }
-    let names: Vec<String> = files.into_iter().map(|(n, _)| n).collect();
-    let dir = staging.commit(&names)?;
+    let dir = staging.commit()?;
     print(&summary_table(&outcome.results));
     if let Some(year) = &year {
         print(&crate::year::table(year));

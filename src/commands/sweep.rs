@@ -4,13 +4,14 @@
 //! those of other shards, so a bad point fails every shard at once rather than one after
 //! hours), and nothing is written unless the whole sweep succeeded.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use serde::Deserialize;
 use toml::Table;
 
 use super::{print, VERSION};
-use crate::error::{GeoError, Result};
+use crate::error::{ErrorKind, GeoError, Result};
+use crate::limits;
 use crate::model::Model;
 use crate::output;
 use crate::report::json::scenario_hash;
@@ -27,12 +28,16 @@ struct SweepOnly {
     sweep: Option<RawSweep>,
 }
 
+/// Where a sweep writes: one shard file, or a whole sweep's directory.
+enum Dest {
+    Shard(usize, usize),
+    Whole(output::Staging),
+}
+
 pub fn sweep(args: &SweepArgs) -> Result<()> {
     let started = std::time::Instant::now();
-    let file = args.scenario.display().to_string();
-    let base = scenario::load(&args.scenario)?;
-    let text = std::fs::read_to_string(&args.scenario)
-        .map_err(|e| GeoError::io(&file, format!("cannot read the scenario: {e}")))?;
+    let (base, source) = scenario::load_source(&args.scenario)?;
+    let (file, text, stem) = (source.label, source.text, source.stem);
     let charts = chart_figures(&args.render)?;
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     let jobs = super::jobs(args.jobs)?;
@@ -44,16 +49,22 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
                 .with_help("drop --seed, or stop sweeping simulation.seed"),
         );
     }
-    let stem = args
-        .scenario
-        .file_stem()
-        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
     let mut points = Vec::new();
+    let mut shape = Vec::with_capacity(grid.len());
     for k in 0..grid.len() {
         let mut model = point_model(&grid, &doc, k, &file, &stem)?;
         if let Some(seed) = args.seed {
             model.seed = seed;
         }
+        let all: Vec<usize> = (0..model.variants.len()).collect();
+        limits::check_events(&model, &all).map_err(|e| {
+            let at = format!("sweep point {k} ({})", grid.label(k));
+            GeoError {
+                message: format!("{at}: {}", e.message),
+                ..e
+            }
+        })?;
+        shape.push((model.variants.len(), model.runs));
         if shard.is_none_or(|(i, n)| k % n == i) {
             points.push((k, model));
         }
@@ -64,26 +75,54 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         scenario_hash: scenario_hash(text.as_bytes()),
         seed: args.seed.unwrap_or(base.seed),
         grid,
+        shape,
     };
-    let rows = exec::execute(&points, jobs, !args.quiet)?;
-    let dir = args.out.join(&base.name).join("sweep");
-    let files = match shard {
+    let path = [base.name.as_str(), "sweep"];
+    // Checked before the sweep runs: where it writes, and that it can.
+    let dest = match shard {
         Some((index, count)) => {
+            let name = shard::file_name(index, count);
+            output::prepare_one(&args.out, &path, &name, shard::is_shard)?;
+            Dest::Shard(index, count)
+        }
+        None => Dest::Whole(output::Staging::new(&args.out, &path, output::Kind::Sweep)?),
+    };
+    let rows = exec::execute(&points, jobs, !args.quiet).map_err(|e| {
+        if e.kind == ErrorKind::Interrupted {
+            GeoError::interrupted(format!(
+                "interrupted: the sweep stopped before its {} grid points finished; nothing was written",
+                points.len()
+            ))
+        } else {
+            e
+        }
+    })?;
+    let dir = match dest {
+        Dest::Shard(index, count) => {
             let s = shard::Shard {
                 header,
                 index,
                 count,
                 rows,
             };
-            vec![(shard::file_name(index, count), shard::to_bytes(&s)?)]
+            let name = shard::file_name(index, count);
+            output::write_one(
+                &args.out,
+                &path,
+                &name,
+                &shard::to_bytes(&s)?,
+                shard::is_shard,
+            )?;
+            args.out.join(path[0]).join(path[1])
         }
-        None => {
+        Dest::Whole(staging) => {
             let data = SweepData { header, rows };
+            let files = render(&data, &charts)?;
+            let dir = write(staging, &files)?;
             print(&table::summary_table(&data));
-            render(&data, &charts)?
+            dir
         }
     };
-    write(&dir, &files)?;
     if !args.quiet {
         eprintln!(
             "wrote {} ({} grid points, {:.2} s)",
@@ -120,12 +159,12 @@ pub(super) fn render(data: &SweepData, charts: &[usize]) -> Result<Vec<(String, 
     Ok(files)
 }
 
-pub(super) fn write(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
-    output::create_dir(dir)?;
+/// Writes `files` into `staging` and swaps it in; returns the directory.
+pub(super) fn write(mut staging: output::Staging, files: &[(String, Vec<u8>)]) -> Result<PathBuf> {
     for (name, bytes) in files {
-        output::write_atomic(dir, name, bytes)?;
+        staging.write(name, bytes)?;
     }
-    Ok(())
+    staging.commit()
 }
 
 /// The grid from the file's `[sweep]` and `--set`, and the document without `[sweep]`.

@@ -19,8 +19,8 @@ mod suggest;
 pub mod units;
 mod validate;
 
-pub use plan::plan;
-pub use validate::{load, parse};
+pub use plan::{fmt_duration, plan};
+pub use validate::{load, load_source, parse, read, Source};
 
 #[cfg(test)]
 mod tests;

@@ -9,7 +9,7 @@ use crate::model::{
 };
 
 /// A duration in the largest unit that shows it exactly ("2h", "90s", "1.5s" as "1500ms").
-pub(super) fn fmt_duration(ns: Nanos) -> String {
+pub fn fmt_duration(ns: Nanos) -> String {
     if ns == 0 {
         return "0s".into();
     }
@@ -166,10 +166,12 @@ pub fn plan(m: &Model) -> String {
 /// the estimate on the safe side.
 const EVENTS_PER_S: f64 = 20e6;
 
-/// Expected engine events (`Model::expected_events`) and a rough wall time.
+/// Expected engine events (`limits::expected_events`: every phase, and the retries of
+/// writes offered while the primary cannot answer), those of the year of failures,
+/// and a rough wall time for all of it.
 fn work(o: &mut String, m: &Model, sims: f64) {
     let total: f64 = (0..m.variants.len())
-        .map(|v| m.expected_events(v) * f64::from(m.runs))
+        .map(|v| crate::limits::expected_events(m, v) * f64::from(m.runs))
         .sum();
     let per_sim = total / sims.max(1.0);
     let _ = writeln!(
@@ -179,10 +181,22 @@ fn work(o: &mut String, m: &Model, sims: f64) {
         fmt_count(total),
         fmt_count(m.max_events as f64)
     );
+    let all: Vec<usize> = (0..m.variants.len()).collect();
+    let year = crate::year::estimate(m, &all);
+    if let Some(y) = &year {
+        let _ = writeln!(
+            o,
+            "expected engine events of the year of failures: about {} in total (episodes of up to about {}, {} per episode)",
+            fmt_count(y.events),
+            fmt_duration(y.episode),
+            fmt_count(y.episode_events)
+        );
+    }
+    let all_events = total + year.map_or(0.0, |y| y.events);
     let _ = writeln!(
         o,
         "rough wall time: {} on one core, less on more (simulations run in parallel; estimated at ~{} events/s)",
-        fmt_seconds(total / EVENTS_PER_S),
+        fmt_seconds(all_events / EVENTS_PER_S),
         fmt_count(EVENTS_PER_S)
     );
 }
@@ -386,6 +400,50 @@ mode = "sync"
         );
         assert!(
             p.contains("rough wall time: under a second on one core"),
+            "{p}"
+        );
+    }
+
+    /// The same run with the primary down for half of it: each write offered then
+    /// makes 3 retries of ~3 events (100/s × 500 s × 3 × 3 = 450 k), and `[[failure]]`
+    /// adds the year of failures to the estimate.
+    #[test]
+    fn plan_estimates_retries_and_the_year() {
+        let base = r#"
+[simulation]
+duration = "1000s"
+[[region]]
+name = "westeurope"
+[[region]]
+name = "eastus"
+[workload]
+client_region = "westeurope"
+rate = 100
+size = "1KiB"
+[replication]
+primary = "westeurope"
+secondaries = ["eastus"]
+[[variant]]
+name = "a"
+mode = "async"
+"#;
+        let outage = format!(
+            "{base}[[outage]]\ntarget = \"westeurope\"\nstart = \"0s\"\nduration = \"500s\"\n"
+        );
+        let m = crate::scenario::parse(&outage, "t.toml", "t").expect("valid scenario");
+        let p = plan(&m);
+        // 600 k of the failure-free run plus 450 k of retries (1.05 M).
+        assert!(
+            p.contains("about 1.1 M per simulation") || p.contains("about 1.0 M per simulation"),
+            "{p}"
+        );
+        let year = format!(
+            "{base}[[failure]]\ntarget = \"westeurope\"\nmtbf = \"30d\"\nmttr = {{ dist = \"exponential\", mean = \"1h\" }}\n"
+        );
+        let m = crate::scenario::parse(&year, "t.toml", "t").expect("valid scenario");
+        let p = plan(&m);
+        assert!(
+            p.contains("expected engine events of the year of failures"),
             "{p}"
         );
     }

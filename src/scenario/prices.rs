@@ -12,6 +12,10 @@ use crate::error::GeoError;
 /// accepted for other products, but not one that can only be a typo.
 const MAX_UNITS: i64 = 10_000;
 const MAX_CURRENCY_CHARS: usize = 16;
+/// A price per unit-hour or per GB: Service Bus Premium is about 0.93 per unit-hour;
+/// a million times that keeps every bill (≤ 10,000 units, 400 days, any traffic) far
+/// from overflowing to inf.
+const MAX_PRICE: f64 = 1e6;
 
 pub fn prices(ctx: &Ctx, c: &Spanned<RawCost>) -> Result<Prices, GeoError> {
     let raw = c.get_ref();
@@ -79,10 +83,22 @@ pub fn prices(ctx: &Ctx, c: &Spanned<RawCost>) -> Result<Prices, GeoError> {
 /// A price: a finite number, 0 or more.
 fn price(ctx: &Ctx, v: &Spanned<f64>, key: &str) -> Result<f64, GeoError> {
     let x = *v.get_ref();
+    let name = key.rsplit('.').next().unwrap_or(key);
+    if x.is_finite() && x > MAX_PRICE {
+        // Times units, hours and gigabytes, a larger price can overflow to inf.
+        return Err(ctx
+            .error(
+                v.span(),
+                key,
+                format!("{name} = {x} is above the limit of {MAX_PRICE:e} per unit-hour or GB"),
+            )
+            .with_help(format!(
+                "e.g. {name} = 0.928 (in the currency of `currency`)"
+            )));
+    }
     if x.is_finite() && x >= 0.0 {
         return Ok(x);
     }
-    let name = key.rsplit('.').next().unwrap_or(key);
     Err(ctx
         .error(
             v.span(),

@@ -6,6 +6,7 @@
 //! distributions live in their own modules; this one owns the file, `[simulation]`,
 //! `[workload]`, `[replication]`, `[[variant]]` and the assembly of the `Model`.
 
+use std::io::Read;
 use std::path::Path;
 
 use toml::Spanned;
@@ -15,20 +16,49 @@ use super::network::{self, Names};
 use super::raw::{RawReplication, RawScenario, RawSimulation, RawVariant, RawWorkload};
 use super::{dist, events, keys, locate, prices, reads};
 use crate::error::GeoError;
-use crate::limits::{DEFAULT_MAX_DURATION, MAX_BUCKETS, MAX_FAILURES, MAX_RETRIES, MAX_RUNS};
+use crate::limits::{
+    DEFAULT_MAX_DURATION, MAX_BUCKETS, MAX_FAILURES, MAX_NESTING, MAX_PHASES, MAX_RATE,
+    MAX_REGIONS, MAX_RETRIES, MAX_RUNS, MAX_SCENARIO_BYTES,
+};
 use crate::model::{
     Mode, Model, Nanos, Phase, PromoteKind, ReadAt, RegionId, Variant, Workload, NS_PER_S,
 };
 
-/// Reads and validates a scenario file.
-pub fn load(path: &Path) -> Result<Model, GeoError> {
-    let file = path.display().to_string();
-    if path.is_dir() {
-        return Err(GeoError::io(&file, "is a directory, not a scenario file")
-            .with_help("pass the path of a .toml scenario file"));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        let err = GeoError::io(&file, format!("cannot read the scenario: {e}"));
+/// A scenario file as read, once: what labels its errors, its text and the default
+/// scenario name.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The path as given, or `<stdin>`.
+    pub label: String,
+    pub text: String,
+    /// The file's stem (`stdin` for standard input): the name when `[simulation]`
+    /// gives none.
+    pub stem: String,
+}
+
+/// Reads a scenario file (`-` for standard input) once, whatever it is — a pipe or
+/// `<(…)` can only be read once, and a device such as /dev/zero never ends — and
+/// refuses more than `MAX_SCENARIO_BYTES`.
+pub fn read(path: &Path) -> Result<Source, GeoError> {
+    let stdin = path.as_os_str() == "-";
+    let label = if stdin {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    };
+    let mut bytes = Vec::new();
+    let limit = MAX_SCENARIO_BYTES + 1;
+    let read = if stdin {
+        std::io::stdin().lock().take(limit).read_to_end(&mut bytes)
+    } else {
+        if path.is_dir() {
+            return Err(GeoError::io(&label, "is a directory, not a scenario file")
+                .with_help("pass the path of a .toml scenario file"));
+        }
+        std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| {
+        let err = GeoError::io(&label, format!("cannot read the scenario: {e}"));
         match e.kind() {
             std::io::ErrorKind::NotFound => err.with_help(
                 "check the path; scenarios are TOML files such as scenarios/cross-continent.toml",
@@ -36,26 +66,62 @@ pub fn load(path: &Path) -> Result<Model, GeoError> {
             _ => err,
         }
     })?;
+    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(GeoError::invalid(format!(
+            "the file is larger than {} MiB, the limit for a scenario: it is not one (a scenario is a few KiB of TOML)",
+            MAX_SCENARIO_BYTES >> 20
+        ))
+        .with_file(&label)
+        .with_help("pass a scenario file; a grid of many runs belongs in [sweep], not in a generated file"));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
         GeoError::invalid("the file is not valid UTF-8 text")
             .at(&prefix, valid)
-            .with_file(&file)
+            .with_file(&label)
             .with_help("save the scenario as UTF-8")
     })?;
-    let stem = path
-        .file_stem()
-        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy());
-    parse(&text, &file, &stem)
+    let stem = if stdin {
+        "stdin".to_string()
+    } else {
+        path.file_stem()
+            .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
+    };
+    Ok(Source { label, text, stem })
+}
+
+/// Reads and validates a scenario file.
+pub fn load(path: &Path) -> Result<Model, GeoError> {
+    Ok(load_source(path)?.0)
+}
+
+/// Reads and validates a scenario file, and returns what was read with the model.
+pub fn load_source(path: &Path) -> Result<(Model, Source), GeoError> {
+    let source = read(path)?;
+    let model = parse(&source.text, &source.label, &source.stem)?;
+    Ok((model, source))
 }
 
 /// Validates scenario `text`; `file_name` labels errors, `file_stem` is the default name.
 pub fn parse(text: &str, file_name: &str, file_stem: &str) -> Result<Model, GeoError> {
+    check_nesting(text, file_name)?;
     let raw: RawScenario =
         toml::from_str(text).map_err(|e| locate::toml_error(text, file_name, &e))?;
     let mut ctx = Ctx::new(text, file_name);
     let regions = raw.region.as_deref().unwrap_or_default();
+    if let Some(r) = regions.get(MAX_REGIONS) {
+        return Err(ctx
+            .error(
+                r.span(),
+                &format!("region[{MAX_REGIONS}]"),
+                format!(
+                    "{} regions, more than the limit of {MAX_REGIONS}: every pair of regions is a link held in memory",
+                    regions.len()
+                ),
+            )
+            .with_help("simulate the regions that take part in replication; Azure has about 60"));
+    }
     let names = Names::new(regions);
 
     let sim = simulation(&mut ctx, raw.simulation.as_ref(), file_stem);
@@ -294,12 +360,7 @@ fn simulation_table(ctx: &Ctx, s: &Spanned<RawSimulation>, stem: &str) -> Result
         Some(n) => {
             let v = n.get_ref();
             // The name becomes a directory under the output folder.
-            if v.is_empty()
-                || v.starts_with('.')
-                || !v
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-            {
+            if !crate::output::is_safe_name(v) {
                 return Err(ctx
                     .error(
                         n.span(),
@@ -312,7 +373,20 @@ fn simulation_table(ctx: &Ctx, s: &Spanned<RawSimulation>, stem: &str) -> Result
             }
             v.clone()
         }
-        None => stem.to_string(),
+        None if crate::output::is_safe_name(stem) => stem.to_string(),
+        None => {
+            return Err(ctx
+                .error(
+                    0..0,
+                    "simulation.name",
+                    format!(
+                        "the file name gives the scenario name \"{stem}\", which cannot name an output directory"
+                    ),
+                )
+                .with_help(
+                    "add [simulation] name = \"…\" of letters, digits, '.', '_' and '-' (not starting with '.'), or rename the file",
+                ))
+        }
     };
     Ok(Sim {
         name,
@@ -373,7 +447,17 @@ fn integer(
 /// A rate in writes per second: finite and not negative.
 fn rate(ctx: &Ctx, v: &Spanned<f64>, key: &str) -> Result<f64, GeoError> {
     let x = *v.get_ref();
-    if x.is_finite() && x >= 0.0 {
+    if x.is_finite() && x > MAX_RATE {
+        Err(ctx
+            .error(
+                v.span(),
+                key,
+                format!(
+                    "rate = {x} is above the limit of {MAX_RATE:e} writes per second: the simulated clock counts whole nanoseconds, and gaps of a few nanoseconds would offer more writes than the rate says"
+                ),
+            )
+            .with_help("simulate a share of the writers: e.g. rate = 1000000 and scale the figures"))
+    } else if x.is_finite() && x >= 0.0 {
         Ok(x)
     } else {
         Err(ctx
@@ -418,7 +502,20 @@ fn workload_table(
         at: 0,
         rate: rate(ctx, r, "workload.rate")?,
     }];
-    for (i, p) in raw.phase.as_deref().unwrap_or_default().iter().enumerate() {
+    let raw_phases = raw.phase.as_deref().unwrap_or_default();
+    if let Some(p) = raw_phases.get(MAX_PHASES) {
+        return Err(ctx
+            .error(
+                p.span(),
+                &format!("workload.phase[{MAX_PHASES}]"),
+                format!(
+                    "{} phases, more than the limit of {MAX_PHASES}",
+                    raw_phases.len()
+                ),
+            )
+            .with_help("describe the load in fewer, longer phases"));
+    }
+    for (i, p) in raw_phases.iter().enumerate() {
         let key = format!("workload.phase[{i}]");
         let at_v = ctx.require(
             &p.get_ref().at,
@@ -714,4 +811,72 @@ fn snapshot_unsupported(ctx: &Ctx, span: std::ops::Range<usize>, key: &str) -> G
         "snapshot_interval applies only in snapshot mode (mode = \"snapshot\"), which this version of geosim does not support yet",
     )
     .with_help("remove snapshot_interval: recovery-point replication is not built yet")
+}
+
+/// Refuses keys and values nested deeper than `MAX_NESTING` (dotted keys, tables,
+/// arrays and inline tables together) before the TOML parser sees them: its own
+/// recursion limit fails without a line or column.
+fn check_nesting(text: &str, file: &str) -> Result<(), GeoError> {
+    let b = text.as_bytes();
+    // Open brackets, innermost last; `in_key`: before the `=` of a key/value pair.
+    let mut open: Vec<u8> = Vec::new();
+    let (mut in_key, mut dots) = (true, 0usize);
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            q @ (b'"' | b'\'') => {
+                i = string_end(b, i, q);
+                continue;
+            }
+            c @ (b'[' | b'{') => {
+                open.push(c);
+                in_key = c == b'{' || open.len() == 1 && in_key;
+            }
+            b']' | b'}' => {
+                open.pop();
+            }
+            b'=' => (in_key, dots) = (false, 0),
+            b',' if open.last() == Some(&b'{') => (in_key, dots) = (true, 0),
+            b'.' if in_key => dots += 1,
+            b'\n' if open.is_empty() => (in_key, dots) = (true, 0),
+            _ => {}
+        }
+        if open.len() + dots > MAX_NESTING {
+            return Err(GeoError::invalid(format!(
+                "keys and values are nested more than {MAX_NESTING} deep (dotted keys, tables and arrays together)"
+            ))
+            .with_file(file)
+            .at(text, i)
+            .with_help("a scenario needs a few levels: write the tables out, e.g. [workload] then rate = 500"));
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// The index after the string that starts at `b[i]` with quote `q` (basic or literal,
+/// one line or three quotes); the end of the text if it is not closed.
+fn string_end(b: &[u8], i: usize, q: u8) -> usize {
+    let triple = b.len() >= i + 3 && b[i + 1] == q && b[i + 2] == q;
+    let mut j = if triple { i + 3 } else { i + 1 };
+    while j < b.len() {
+        if q == b'"' && b[j] == b'\\' {
+            j += 2;
+            continue;
+        }
+        if b[j] == q && (!triple || (b.len() >= j + 3 && b[j + 1] == q && b[j + 2] == q)) {
+            return j + if triple { 3 } else { 1 };
+        }
+        if !triple && b[j] == b'\n' {
+            return j;
+        }
+        j += 1;
+    }
+    b.len()
 }

@@ -20,6 +20,8 @@ pub struct SweepHeader {
     pub scenario_hash: String,
     pub seed: u64,
     pub grid: Grid,
+    /// Per grid point: its number of variants and of runs (what `merge` expects).
+    pub shape: Vec<(usize, u32)>,
 }
 
 /// One simulation (grid point × variant × run).

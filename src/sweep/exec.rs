@@ -5,7 +5,7 @@
 
 use super::data::RunRow;
 use crate::engine::Simulation;
-use crate::error::Result;
+use crate::error::{GeoError, Result};
 use crate::model::{Model, Nanos, NS_PER_MS};
 use crate::parallel::{in_task_order, progress_bar};
 
@@ -30,10 +30,20 @@ pub fn execute(points: &[(usize, Model)], jobs: usize, progress: bool) -> Result
         &tasks,
         |&(p, v, _)| p.1.expected_events(v),
         |&(&(point, ref model), v, r)| {
-            let result = Simulation::new(model, v, r).run(&tick)?;
+            // After Ctrl-C the remaining tasks stop at once, the running ones soon.
+            if crate::interrupt::stopped() {
+                return Err(GeoError::interrupted("interrupted"));
+            }
+            let result = Simulation::new(model, v, r)
+                .stop_on(&crate::interrupt::STOP)
+                .run(&tick)?;
             Ok(RunRow::new(point, v, &result.summary))
         },
     )?;
     bar.finish_and_clear();
+    // An interruption anywhere makes the sweep an interrupted one, whatever failed first.
+    if crate::interrupt::stopped() {
+        return Err(GeoError::interrupted("interrupted"));
+    }
     rows.into_iter().collect()
 }

@@ -7,38 +7,97 @@ use super::data::{RunRow, SweepData};
 use super::shard::{self, Shard};
 use crate::error::{GeoError, Result};
 
-/// The shard files named by `inputs`: files as given, directories scanned (not
-/// recursively) for `shard-I-of-N.csv`, in name order.
-pub fn shard_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
+/// The shard files `merge` found, and what it says about where.
+pub struct Found {
+    pub files: Vec<PathBuf>,
+    /// One line per directory searched: what was found in it.
+    pub report: Vec<String>,
+}
+
+/// The shard files named by `inputs`: files as given; a directory's own
+/// `shard-I-of-N.csv` files, or else those of `DIR/<scenario>/sweep/` (the directory
+/// given to `geosim sweep --out`), in name order.
+pub fn shard_files(inputs: &[PathBuf]) -> Result<Found> {
+    let mut found = Found {
+        files: Vec::new(),
+        report: Vec::new(),
+    };
     for input in inputs {
         if !input.is_dir() {
-            files.push(input.clone());
+            found.files.push(input.clone());
             continue;
         }
-        let entries = std::fs::read_dir(input)
-            .map_err(|e| GeoError::io(input.display().to_string(), format!("cannot list: {e}")))?;
-        let mut found: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| is_shard_name(p))
-            .collect();
-        if found.is_empty() {
-            return Err(GeoError::invalid("no shard-I-of-N.csv files in this directory")
-                .with_file(input.display().to_string())
-                .with_help("pass the directories that geosim sweep --shard wrote to, or the shard files"));
+        let own = shards_in(input)?;
+        if !own.is_empty() {
+            found
+                .report
+                .push(format!("{}: {} shard files", input.display(), own.len()));
+            found.files.extend(own);
+            continue;
         }
-        found.sort();
-        files.extend(found);
+        // `sweep --out DIR` writes DIR/<scenario>/sweep/.
+        let mut nested = Vec::new();
+        for scenario in list(input)? {
+            let sweep = scenario.join("sweep");
+            if sweep.is_dir() {
+                let files = shards_in(&sweep)?;
+                if !files.is_empty() {
+                    nested.push((sweep, files));
+                }
+            }
+        }
+        match nested.len() {
+            0 => {
+                return Err(GeoError::invalid(
+                    "no shard-I-of-N.csv files in this directory, nor in its <scenario>/sweep/ directories",
+                )
+                .with_file(input.display().to_string())
+                .with_help("pass the --out directory of geosim sweep --shard, its <scenario>/sweep directory, or the shard files"))
+            }
+            1 => {
+                let (dir, files) = nested.remove(0);
+                found.report.push(format!(
+                    "{}: {} shard files in {}",
+                    input.display(),
+                    files.len(),
+                    dir.display()
+                ));
+                found.files.extend(files);
+            }
+            _ => {
+                let dirs: Vec<String> = nested.iter().map(|(d, _)| d.display().to_string()).collect();
+                return Err(GeoError::invalid(format!(
+                    "shards of {} sweeps in this directory: {}",
+                    nested.len(),
+                    dirs.join(", ")
+                ))
+                .with_file(input.display().to_string())
+                .with_help("pass the <scenario>/sweep directory of the sweep to merge"));
+            }
+        }
     }
-    Ok(files)
+    Ok(found)
+}
+
+/// The entries of `dir`, sorted.
+fn list(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| GeoError::io(dir.display().to_string(), format!("cannot list: {e}")))?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    Ok(paths)
+}
+
+fn shards_in(dir: &Path) -> Result<Vec<PathBuf>> {
+    Ok(list(dir)?
+        .into_iter()
+        .filter(|p| is_shard_name(p))
+        .collect())
 }
 
 fn is_shard_name(p: &Path) -> bool {
     let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    name.strip_prefix("shard-")
-        .and_then(|n| n.strip_suffix(".csv"))
-        .and_then(|n| n.split_once("-of-"))
-        .is_some_and(|(i, n)| i.parse::<usize>().is_ok() && n.parse::<usize>().is_ok())
+    crate::output::is_shard_file(name)
 }
 
 /// Reads and combines shard files into the whole sweep.
@@ -46,11 +105,34 @@ pub fn merge_files(files: &[PathBuf]) -> Result<SweepData> {
     let mut shards = Vec::new();
     for path in files {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| GeoError::io(&name, format!("cannot read the shard: {e}")))?;
+        let text = read_bounded(path, &name)?;
         shards.push((name.clone(), shard::parse(&text, &name)?));
     }
     combine(shards)
+}
+
+/// A shard's text, read once and at most `MAX_SHARD_BYTES`.
+fn read_bounded(path: &Path, name: &str) -> Result<String> {
+    use std::io::Read;
+    let limit = crate::limits::MAX_SHARD_BYTES;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| GeoError::io(name, format!("cannot read the shard: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(GeoError::invalid(format!(
+            "the file is larger than {} MiB, the limit for a shard: it is not one geosim wrote",
+            limit >> 20
+        ))
+        .with_file(name));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+        GeoError::invalid("not a geosim sweep shard: the file is not UTF-8 text")
+            .with_file(name)
+            .at(&prefix, valid)
+    })
 }
 
 /// Checks that `shards` (file name, shard) are every slice of one sweep, once each, and
@@ -128,6 +210,9 @@ fn difference(a: &Shard, b: &Shard) -> Option<String> {
     if x.grid != y.grid {
         return Some("the swept keys or values differ".into());
     }
+    if x.shape != y.shape {
+        return Some("the variants or runs of the grid points differ".into());
+    }
     if x.version != y.version {
         return Some(format!("geosim {} vs {}", y.version, x.version));
     }
@@ -164,6 +249,7 @@ mod tests {
             scenario: "s".into(),
             scenario_hash: "h".into(),
             seed,
+            shape: vec![(1, 1); grid.len()],
             grid,
         };
         (

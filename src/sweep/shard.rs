@@ -15,7 +15,7 @@ use crate::error::{GeoError, Result};
 use crate::scenario::keys::KeyPath;
 
 /// Bumped whenever the layout changes, so an old shard is refused, not misread.
-const FORMAT: i64 = 1;
+const FORMAT: i64 = 2;
 const KIND: &str = "geosim sweep shard";
 const FIXED_COLUMNS: [&str; 7] = [
     "point",
@@ -34,6 +34,11 @@ pub struct Shard {
     pub index: usize,
     pub count: usize,
     pub rows: Vec<RunRow>,
+}
+
+/// Whether `text` is (the start of) a shard file geosim wrote.
+pub fn is_shard(text: &str) -> bool {
+    text.starts_with(&format!("# kind = \"{KIND}\"\n"))
 }
 
 /// `shard-I-of-N.csv`.
@@ -90,6 +95,11 @@ fn header_toml(shard: &Shard) -> Result<String> {
     put("shard", (shard.index as i64).into());
     put("shards", (shard.count as i64).into());
     put("rows", (shard.rows.len() as i64).into());
+    let counts = |f: &dyn Fn(&(usize, u32)) -> i64| {
+        Value::Array(h.shape.iter().map(|s| Value::Integer(f(s))).collect())
+    };
+    t.insert("variants".into(), counts(&|s| s.0 as i64));
+    t.insert("runs".into(), counts(&|s| i64::from(s.1)));
     let axes = h
         .grid
         .axes
@@ -106,45 +116,67 @@ fn header_toml(shard: &Shard) -> Result<String> {
         .map_err(|e| GeoError::invalid(format!("cannot write the shard header: {e}")))
 }
 
-/// Reads a shard file; `file` labels errors.
+/// Reads a shard file; `file` labels errors. A shard is untrusted input (it may come
+/// from another machine, be truncated, or be edited by hand): everything is checked,
+/// and an error names the file, line and column of what is wrong.
 pub fn parse(text: &str, file: &str) -> Result<Shard> {
-    let bad = |what: String| {
+    let help = "pass the files written by geosim sweep --shard I/N, unchanged";
+    let bad = |offset: usize, what: String| {
         GeoError::invalid(what)
             .with_file(file)
-            .with_help("pass files written by geosim sweep --shard I/N")
+            .at(text, offset)
+            .with_help(help)
     };
-    let header_len: usize = text
-        .split_inclusive('\n')
-        .take_while(|l| l.starts_with('#'))
-        .map(str::len)
-        .sum();
-    let toml_text: String = text[..header_len]
-        .lines()
-        .map(|l| l.strip_prefix("# ").unwrap_or(&l[1..]))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let t: Table = toml_text.parse().map_err(|e| {
-        bad(format!(
-            "not a geosim sweep shard: its header does not parse ({e})"
-        ))
+    if text.is_empty() {
+        return Err(bad(0, "not a geosim sweep shard: the file is empty".into()));
+    }
+    if !text.ends_with('\n') {
+        return Err(bad(
+            text.len(),
+            "the file does not end with a newline: it is incomplete (truncated while it was written or copied)".into(),
+        ));
+    }
+    let head = Header::read(text);
+    let t: Table = head.toml.parse().map_err(|e: toml::de::Error| {
+        let at = e.span().map_or(0, |s| head.offset(s.start));
+        bad(
+            at,
+            format!(
+                "not a geosim sweep shard: its header does not parse ({})",
+                e.message()
+            ),
+        )
     })?;
     if t.get("kind").and_then(Value::as_str) != Some(KIND) {
-        return Err(bad("not a geosim sweep shard".into()));
+        return Err(bad(0, "not a geosim sweep shard".into()));
     }
     let format = t.get("format").and_then(Value::as_integer);
     if format != Some(FORMAT) {
-        return Err(bad(format!(
-            "shard format {format:?} is not the format {FORMAT} this geosim reads"
-        )));
+        return Err(bad(
+            head.key_offset("format"),
+            format!(
+                "shard format {} is not the format {FORMAT} this geosim reads",
+                format.map_or("(none)".into(), |f| f.to_string())
+            ),
+        ));
     }
-    let (header, index, count, rows) = header(&t).map_err(|e| bad(format!("shard header: {e}")))?;
-    let rows_read = rows_from_csv(&text[header_len..], &header, index, count)
-        .map_err(|e| bad(format!("shard rows: {e}")))?;
-    if rows_read.len() != rows {
-        return Err(bad(format!(
-            "the header promises {rows} rows but the file has {}: it is incomplete",
-            rows_read.len()
-        )));
+    let (header, index, count, rows) = header(&t)
+        .map_err(|(key, what)| bad(head.key_offset(key), format!("shard header: {what}")))?;
+    let body = &text[head.len..];
+    let rows_read = rows_from_csv(body, &header, index, count)
+        .map_err(|(at, what)| bad(head.len + at, format!("shard rows: {what}")))?;
+    let expected: usize = (0..header.grid.len())
+        .filter(|p| p % count == index)
+        .map(|p| header.shape[p].0 * header.shape[p].1 as usize)
+        .sum();
+    if rows_read.len() != rows || rows != expected {
+        return Err(bad(
+            head.key_offset("rows"),
+            format!(
+                "the shard's points need {expected} rows (variants × runs of each), the header says {rows} and the file has {}: it is incomplete or altered",
+                rows_read.len()
+            ),
+        ));
     }
     Ok(Shard {
         header,
@@ -154,98 +186,328 @@ pub fn parse(text: &str, file: &str) -> Result<Shard> {
     })
 }
 
-fn header(t: &Table) -> std::result::Result<(SweepHeader, usize, usize, usize), String> {
-    let text = |k: &str| {
+/// The `#` lines at the top of a shard, as TOML text, with the way back to offsets in
+/// the file.
+struct Header {
+    toml: String,
+    /// Bytes of the header in the file.
+    len: usize,
+    /// Per header line: (its start in `toml`, its start in the file + prefix length).
+    lines: Vec<(usize, usize)>,
+    file_lines: Vec<(usize, String)>,
+}
+
+impl Header {
+    fn read(text: &str) -> Header {
+        let mut h = Header {
+            toml: String::new(),
+            len: 0,
+            lines: Vec::new(),
+            file_lines: Vec::new(),
+        };
+        for line in text.split_inclusive('\n') {
+            if !line.starts_with('#') {
+                break;
+            }
+            let prefix = if line.starts_with("# ") { 2 } else { 1 };
+            let content = line[prefix..].trim_end_matches('\n');
+            h.lines.push((h.toml.len(), h.len + prefix));
+            h.file_lines.push((h.len + prefix, content.to_string()));
+            h.toml.push_str(content);
+            h.toml.push('\n');
+            h.len += line.len();
+        }
+        h
+    }
+
+    /// The file offset of byte `at` of the TOML text.
+    fn offset(&self, at: usize) -> usize {
+        let i = self.lines.partition_point(|&(start, _)| start <= at).max(1) - 1;
+        self.lines
+            .get(i)
+            .map_or(0, |&(start, file)| file + (at - start))
+    }
+
+    /// Where `key = …` is written in the header (its value), or the file's start.
+    fn key_offset(&self, key: &str) -> usize {
+        self.file_lines
+            .iter()
+            .find_map(|(at, line)| {
+                let rest = line.trim_start().strip_prefix(key)?.trim_start();
+                let value = rest.strip_prefix('=')?;
+                Some(at + line.len() - value.trim_start().len())
+            })
+            .unwrap_or(0)
+    }
+}
+
+/// Figures of a geosim run are never negative, and none comes near this: a shard
+/// value above it (or `inf`, `NaN`) was not written by geosim, and would overflow the
+/// arithmetic of statistics and chart axes.
+pub const MAX_FIGURE: f64 = 1e15;
+
+/// Errors of the header: (the key they are about, what is wrong).
+type HeaderError = (&'static str, String);
+
+fn header(t: &Table) -> std::result::Result<(SweepHeader, usize, usize, usize), HeaderError> {
+    let text = |k: &'static str| {
         t.get(k)
             .and_then(Value::as_str)
             .map(str::to_string)
-            .ok_or(format!("missing {k}"))
+            .ok_or((k, format!("missing {k} (a string)")))
     };
-    let count = |k: &str| {
+    let count = |k: &'static str| {
         t.get(k)
             .and_then(Value::as_integer)
             .and_then(|i| usize::try_from(i).ok())
-            .ok_or(format!("missing {k}"))
+            .ok_or((k, format!("missing {k} (a count, 0 or more)")))
     };
-    let seed = text("seed")?.parse().map_err(|_| "bad seed".to_string())?;
+    let seed = text("seed")?.parse().map_err(|_| {
+        (
+            "seed",
+            "the seed is not a whole number from 0 to 2^64-1".to_string(),
+        )
+    })?;
+    let scenario = text("scenario")?;
+    if !crate::output::is_safe_name(&scenario) {
+        return Err((
+            "scenario",
+            format!(
+                "\"{scenario}\" is not a scenario name (letters, digits, '.', '_' and '-', not starting with '.'): it names the output directory"
+            ),
+        ));
+    }
     let mut axes = Vec::new();
     for a in t
         .get("axis")
         .and_then(Value::as_array)
-        .ok_or("missing axis")?
+        .ok_or(("axis", "missing axis".to_string()))?
     {
         let key = a
             .get("key")
             .and_then(Value::as_str)
-            .ok_or("axis without key")?;
-        let path = KeyPath::parse(key).map_err(|e| format!("axis {key}: {}", e.message))?;
+            .ok_or(("key", "an axis without key".to_string()))?;
+        let path =
+            KeyPath::parse(key).map_err(|e| ("key", format!("axis {key}: {}", e.message)))?;
         let values = a
             .get("values")
             .and_then(Value::as_array)
             .filter(|v| !v.is_empty())
-            .ok_or(format!("axis {key} without values"))?;
+            .ok_or(("values", format!("axis {key} without values")))?;
+        if let Some(v) = values.iter().find(|v| !plain_value(v)) {
+            return Err((
+                "values",
+                format!("axis {key}: the value {v} is not one a sweep can have"),
+            ));
+        }
         axes.push(Axis {
             path,
             values: values.clone(),
         });
     }
-    let grid = Grid::new(axes).map_err(|e| e.message)?;
+    let grid = Grid::new(axes).map_err(|e| ("axis", e.message))?;
     if grid.len() != count("points")? {
-        return Err("the axes do not make the promised number of points".into());
+        return Err((
+            "points",
+            "the axes do not make the promised number of points".into(),
+        ));
     }
     let (index, shards) = (count("shard")?, count("shards")?);
     if index >= shards {
-        return Err(format!("shard {index} of {shards} is out of range"));
+        return Err((
+            "shard",
+            format!("shard {index} of {shards} is out of range"),
+        ));
     }
+    let shape = shape(t, grid.len())?;
     let header = SweepHeader {
         version: text("geosim_version")?,
-        scenario: text("scenario")?,
+        scenario,
         scenario_hash: text("scenario_hash")?,
         seed,
         grid,
+        shape,
     };
     Ok((header, index, shards, count("rows")?))
 }
+
+/// A TOML value a sweep axis can hold: finite numbers of a sane size, text, booleans,
+/// lists of those (a nested list or table is not a swept value).
+fn plain_value(v: &Value) -> bool {
+    match v {
+        Value::Integer(i) => (*i as f64).abs() <= MAX_FIGURE,
+        Value::Float(f) => f.is_finite() && f.abs() <= MAX_FIGURE,
+        Value::String(s) => s.len() <= 1024,
+        Value::Boolean(_) => true,
+        Value::Array(items) => items.iter().all(|i| !i.is_array() && plain_value(i)),
+        _ => false,
+    }
+}
+
+/// `variants` and `runs`: per grid point, how many variants and runs it has.
+fn shape(t: &Table, points: usize) -> std::result::Result<Vec<(usize, u32)>, HeaderError> {
+    let list = |k: &'static str, max: i64| {
+        let values = t
+            .get(k)
+            .and_then(Value::as_array)
+            .ok_or((k, format!("missing {k} (one count per grid point)")))?;
+        if values.len() != points {
+            return Err((
+                k,
+                format!("{k} has {} entries for {points} grid points", values.len()),
+            ));
+        }
+        values
+            .iter()
+            .map(|v| {
+                v.as_integer()
+                    .filter(|&n| (1..=max).contains(&n))
+                    .ok_or((k, format!("{k}: {v} is not a count from 1 to {max}")))
+            })
+            .collect::<std::result::Result<Vec<i64>, HeaderError>>()
+    };
+    let variants = list("variants", 10_000)?;
+    let runs = list("runs", crate::limits::MAX_RUNS)?;
+    Ok(variants
+        .into_iter()
+        .zip(runs)
+        .map(|(v, r)| (v as usize, r as u32))
+        .collect())
+}
+
+/// Rows errors: (offset in the CSV body, what is wrong).
+type RowError = (usize, String);
 
 fn rows_from_csv(
     body: &str,
     header: &SweepHeader,
     index: usize,
     count: usize,
-) -> std::result::Result<Vec<RunRow>, String> {
-    let mut reader = csv::Reader::from_reader(body.as_bytes());
+) -> std::result::Result<Vec<RunRow>, RowError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(body.as_bytes());
     let expected: Vec<&str> = FIXED_COLUMNS.into_iter().chain(figures::names()).collect();
-    let columns = reader.headers().map_err(|e| e.to_string())?;
+    let columns = reader.headers().map_err(|e| (0, e.to_string()))?;
     if columns.iter().ne(expected.iter().copied()) {
-        return Err("the columns are not those this geosim writes".into());
+        return Err((
+            0,
+            format!(
+                "the columns are not those this geosim writes ({})",
+                expected.join(",")
+            ),
+        ));
     }
-    let mut rows = Vec::new();
-    for (line, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| e.to_string())?;
-        let row = row(&record).map_err(|e| format!("row {}: {e}", line + 1))?;
-        if row.point >= header.grid.len() || row.point % count != index {
-            return Err(format!(
-                "row {}: point {} does not belong to shard {index} of {count}",
-                line + 1,
-                row.point
+    let mut rows: Vec<RunRow> = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let at = reader.position().byte() as usize;
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err((at, format!("not CSV: {e}"))),
+        }
+        let starts = cell_starts(&body[at..]);
+        let cell_at = |i: usize| at + starts.get(i).copied().unwrap_or(0);
+        if record.len() != expected.len() {
+            return Err((
+                at,
+                format!(
+                    "{} cells where {} columns are",
+                    record.len(),
+                    expected.len()
+                ),
             ));
+        }
+        let row =
+            row(&record).map_err(|(i, what)| (cell_at(i), format!("{}: {what}", expected[i])))?;
+        if row.point >= header.grid.len() || row.point % count != index {
+            return Err((
+                cell_at(0),
+                format!(
+                    "point {} does not belong to shard {index} of {count} of a {}-point grid",
+                    row.point,
+                    header.grid.len()
+                ),
+            ));
+        }
+        let (variants, runs) = header.shape[row.point];
+        if row.variant_index >= variants {
+            return Err((
+                cell_at(1),
+                format!(
+                    "variant {} of point {} is past its {variants} variants",
+                    row.variant_index, row.point
+                ),
+            ));
+        }
+        if row.run == 0 || row.run > runs {
+            return Err((
+                cell_at(3),
+                format!(
+                    "run {} of point {} is not one of its runs 1..={runs}",
+                    row.run, row.point
+                ),
+            ));
+        }
+        if let Some(prev) = rows.last() {
+            if prev.order() >= row.order() {
+                return Err((
+                    cell_at(0),
+                    "rows are out of order or repeated (point, variant_index, run must increase)"
+                        .into(),
+                ));
+            }
         }
         rows.push(row);
     }
     Ok(rows)
 }
 
-fn row(r: &csv::StringRecord) -> std::result::Result<RunRow, String> {
+/// The byte offset of each cell of the CSV line at the start of `line`.
+fn cell_starts(line: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    let mut quoted = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => starts.push(i + 1),
+            '\n' if !quoted => break,
+            _ => {}
+        }
+    }
+    starts
+}
+
+/// A row's cells; an error names the cell (its column index) and what is wrong.
+fn row(r: &csv::StringRecord) -> std::result::Result<RunRow, (usize, String)> {
     let cell = |i: usize| r.get(i).unwrap_or("");
-    let num = |i: usize| -> std::result::Result<f64, String> {
-        cell(i)
+    let num = |i: usize| -> std::result::Result<f64, (usize, String)> {
+        let x: f64 = cell(i)
             .parse()
-            .map_err(|_| format!("\"{}\" is not a number", cell(i)))
+            .map_err(|_| (i, format!("\"{}\" is not a number", cell(i))))?;
+        if !x.is_finite() || !(0.0..=MAX_FIGURE).contains(&x) {
+            return Err((
+                i,
+                format!(
+                    "{} is not a figure geosim writes (finite, from 0 to {MAX_FIGURE:e})",
+                    cell(i)
+                ),
+            ));
+        }
+        Ok(x)
     };
-    let int = |i: usize| -> std::result::Result<usize, String> {
+    let int = |i: usize| -> std::result::Result<usize, (usize, String)> {
         cell(i)
             .parse()
-            .map_err(|_| format!("\"{}\" is not a count", cell(i)))
+            .map_err(|_| (i, format!("\"{}\" is not a count", cell(i))))
+    };
+    let text = |i: usize| -> std::result::Result<String, (usize, String)> {
+        let t = cell(i);
+        if t.is_empty() || t.len() > 256 || t.chars().any(char::is_control) {
+            return Err((i, format!("\"{t}\" is not a name geosim writes")));
+        }
+        Ok(t.to_string())
     };
     let mut figures = Vec::with_capacity(FIGURES.len());
     for i in FIXED_COLUMNS.len()..FIXED_COLUMNS.len() + FIGURES.len() {
@@ -255,14 +517,15 @@ fn row(r: &csv::StringRecord) -> std::result::Result<RunRow, String> {
             Some(num(i)?)
         });
     }
+    let mode = text(4)?;
     Ok(RunRow {
         point: int(0)?,
         variant_index: int(1)?,
-        variant: cell(2).to_string(),
-        run: u32::try_from(int(3)?).map_err(|_| "run out of range".to_string())?,
-        mode: cell(4).to_string(),
+        variant: text(2)?,
+        run: u32::try_from(int(3)?).map_err(|_| (3, "run out of range".to_string()))?,
+        mode,
         max_lag_s: num(5)?,
-        promotion: cell(6).to_string(),
+        promotion: text(6)?,
         figures,
     })
 }
@@ -272,6 +535,7 @@ mod tests {
     use super::*;
     use crate::sweep::grid::parse_set;
 
+    /// Shard 1 of 2 of a 4-point grid: points 1 and 3, two variants, two runs each.
     fn sample() -> Shard {
         let grid = Grid::new(vec![
             parse_set("workload.rate=500,1.5").unwrap(),
@@ -281,34 +545,50 @@ mod tests {
         let mut figures = vec![Some(0.1 + 0.2); FIGURES.len()];
         figures[figures::index("rto_s").unwrap()] = None;
         figures[0] = Some(1e-300);
+        let mut rows = Vec::new();
+        for point in [1, 3] {
+            for variant_index in 0..2 {
+                for run in 1..=2 {
+                    rows.push(RunRow {
+                        point,
+                        variant_index,
+                        variant: ["sync", "async,5m"][variant_index].into(),
+                        run,
+                        mode: "async".into(),
+                        max_lag_s: 300.0,
+                        promotion: "planned>forced".into(),
+                        figures: figures.clone(),
+                    });
+                }
+            }
+        }
         Shard {
             header: SweepHeader {
                 version: "0.1.0".into(),
-                scenario: "study, \"quoted\"".into(),
+                scenario: "study".into(),
                 scenario_hash: "0123456789abcdef".into(),
                 seed: u64::MAX,
                 grid,
+                shape: vec![(2, 2); 4],
             },
             index: 1,
             count: 2,
-            rows: vec![RunRow {
-                point: 3,
-                variant_index: 1,
-                variant: "async,5m".into(),
-                run: 2,
-                mode: "async".into(),
-                max_lag_s: 300.0,
-                promotion: "planned>forced".into(),
-                figures,
-            }],
+            rows,
         }
+    }
+
+    fn text() -> String {
+        String::from_utf8(to_bytes(&sample()).unwrap()).unwrap()
+    }
+
+    fn err(t: &str) -> String {
+        parse(t, "s.csv").unwrap_err().to_string()
     }
 
     #[test]
     fn round_trip_is_exact() {
         let shard = sample();
-        let bytes = to_bytes(&shard).unwrap();
-        let text = String::from_utf8(bytes).unwrap();
+        let text = text();
         assert!(
             text.starts_with("# kind = \"geosim sweep shard\"\n"),
             "{text}"
@@ -317,14 +597,67 @@ mod tests {
     }
 
     #[test]
-    fn damaged_shards_are_refused() {
-        let text = String::from_utf8(to_bytes(&sample()).unwrap()).unwrap();
-        let err = |t: &str| parse(t, "s.csv").unwrap_err().to_string();
+    fn damaged_shards_are_refused_with_their_location() {
+        let text = text();
         let last_row = text.trim_end().rfind('\n').unwrap();
-        assert!(err(&text[..=last_row]).contains("promises 1 rows but the file has 0"));
+        let e = err(&text[..=last_row]);
+        assert!(
+            e.contains("need 8 rows") && e.contains("the file has 7"),
+            "{e}"
+        );
+        // A deleted row with `rows` adjusted is still short of what the points need.
+        let e = err(&text[..=last_row].replace("rows = 8", "rows = 7"));
+        assert!(e.contains("need 8 rows"), "{e}");
         assert!(err("point,run\n1,2\n").contains("not a geosim sweep shard"));
-        assert!(err(&text.replace("format = 1", "format = 9")).contains("format Some(9)"));
-        assert!(err(&text.replace("\n3,1,", "\n2,1,"))
-            .contains("point 2 does not belong to shard 1 of 2"));
+        assert!(err("").contains("the file is empty"));
+        let e = err(&text.replace("format = 2", "format = 9"));
+        assert!(e.contains("s.csv:") && e.contains("format 9"), "{e}");
+        assert!(err(&text.replace("\n3,1,", "\n2,1,")).contains("point 2 does not belong"));
+        // A truncated last number: the file no longer ends with its newline.
+        let e = err(text.trim_end());
+        assert!(e.contains("does not end with a newline"), "{e}");
+        // A run past the point's runs.
+        let e = err(&text.replace("\n3,1,\"async,5m\",2,", "\n3,1,\"async,5m\",3,"));
+        assert!(
+            e.contains("run 3 of point 3 is not one of its runs 1..=2"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_scenario_name_that_is_not_one_path_component_is_refused() {
+        let text = text();
+        for bad in ["../x", "..", "/etc", "a/b", ".hidden", ""] {
+            let e = err(&text.replace("scenario = \"study\"", &format!("scenario = \"{bad}\"")));
+            assert!(e.contains("is not a scenario name"), "{bad}: {e}");
+            // Located on the header line that names it.
+            assert!(e.contains("s.csv:"), "{e}");
+        }
+    }
+
+    #[test]
+    fn non_finite_and_huge_figures_are_refused_at_their_cell() {
+        let text = text();
+        let first_row = text.find("\n1,0,sync,1,").unwrap() + 1;
+        let line_no = text[..first_row].matches('\n').count() + 1;
+        for bad in ["NaN", "inf", "-inf", "1e308", "-1", "1e16"] {
+            let row_end = first_row + text[first_row..].find('\n').unwrap();
+            let row = &text[first_row..row_end];
+            // The last cell is a figure (cost_month is empty: take writes_offered).
+            let cells: Vec<&str> = row.split(',').collect();
+            let mut changed = cells.clone();
+            changed[7] = bad;
+            let t = format!(
+                "{}{}{}",
+                &text[..first_row],
+                changed.join(","),
+                &text[row_end..]
+            );
+            let e = err(&t);
+            assert!(e.contains(&format!("s.csv:{line_no}:")), "{bad}: {e}");
+            assert!(e.contains("writes_offered"), "{bad}: {e}");
+        }
+        let e = err(&text.replace("values = [500, 1.5]", "values = [500, nan]"));
+        assert!(e.contains("not one a sweep can have"), "{e}");
     }
 }

@@ -283,7 +283,9 @@ impl Span<'_> {
     }
 
     fn simulate(&self, model: &Model) -> Result<SimResult> {
-        Simulation::new(model, self.variant, 1).run(&|_| {})
+        Simulation::new(model, self.variant, 1)
+            .stop_on(&crate::interrupt::STOP)
+            .run(&|_| {})
     }
 
     fn steady(&mut self, roles: &Roles) -> Result<Steady> {

@@ -9,7 +9,7 @@
 
 pub mod episodes;
 
-use crate::error::Result;
+use crate::error::{GeoError, Result};
 use crate::model::{Model, Nanos, NS_PER_S};
 use crate::parallel::{in_task_order, progress_bar};
 use episodes::SpanResult;
@@ -51,6 +51,112 @@ pub enum Year {
     NotApplicable(String),
 }
 
+/// What the year of failures is expected to cost, before it runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// Engine events of every selected variant's years together.
+    pub events: f64,
+    /// The longest episode: what one simulation of it must hold.
+    pub episode: Nanos,
+    pub episode_events: f64,
+    pub episode_writes: f64,
+}
+
+/// An upper-side estimate of the year of failures of `variants`; `None` when the
+/// scenario has none. Per year: every failure drawn (the sum of `YEAR / mtbf`) is one
+/// episode of lead-in, repair (mean `mttr`), and the tail the episode method waits
+/// (every attempt of a write, the promotion's switch and DNS window, the resync), the
+/// episodes together at most the year; plus a failure-free measurement per region
+/// that can be primary.
+pub fn estimate(model: &Model, variants: &[usize]) -> Option<Estimate> {
+    if model.failures.is_empty() {
+        return None;
+    }
+    let rate = episodes::mean_rate(model);
+    let lead = episodes::lead_in(model, rate);
+    let draws: f64 = model
+        .failures
+        .iter()
+        .map(|f| YEAR as f64 / f.mtbf.max(1) as f64)
+        .sum();
+    let mttr = model
+        .failures
+        .iter()
+        .map(|f| f.mttr.mean)
+        .fold(0.0, f64::max)
+        .min(YEAR as f64) as Nanos;
+    let w = &model.workload;
+    let attempts = (u64::from(w.retries) + 1).saturating_mul(w.timeout + w.backoff);
+    let promotion = model.policy.auto_promote.map_or(0, |a| {
+        model.promotion.switch + model.promotion.dns + a.escalate_after.unwrap_or(0)
+    });
+    let rho = episodes::link_load(model, rate);
+    let resync = if rho > 0.0 && rho < 1.0 {
+        (mttr as f64 * rho / (1.0 - rho)) as Nanos
+    } else {
+        0
+    };
+    let episode = [lead, mttr, attempts, promotion, resync, lead]
+        .iter()
+        .fold(0u64, |a, &b| a.saturating_add(b))
+        .min(YEAR);
+    let steady = (1 + model.secondaries.len()) as f64 * (lead + 30 * 60 * NS_PER_S) as f64;
+    let simulated_s = ((draws * episode as f64).min(YEAR as f64) + steady) / NS_PER_S as f64;
+    let mut per_second = episodes::base_model(model);
+    per_second.duration = NS_PER_S;
+    let events_per_s = |v: usize| crate::limits::expected_events(&per_second, v);
+    let worst = variants
+        .iter()
+        .map(|&v| events_per_s(v))
+        .fold(0.0, f64::max);
+    let episode_s = episode as f64 / NS_PER_S as f64;
+    Some(Estimate {
+        events: variants
+            .iter()
+            .map(|&v| events_per_s(v) * simulated_s * f64::from(model.runs))
+            .sum(),
+        episode,
+        episode_events: worst * episode_s,
+        episode_writes: rate * episode_s,
+    })
+}
+
+/// Refuses, before anything runs, a year of failures whose longest episode would
+/// exceed `[simulation] max_events` or, `jobs` at once, the memory `available`.
+pub fn check(model: &Model, variants: &[usize], jobs: usize, available: Option<f64>) -> Result<()> {
+    let Some(e) = estimate(model, variants) else {
+        return Ok(());
+    };
+    let what = format!(
+        "an episode of the year of failures lasts about {} (lead-in, the longest mean repair, \
+         every attempt of a write, the promotion's switch and DNS window, the resync)",
+        crate::scenario::fmt_duration(e.episode)
+    );
+    if e.episode_events > model.max_events as f64 {
+        return Err(GeoError::limit(
+            format!(
+                "{what}: about {:.3e} engine events, more than [simulation] max_events = {}",
+                e.episode_events, model.max_events
+            ),
+            "shorten [promotion] dns or the failures' mttr, or raise [simulation] max_events",
+        )
+        .with_key("simulation.max_events"));
+    }
+    let bytes = e.episode_writes * crate::limits::BYTES_PER_BACKLOG_WRITE * jobs.max(1) as f64;
+    if available.is_some_and(|a| bytes > a) {
+        return Err(GeoError::limit(
+            format!(
+                "{what}: its {:.3e} writes in flight or in the backlog would need about {:.1} GiB with {} at once, more than the memory available",
+                e.episode_writes,
+                bytes / f64::from(1u32 << 30),
+                jobs.max(1)
+            ),
+            "shorten [promotion] dns or the failures' mttr, or run fewer at once with --jobs",
+        ));
+    }
+    Ok(())
+}
+
 /// The year of every variant in `variants` (indices into `model.variants`, in output
 /// order); `None` when the scenario has no `[[failure]]`.
 pub fn run(model: &Model, variants: &[usize], jobs: usize, progress: bool) -> Result<Option<Year>> {
@@ -81,6 +187,9 @@ pub fn run(model: &Model, variants: &[usize], jobs: usize, progress: bool) -> Re
         &tasks,
         |&(v, _)| model.expected_events(v),
         |&(v, r)| {
+            if crate::interrupt::stopped() {
+                return Err(GeoError::interrupted("interrupted"));
+            }
             let span = episodes::simulate_span(model, v, r, YEAR, 0);
             bar.inc(1);
             span
