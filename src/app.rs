@@ -29,6 +29,10 @@ fn execute(cli: Cli) -> Result<()> {
         }
         Command::Sweep(args) => commands::sweep::sweep(&args),
         Command::Merge(args) => commands::merge::merge(&args),
+        Command::Presets => {
+            print(&scenario::presets::describe());
+            Ok(())
+        }
         Command::Regions { from } => {
             print(&scenario::catalog::listing(from.as_deref())?);
             Ok(())

@@ -232,6 +232,29 @@ pub struct PromotionTiming {
     pub dns: Nanos,
 }
 
+/// How many secondaries a rule counts: SPEC §6.1 `sync_acks` (acks a write needs) and
+/// §6.3 `lag_quorum` (which smallest lag the namespace lag is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quorum {
+    /// Every ready secondary (§3's rule).
+    All,
+    /// Any k of them (1 ≤ k ≤ the number of secondaries; validation checks it).
+    Count(u32),
+}
+
+impl Quorum {
+    /// `"all"` or the count, as a scenario writes it.
+    pub fn label(self) -> String {
+        match self {
+            Quorum::All => "all".into(),
+            Quorum::Count(k) => k.to_string(),
+        }
+    }
+}
+
+/// MySQL's `rpl_semi_sync_source_timeout` default (SPEC §6.2).
+pub const DEFAULT_SEMI_SYNC_TIMEOUT: Nanos = 10 * NS_PER_S;
+
 #[derive(Debug, Clone)]
 pub struct Variant {
     pub name: String,
@@ -243,6 +266,22 @@ pub struct Variant {
     pub snapshot_interval: Nanos,
     /// Where this variant's readers read, when the scenario has `[reads]`.
     pub read_at: ReadAt,
+    /// SPEC §6.1 `sync_acks` as the scenario set it; `None`: the default of the mode the
+    /// variant is in at the time (see `Variant::acks`), since `set_mode` can change it.
+    pub sync_acks: Option<Quorum>,
+    /// SPEC §6.2: a semi-sync write that waited this long since its accept falls back.
+    pub semi_sync_timeout: Nanos,
+    /// SPEC §6.3: the lag and backlog are the `lag_quorum`-th smallest over the ready
+    /// secondaries.
+    pub lag_quorum: Quorum,
+    /// SPEC §6.3: throttle while the namespace backlog exceeds this many writes.
+    pub max_lag_writes: Option<u64>,
+    /// SPEC §6.5: the preset whose defaults and ranges the variant follows (its name).
+    pub preset: Option<&'static str>,
+    /// The variant's own `[policy] auto_promote` when its preset supplies one and the
+    /// scenario sets none (the Microsoft-managed failover of a SQL failover group);
+    /// `None`: the model's `policy` applies.
+    pub auto_promote: Option<AutoPromote>,
 }
 
 /// Where a read goes (SPEC §7).
@@ -272,6 +311,34 @@ pub struct Reads {
     pub rate: f64,
     /// Where the readers are.
     pub from: RegionId,
+}
+
+impl Variant {
+    /// A variant with every Part II key at its default (Part I's behaviour).
+    pub fn new(name: &str, mode: Mode, max_lag: Nanos) -> Variant {
+        Variant {
+            name: name.to_string(),
+            mode,
+            max_lag,
+            promote: None,
+            sync_acks: None,
+            semi_sync_timeout: DEFAULT_SEMI_SYNC_TIMEOUT,
+            lag_quorum: Quorum::All,
+            max_lag_writes: None,
+            preset: None,
+            auto_promote: None,
+            snapshot_interval: 300 * NS_PER_S,
+            read_at: ReadAt::Primary,
+        }
+    }
+
+    /// The acks a sync write needs while the variant is in `mode` (SPEC §6.1, §6.2: the
+    /// scenario's `sync_acks`, else "all" for sync and 1 for semi-sync).
+    pub fn acks(&self, mode: Mode) -> Quorum {
+        self.sync_acks.unwrap_or(match mode {
+            Mode::Sync | Mode::Async => Quorum::All,
+        })
+    }
 }
 
 #[derive(Debug, Clone)]

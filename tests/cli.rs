@@ -608,3 +608,23 @@ fn ctrl_c_stops_the_run_and_writes_the_variants_that_finished() {
         .collect();
     assert_eq!(variants, ["sync"], "only the finished variant is written");
 }
+
+#[test]
+fn presets_lists_every_preset_with_its_rules_and_sources() {
+    let out = geosim(&["presets"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for p in geosim::scenario::presets::PRESETS {
+        assert!(
+            text.contains(&format!("{}: {}", p.name, p.system)),
+            "{text}"
+        );
+        for c in p.refuses {
+            assert!(
+                text.contains(&format!("requires {}", c.rule.range())),
+                "{text}"
+            );
+        }
+    }
+    assert!(text.contains("\"Currently only a single secondary is supported.\""));
+}

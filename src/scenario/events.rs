@@ -16,19 +16,9 @@ use crate::model::{
     PromotionTiming, RegionId, NS_PER_S,
 };
 
-/// `"sync"` or `"async"`.
+/// A replication mode (SPEC §2.2, §6); see `protocol::mode`.
 pub fn mode(ctx: &Ctx, v: &Spanned<String>, key: &str) -> Result<Mode, GeoError> {
-    match v.get_ref().as_str() {
-        "sync" => Ok(Mode::Sync),
-        "async" => Ok(Mode::Async),
-        other => Err(ctx
-            .error(
-                v.span(),
-                key,
-                format!("unknown replication mode \"{other}\""),
-            )
-            .with_help("use \"sync\" or \"async\"")),
-    }
+    super::protocol::mode(ctx, v, key)
 }
 
 /// `"planned"` or `"forced"`.

@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 
 use crate::model::{
-    ActionKind, Dist, Model, Nanos, OutageKind, PromoteKind, Sampled, Target, NS_PER_MS, NS_PER_S,
-    NS_PER_US,
+    ActionKind, Dist, Mode, Model, Nanos, OutageKind, PromoteKind, Quorum, Sampled, Target,
+    Variant, NS_PER_MS, NS_PER_S, NS_PER_US,
 };
 
 /// A duration in the largest unit that shows it exactly ("2h", "90s", "1.5s" as "1500ms").
@@ -139,11 +139,12 @@ pub fn plan(m: &Model) -> String {
     for v in &m.variants {
         let _ = writeln!(
             o,
-            "  {}: mode {}, max_lag {}, promote {}",
+            "  {}: mode {}, max_lag {}, promote {}{}",
             v.name,
             v.mode.as_str(),
             fmt_duration(v.max_lag),
-            v.promote.map_or("as requested", PromoteKind::as_str)
+            v.promote.map_or("as requested", PromoteKind::as_str),
+            protocol(v)
         );
     }
     let per = m.expected_writes();
@@ -157,6 +158,34 @@ pub fn plan(m: &Model) -> String {
         plural(u64::from(m.runs), "run")
     );
     work(&mut o, m, sims);
+    o
+}
+
+/// The Part II keys of a variant (SPEC §6), as `, key value` pieces: `sync_acks` where it
+/// decides something (a sync variant, or one set explicitly), the rest where they differ
+/// from Part I's behaviour.
+fn protocol(v: &Variant) -> String {
+    let mut o = String::new();
+    if v.mode == Mode::Sync || v.sync_acks.is_some() {
+        let _ = write!(o, ", sync_acks {}", v.acks(Mode::Sync).label());
+    }
+    if v.lag_quorum != Quorum::All {
+        let _ = write!(o, ", lag_quorum {}", v.lag_quorum.label());
+    }
+    if let Some(k) = v.max_lag_writes {
+        let _ = write!(o, ", max_lag_writes {k}");
+    }
+    if let Some(a) = v.auto_promote {
+        let _ = write!(
+            o,
+            ", auto-promote ({}) after the primary is down {}",
+            a.kind.as_str(),
+            fmt_duration(a.after)
+        );
+    }
+    if let Some(p) = v.preset {
+        let _ = write!(o, ", preset {p}");
+    }
     o
 }
 

@@ -94,6 +94,16 @@ pub struct RawReplication {
     pub max_lag: Option<S<Duration>>,
     /// Snapshot mode: one recovery point every this long (SPEC §6.4).
     pub snapshot_interval: Option<S<Duration>>,
+    /// SPEC §6.1: acks needed from this many ready secondaries (or "all").
+    pub sync_acks: Option<S<Count>>,
+    /// SPEC §6.2: semi-sync falls back to async after a write waited this long.
+    pub semi_sync_timeout: Option<S<Duration>>,
+    /// SPEC §6.3: lag and backlog count over the k-th smallest ready secondary (or "all").
+    pub lag_quorum: Option<S<Count>>,
+    /// SPEC §6.3: also throttle while more writes than this are not applied (or "none").
+    pub max_lag_writes: Option<S<Count>>,
+    /// SPEC §6.5: a real system's defaults and documented ranges.
+    pub preset: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -158,6 +168,16 @@ pub struct RawVariant {
     pub snapshot_interval: Option<S<Duration>>,
     /// Where this variant's readers read (SPEC §10): only `at` may differ per variant.
     pub reads: Option<S<RawVariantReads>>,
+    /// SPEC §6.1: acks needed from this many ready secondaries (or "all").
+    pub sync_acks: Option<S<Count>>,
+    /// SPEC §6.2: semi-sync falls back to async after a write waited this long.
+    pub semi_sync_timeout: Option<S<Duration>>,
+    /// SPEC §6.3: lag and backlog count over the k-th smallest ready secondary (or "all").
+    pub lag_quorum: Option<S<Count>>,
+    /// SPEC §6.3: also throttle while more writes than this are not applied (or "none").
+    pub max_lag_writes: Option<S<Count>>,
+    /// SPEC §6.5: a real system's defaults and documented ranges.
+    pub preset: Option<S<String>>,
 }
 
 /// `[reads]` (SPEC §7): Poisson reads from a region.
@@ -221,6 +241,33 @@ unit_text!(
     Bandwidth,
     "a bandwidth string with a unit, such as \"100Mbit/s\" or \"50MB/s\""
 );
+
+/// A count that may also be a word: `sync_acks = 2` or `"all"`, `max_lag_writes =
+/// 100000` or `"none"`. Validation decides which words a key takes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Count {
+    Number(i64),
+    Word(String),
+}
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Count;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a whole number such as 2, or a word such as \"all\"")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Count, E> {
+                Ok(Count::Number(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Count, E> {
+                Ok(Count::Word(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
 
 /// A latency or a size: a constant (`"2ms"`, `"1KiB"`) or a distribution table
 /// (`{ dist = "lognormal", median = "2ms", p99 = "9ms" }`, SPEC §2.1). The table is kept as

@@ -302,3 +302,69 @@ fn cost_defaults_secondary_price_to_the_primary_one() {
     assert_eq!((c.replicated_gb, c.currency.as_str()), (0.09, "EUR"));
     assert!(ok(MINIMAL).cost.is_none());
 }
+
+/// MINIMAL with `extra` appended to `[replication]` and `variants` after it.
+fn with_replication(extra: &str, variants: &str) -> String {
+    format!("{MINIMAL}{extra}\n{variants}")
+}
+
+#[test]
+fn a_preset_sets_what_the_scenario_leaves_out() {
+    let m = ok(&with_replication(
+        "preset = \"azure-service-bus\"\n",
+        "[[variant]]\nname = \"a\"\n\n[[variant]]\nname = \"b\"\nmax_lag = \"30m\"\n\n[[variant]]\nname = \"c\"\nmax_lag = \"0\"\n",
+    ));
+    let v = &m.variants;
+    assert_eq!((v[0].mode, v[0].max_lag), (Mode::Async, 300 * NS_PER_S));
+    assert_eq!(v[0].preset, Some("azure-service-bus"));
+    // A key the user sets wins over the preset's default.
+    assert_eq!((v[1].mode, v[1].max_lag), (Mode::Async, 1_800 * NS_PER_S));
+    // SPEC §10: Service Bus's max_lag "0" is sync, which throttles as sync does.
+    assert_eq!((v[2].mode, v[2].max_lag), (Mode::Sync, 10 * NS_PER_S));
+}
+
+#[test]
+fn a_base_preset_without_variants_runs_planned_and_forced() {
+    let m = ok(&with_replication("preset = \"azure-service-bus\"\n", ""));
+    let names: Vec<&str> = m.variants.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["azure-service-bus-planned", "azure-service-bus-forced"]
+    );
+    assert_eq!(m.variants[1].promote, Some(PromoteKind::Forced));
+    assert!(m.variants.iter().all(|v| v.mode == Mode::Async));
+}
+
+#[test]
+fn a_variant_preset_overrides_the_base_one() {
+    let m = ok(&with_replication(
+        "preset = \"azure-service-bus\"\nmode = \"sync\"\n",
+        "[[variant]]\nname = \"pg\"\npreset = \"postgres-sync\"\nmax_lag = \"1m\"\n",
+    ));
+    let v = &m.variants[0];
+    assert_eq!(v.preset, Some("postgres-sync"));
+    assert_eq!((v.mode, v.max_lag), (Mode::Sync, 60 * NS_PER_S));
+    assert_eq!(v.acks(Mode::Sync), crate::model::Quorum::All);
+}
+
+#[test]
+fn protocol_keys_default_to_part_one() {
+    let m = ok(MINIMAL);
+    for v in &m.variants {
+        assert_eq!(v.sync_acks, None);
+        assert_eq!(v.acks(v.mode), crate::model::Quorum::All);
+        assert_eq!(v.lag_quorum, crate::model::Quorum::All);
+        assert_eq!(v.max_lag_writes, None);
+        assert_eq!(v.semi_sync_timeout, 10 * NS_PER_S);
+        assert_eq!((v.preset, v.auto_promote), (None, None));
+    }
+    // Every secondary is the same rule as "all" (SPEC §10), so it runs today.
+    let m = ok(&with_replication("sync_acks = 1\nlag_quorum = 1\n", ""));
+    assert_eq!(
+        m.variants[0].sync_acks,
+        Some(crate::model::Quorum::Count(1))
+    );
+    assert!(plan::plan(&m).contains(
+        "sync-planned: mode sync, max_lag 10s, promote planned, sync_acks 1, lag_quorum 1"
+    ));
+}

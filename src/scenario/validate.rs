@@ -14,14 +14,15 @@ use toml::Spanned;
 use super::context::Ctx;
 use super::network::{self, Names};
 use super::raw::{RawReplication, RawScenario, RawSimulation, RawVariant, RawWorkload};
-use super::{dist, events, keys, locate, prices, reads};
+use super::{dist, events, keys, locate, prices, protocol, reads};
 use crate::error::GeoError;
 use crate::limits::{
     DEFAULT_MAX_DURATION, MAX_BUCKETS, MAX_FAILURES, MAX_NESTING, MAX_PHASES, MAX_RATE,
     MAX_REGIONS, MAX_RETRIES, MAX_RUNS, MAX_SCENARIO_BYTES,
 };
 use crate::model::{
-    Mode, Model, Nanos, Phase, PromoteKind, ReadAt, RegionId, Variant, Workload, NS_PER_S,
+    AutoPromote, Mode, Model, Nanos, Phase, PromoteKind, ReadAt, RegionId, Variant, Workload,
+    NS_PER_S,
 };
 
 /// A scenario file as read, once: what labels its errors, its text and the default
@@ -157,7 +158,28 @@ pub fn parse(text: &str, file_name: &str, file_stem: &str) -> Result<Model, GeoE
     if let (Some(r), Some(Some(_))) = (&raw.reads, reads) {
         let _ = ctx.ok(reads::unsupported(&ctx, r));
     }
-    let variants = variants(&mut ctx, raw.variant.as_deref(), repl.as_ref(), base_at);
+    let written_auto_promote = policy.and_then(|p| p.auto_promote).map(|a| {
+        let span = raw
+            .policy
+            .as_ref()
+            .and_then(|p| p.get_ref().auto_promote.as_ref())
+            .map(|ap| {
+                ap.get_ref()
+                    .after
+                    .as_ref()
+                    .map_or(ap.span(), |after| after.span())
+            })
+            .unwrap_or(0..0);
+        (a, span)
+    });
+    let variants = variants(
+        &mut ctx,
+        raw.variant.as_deref(),
+        raw.replication.as_ref(),
+        repl.as_ref(),
+        written_auto_promote,
+        base_at,
+    );
     let cost = raw.cost.as_ref().map(|c| ctx.ok(prices::prices(&ctx, c)));
     let _ = ctx.ok(keys::check_sweep(&ctx, raw.sweep.as_ref()));
     if let Some(r) = &raw.replication {
@@ -573,8 +595,8 @@ fn workload_table(
 struct Repl {
     primary: RegionId,
     secondaries: Vec<RegionId>,
-    mode: Mode,
-    max_lag: Option<Nanos>,
+    /// Where `secondaries` is written, for errors about their number.
+    secondaries_span: std::ops::Range<usize>,
     snapshot_interval: Option<Nanos>,
 }
 
@@ -641,14 +663,10 @@ fn replication_table(
         }
         secondaries.push(id);
     }
-    let mode = match &raw.mode {
-        Some(m) => events::mode(ctx, m, "replication.mode")?,
-        None => Mode::Async,
-    };
-    let max_lag = match &raw.max_lag {
-        Some(l) => Some(ctx.duration(l, "replication.max_lag")?),
-        None => None,
-    };
+    // The standard matrix sets its own modes; the base mode must still be a mode.
+    if let Some(m) = &raw.mode {
+        protocol::mode(ctx, m, "replication.mode")?;
+    }
     let snapshot_interval = match &raw.snapshot_interval {
         Some(i) => Some(ctx.positive_duration(i, "replication.snapshot_interval")?),
         None => None,
@@ -656,17 +674,8 @@ fn replication_table(
     Ok(Repl {
         primary,
         secondaries,
-        mode,
-        max_lag,
+        secondaries_span: s.span(),
         snapshot_interval,
-    })
-}
-
-/// SPEC §2.2: the variant's max_lag, else the base one, else 5m for async, 10s for sync.
-fn default_max_lag(mode: Mode, base: Option<Nanos>) -> Nanos {
-    base.unwrap_or(match mode {
-        Mode::Async => 300 * NS_PER_S,
-        Mode::Sync => 10 * NS_PER_S,
     })
 }
 
@@ -674,51 +683,108 @@ fn default_max_lag(mode: Mode, base: Option<Nanos>) -> Nanos {
 fn variants(
     ctx: &mut Ctx,
     raw: Option<&[Spanned<RawVariant>]>,
+    base: Option<&Spanned<RawReplication>>,
     repl: Option<&Repl>,
+    auto_promote: Option<(AutoPromote, std::ops::Range<usize>)>,
     base_at: Option<ReadAt>,
 ) -> Option<Vec<Variant>> {
-    let read_at = base_at.unwrap_or(ReadAt::Primary);
+    let (repl, base) = (repl?, base?);
+    let common = Common {
+        snapshot_interval: repl.snapshot_interval.unwrap_or(DEFAULT_SNAPSHOT_INTERVAL),
+        base_at,
+    };
+    let c = protocol::Context {
+        secondaries: repl.secondaries.len(),
+        secondaries_span: repl.secondaries_span.clone(),
+        auto_promote,
+        table_span: base.span(),
+        base: protocol::Keys::replication(base.get_ref()),
+    };
     let Some(raw) = raw.filter(|v| !v.is_empty()) else {
-        let base = repl?.max_lag;
-        let snapshot_interval = repl?.snapshot_interval.unwrap_or(DEFAULT_SNAPSHOT_INTERVAL);
-        let standard = [
-            ("sync-planned", Mode::Sync, PromoteKind::Planned),
-            ("sync-forced", Mode::Sync, PromoteKind::Forced),
-            ("async-planned", Mode::Async, PromoteKind::Planned),
-            ("async-forced", Mode::Async, PromoteKind::Forced),
-        ];
-        return Some(
-            standard
-                .into_iter()
-                .map(|(name, mode, kind)| Variant {
-                    name: name.to_string(),
-                    mode,
-                    max_lag: default_max_lag(mode, base),
-                    promote: Some(kind),
-                    snapshot_interval,
-                    read_at,
-                })
-                .collect(),
-        );
+        let r = standard(ctx, &c, &common);
+        return ctx.ok(r);
     };
     let mut out: Vec<Variant> = Vec::with_capacity(raw.len());
     let mut ok = true;
     for (i, v) in raw.iter().enumerate() {
-        let r = variant(ctx, i, v, repl, base_at, &out);
+        let r = variant(ctx, i, v, &c, &common, &out);
         match ctx.ok(r) {
             Some(v) => out.push(v),
             None => ok = false,
         }
     }
-    (ok && repl.is_some()).then_some(out)
+    ok.then_some(out)
+}
+
+/// With no `[[variant]]`: the standard matrix of SPEC §2.2, or, with a `preset` in
+/// `[replication]`, that system planned and forced (the matrix's sync and async rows
+/// would override the very modes a preset sets).
+fn standard(ctx: &Ctx, c: &protocol::Context, common: &Common) -> Result<Vec<Variant>, GeoError> {
+    let rows: Vec<(String, Option<Mode>, PromoteKind)> = match c.base.preset {
+        Some(p) => [PromoteKind::Planned, PromoteKind::Forced]
+            .into_iter()
+            .map(|k| (format!("{}-{}", p.get_ref(), k.as_str()), None, k))
+            .collect(),
+        None => [
+            ("sync-planned", Mode::Sync, PromoteKind::Planned),
+            ("sync-forced", Mode::Sync, PromoteKind::Forced),
+            ("async-planned", Mode::Async, PromoteKind::Planned),
+            ("async-forced", Mode::Async, PromoteKind::Forced),
+        ]
+        .into_iter()
+        .map(|(n, m, k)| (n.to_string(), Some(m), k))
+        .collect(),
+    };
+    rows.into_iter()
+        .map(|(name, mode, kind)| {
+            let p = protocol::resolve(ctx, c, None, mode)?;
+            Ok(build(
+                name,
+                p,
+                Some(kind),
+                common.snapshot_interval,
+                common.base_at.unwrap_or(ReadAt::Primary),
+            ))
+        })
+        .collect()
+}
+
+/// What every variant shares unless it sets its own: the snapshot interval and where
+/// reads go (the `reads` helper's keys, SPEC §6.4 and §7).
+struct Common {
+    snapshot_interval: Nanos,
+    base_at: Option<ReadAt>,
+}
+
+fn build(
+    name: String,
+    p: protocol::Protocol,
+    promote: Option<PromoteKind>,
+    snapshot_interval: Nanos,
+    read_at: ReadAt,
+) -> Variant {
+    Variant {
+        name,
+        mode: p.mode,
+        max_lag: p.max_lag,
+        promote,
+        sync_acks: p.sync_acks,
+        semi_sync_timeout: p.semi_sync_timeout,
+        lag_quorum: p.lag_quorum,
+        max_lag_writes: p.max_lag_writes,
+        preset: p.preset.map(|p| p.name),
+        auto_promote: p.auto_promote,
+        snapshot_interval,
+        read_at,
+    }
 }
 
 fn variant(
     ctx: &Ctx,
     i: usize,
     v: &Spanned<RawVariant>,
-    repl: Option<&Repl>,
-    base_at: Option<ReadAt>,
+    c: &protocol::Context,
+    common: &Common,
     before: &[Variant],
 ) -> Result<Variant, GeoError> {
     let key = format!("variant[{i}]");
@@ -754,15 +820,7 @@ fn variant(
             )
             .with_help("give each variant its own name"));
     }
-    let mode = match (&raw.mode, repl) {
-        (Some(m), _) => events::mode(ctx, m, &format!("{key}.mode"))?,
-        (None, Some(r)) => r.mode,
-        (None, None) => Mode::Async,
-    };
-    let max_lag = match &raw.max_lag {
-        Some(l) => ctx.duration(l, &format!("{key}.max_lag"))?,
-        None => default_max_lag(mode, repl.and_then(|r| r.max_lag)),
-    };
+    let protocol = protocol::resolve(ctx, c, Some(&protocol::Keys::variant(&key, raw)), None)?;
     let promote = match &raw.promote {
         Some(p) => Some(events::promote_kind(ctx, p, &format!("{key}.promote"))?),
         None => None,
@@ -773,22 +831,19 @@ fn variant(
             ctx.positive_duration(s, &k)?;
             return Err(snapshot_unsupported(ctx, s.span(), &k));
         }
-        None => repl
-            .and_then(|r| r.snapshot_interval)
-            .unwrap_or(DEFAULT_SNAPSHOT_INTERVAL),
+        None => common.snapshot_interval,
     };
     let read_at = match &raw.reads {
-        Some(r) => reads::variant_reads(ctx, &key, r, base_at)?,
-        None => base_at.unwrap_or(ReadAt::Primary),
+        Some(r) => reads::variant_reads(ctx, &key, r, common.base_at)?,
+        None => common.base_at.unwrap_or(ReadAt::Primary),
     };
-    Ok(Variant {
-        name: name.clone(),
-        mode,
-        max_lag,
+    Ok(build(
+        name.clone(),
+        protocol,
         promote,
         snapshot_interval,
         read_at,
-    })
+    ))
 }
 
 /// A `[replication] snapshot_interval` that no variant uses would silently do nothing.

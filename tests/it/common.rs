@@ -77,14 +77,7 @@ pub fn regions_model(names: &[&str], rtt_ms: f64, rate: f64, duration: Nanos) ->
 }
 
 pub fn variant(name: &str, mode: Mode, max_lag: Nanos) -> Variant {
-    Variant {
-        name: name.into(),
-        mode,
-        max_lag,
-        promote: None,
-        snapshot_interval: 300 * S,
-        read_at: ReadAt::Primary,
-    }
+    Variant::new(name, mode, max_lag)
 }
 
 pub fn down(target: Target, start: Nanos, duration: Nanos) -> Outage {

@@ -89,13 +89,8 @@ pub fn model(name: &str, variants: &[(&str, Mode, f64)], runs: u32) -> Model {
         },
         variants: variants
             .iter()
-            .map(|(n, mode, max_lag_s)| Variant {
-                name: n.to_string(),
-                mode: *mode,
-                max_lag: (*max_lag_s * NS_PER_S as f64) as u64,
-                promote: None,
-                snapshot_interval: 300 * NS_PER_S,
-                read_at: ReadAt::Primary,
+            .map(|(n, mode, max_lag_s)| {
+                Variant::new(n, *mode, (*max_lag_s * NS_PER_S as f64) as u64)
             })
             .collect(),
         cost: None,
