@@ -7,4 +7,5 @@ mod golden;
 mod oracles;
 mod promotion;
 mod properties;
+mod validation;
 mod year;
