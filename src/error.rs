@@ -184,6 +184,8 @@ fn excerpt(line: &str, column: usize) -> (String, usize) {
 
 impl std::error::Error for GeoError {}
 
+pub type Result<T> = std::result::Result<T, GeoError>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,5 +199,3 @@ mod tests {
         assert_eq!(excerpt("short", 3), ("short".to_string(), 3));
     }
 }
-
-pub type Result<T> = std::result::Result<T, GeoError>;
