@@ -111,6 +111,10 @@ pub struct Recorder {
     latency: Hist,
     latency_sum_ns: u128,
     latency_max_ns: Nanos,
+    /// Writes acknowledged on their first attempt (SPEC §8): the normal-path price.
+    first_try: Hist,
+    first_try_min_ns: Nanos,
+    first_try_max_ns: Nanos,
     repl_delay: Hist,
     repl_delay_sum_ns: u128,
 
@@ -151,6 +155,9 @@ impl Recorder {
             latency: Hist::new(),
             latency_sum_ns: 0,
             latency_max_ns: 0,
+            first_try: Hist::new(),
+            first_try_min_ns: Nanos::MAX,
+            first_try_max_ns: 0,
             repl_delay: Hist::new(),
             repl_delay_sum_ns: 0,
             lag_since: 0,
@@ -195,6 +202,7 @@ impl Recorder {
         }
         self.rto_open.clear();
         self.latency.flush();
+        self.first_try.flush();
         self.repl_delay.flush();
     }
 
@@ -281,7 +289,9 @@ impl Recorder {
         self.bucket.offered += 1;
     }
 
-    pub fn acked(&mut self, latency: Nanos) {
+    /// A counted write was acknowledged `latency` after its first attempt was sent;
+    /// `first_try`: on that first attempt (no retry).
+    pub fn acked(&mut self, latency: Nanos, first_try: bool) {
         self.totals.acked += 1;
         self.bucket.acked += 1;
         let us = to_us(latency);
@@ -289,6 +299,11 @@ impl Recorder {
         self.bucket_latency.record(us);
         self.latency_sum_ns += u128::from(latency);
         self.latency_max_ns = self.latency_max_ns.max(latency);
+        if first_try {
+            self.first_try.record(us);
+            self.first_try_min_ns = self.first_try_min_ns.min(latency);
+            self.first_try_max_ns = self.first_try_max_ns.max(latency);
+        }
     }
 
     pub fn attempt_failed(&mut self, outcome: AttemptOutcome) {
@@ -380,6 +395,18 @@ impl Recorder {
         s.rpo_s = self.rpo_max_ns as f64 / NS_PER_S as f64;
         s.rto_s = self.rto_max_ns.map(|n| n as f64 / NS_PER_S as f64);
         s.bytes_accepted = self.bytes_accepted;
+        let first_try = |q| {
+            let h = self.first_try.flushed();
+            if h.is_empty() {
+                return 0.0;
+            }
+            // SPEC §9: a percentile never exceeds the extremes it comes from.
+            let (lo, hi) = (self.first_try_min_ns, self.first_try_max_ns);
+            quantile_ms(h, q).clamp(lo as f64 / NS_PER_MS as f64, hi as f64 / NS_PER_MS as f64)
+        };
+        s.first_try_latency_p50_ms = first_try(0.5);
+        s.first_try_latency_p99_ms = first_try(0.99);
+        s.writes_in_flight = offered.saturating_sub(acked + self.writes_failed);
     }
 
     /// The acknowledged-latency CDF as (ms, cumulative fraction), at most ~400 points.
@@ -446,5 +473,45 @@ mod tests {
         let mut f = Summary::default();
         r.fill(&mut f);
         assert_eq!(f.rto_s, Some(30.0));
+    }
+
+    #[test]
+    fn first_try_latency_leaves_out_retried_writes() {
+        let mut r = Recorder::new(0, 100 * S, S, S);
+        for _ in 0..98 {
+            r.offered();
+            r.acked(10 * NS_PER_MS, true);
+        }
+        // Two writes acknowledged only after retries through an outage.
+        for _ in 0..2 {
+            r.offered();
+            r.acked(62 * S, false);
+        }
+        // One offered and failed, two still in flight at the end.
+        r.offered();
+        r.writes_failed += 1;
+        r.offered();
+        r.offered();
+        r.finish("p");
+        let mut f = Summary::default();
+        r.fill(&mut f);
+        assert!(f.latency_p99_ms > 60_000.0, "all acks: the retries dominate");
+        assert_eq!(f.first_try_latency_p50_ms, 10.0);
+        assert_eq!(f.first_try_latency_p99_ms, 10.0);
+        assert_eq!(f.writes_in_flight, 2);
+        assert_eq!(f.writes_offered, f.writes_acked + f.writes_failed + 2);
+    }
+
+    #[test]
+    fn first_try_percentiles_are_clamped_to_the_recorded_extremes() {
+        let mut r = Recorder::new(0, 100 * S, S, S);
+        // 1.2345 ms: the histogram's middle of its bucket is not the value itself.
+        r.offered();
+        r.acked(1_234_567, true);
+        r.finish("p");
+        let mut f = Summary::default();
+        r.fill(&mut f);
+        assert!(f.first_try_latency_p99_ms <= 1.234_567 + 1e-12);
+        assert!(f.first_try_latency_p50_ms >= 1.234_567 - 1e-12);
     }
 }

@@ -45,6 +45,12 @@ pub struct Summary {
     pub bytes_accepted: u64,
     /// `cost`, `cost_month`: `None` without `[cost]`.
     pub cost: Option<crate::cost::Bill>,
+    /// Latency of the writes acknowledged on their first attempt (SPEC §8); 0 when none.
+    pub first_try_latency_p50_ms: f64,
+    pub first_try_latency_p99_ms: f64,
+    /// Writes issued after warmup, neither acknowledged nor failed when the run stopped:
+    /// they count against `availability` (acked / offered) without having failed.
+    pub writes_in_flight: u64,
 }
 
 /// The reads columns of `summary.csv` (SPEC §7), for a scenario with `[reads]`.

@@ -264,7 +264,7 @@ impl Simulation<'_> {
                 write.awaiting = false;
                 write.resolved = true;
                 if counted {
-                    self.metrics.acked(now - issued);
+                    self.metrics.acked(now - issued, attempt == 0);
                 }
                 self.metrics.first_ack_after_outage(issued, now);
                 self.observe(|o| o.acked(now, w));

@@ -4,7 +4,7 @@
 use crate::error::{GeoError, Result};
 use crate::results::{SimResult, Summary};
 
-pub const SUMMARY_COLUMNS: [&str; 31] = [
+pub const SUMMARY_COLUMNS: [&str; 34] = [
     "variant",
     "run",
     "seed",
@@ -37,6 +37,12 @@ pub const SUMMARY_COLUMNS: [&str; 31] = [
     // geosim additions, after the SPEC's columns (SPEC §4 allows adding, not reordering).
     "cost",
     "cost_month",
+    // SPEC §9's order: cost, first-try latency, then the protocol and reads columns,
+    // then the objectives.
+    "first_try_latency_p50_ms",
+    "first_try_latency_p99_ms",
+    // geosim additions after SPEC §9's columns.
+    "writes_in_flight",
 ];
 
 pub const TIMESERIES_COLUMNS: [&str; 12] = [
@@ -107,6 +113,9 @@ pub fn summary_cells(s: &Summary) -> [String; SUMMARY_COLUMNS.len()] {
         s.events.to_string(),
         s.cost.map(|b| money(b.cost)).unwrap_or_default(),
         s.cost.map(|b| money(b.cost_month)).unwrap_or_default(),
+        d3(s.first_try_latency_p50_ms),
+        d3(s.first_try_latency_p99_ms),
+        s.writes_in_flight.to_string(),
     ]
 }
 

@@ -28,7 +28,7 @@ macro_rules! figure {
 
 /// Every numeric figure of `summary.csv` that varies between runs, in column order
 /// (`max_lag_s` is a setting, not a figure; `run` and `seed` identify the row).
-pub const FIGURES: [Figure; 25] = [
+pub const FIGURES: [Figure; 28] = [
     figure!(writes_offered, 3),
     figure!(writes_acked, 3),
     figure!(writes_failed, 3),
@@ -71,6 +71,9 @@ pub const FIGURES: [Figure; 25] = [
         decimals: 4,
         value: |s| s.cost.map(|b| b.cost_month),
     },
+    figure!(first_try_latency_p50_ms, 3),
+    figure!(first_try_latency_p99_ms, 3),
+    figure!(writes_in_flight, 3),
 ];
 
 /// The figures of `s`, in `FIGURES` order.
