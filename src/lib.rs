@@ -24,6 +24,7 @@ pub mod interrupt;
 pub mod limits;
 pub mod metrics;
 pub mod model;
+pub mod objectives;
 pub mod output;
 pub mod parallel;
 pub(crate) mod promotion;

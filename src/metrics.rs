@@ -495,7 +495,10 @@ mod tests {
         r.finish("p");
         let mut f = Summary::default();
         r.fill(&mut f);
-        assert!(f.latency_p99_ms > 60_000.0, "all acks: the retries dominate");
+        assert!(
+            f.latency_p99_ms > 60_000.0,
+            "all acks: the retries dominate"
+        );
         assert_eq!(f.first_try_latency_p50_ms, 10.0);
         assert_eq!(f.first_try_latency_p99_ms, 10.0);
         assert_eq!(f.writes_in_flight, 2);

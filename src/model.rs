@@ -282,6 +282,8 @@ pub struct Variant {
     /// scenario sets none (the Microsoft-managed failover of a SQL failover group);
     /// `None`: the model's `policy` applies.
     pub auto_promote: Option<AutoPromote>,
+    /// `[objectives]` with this variant's own `objectives` over them (SPEC §8).
+    pub objectives: Objectives,
 }
 
 /// Where a read goes (SPEC §7).
@@ -313,6 +315,29 @@ pub struct Reads {
     pub from: RegionId,
 }
 
+/// What a variant must meet (SPEC §8): each limit `None` when not set.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Objectives {
+    /// `rpo_s` at most this.
+    pub rpo: Option<Nanos>,
+    /// `rto_s` at most this, where the primary had an outage.
+    pub rto: Option<Nanos>,
+    /// `availability` (a fraction) at least this.
+    pub availability: Option<f64>,
+    /// `first_try_latency_p99_ms` at most this.
+    pub latency_p99: Option<Nanos>,
+    /// Stale reads at most this share (with `[reads]`).
+    pub stale_read_share: Option<f64>,
+    /// `cost_month` at most this (with `[cost]`).
+    pub cost_month: Option<f64>,
+}
+
+impl Objectives {
+    pub fn is_empty(&self) -> bool {
+        *self == Objectives::default()
+    }
+}
+
 impl Variant {
     /// A variant with every Part II key at its default (Part I's behaviour).
     pub fn new(name: &str, mode: Mode, max_lag: Nanos) -> Variant {
@@ -329,6 +354,7 @@ impl Variant {
             auto_promote: None,
             snapshot_interval: 300 * NS_PER_S,
             read_at: ReadAt::Primary,
+            objectives: Objectives::default(),
         }
     }
 

@@ -51,6 +51,10 @@ pub struct Summary {
     /// Writes issued after warmup, neither acknowledged nor failed when the run stopped:
     /// they count against `availability` (acked / offered) without having failed.
     pub writes_in_flight: u64,
+    /// Every objective that applies is met; `None` without objectives (or none applies).
+    pub objectives_met: Option<bool>,
+    /// The missed objective keys, in SPEC §8's order.
+    pub objectives_missed: Vec<&'static str>,
 }
 
 /// The reads columns of `summary.csv` (SPEC §7), for a scenario with `[reads]`.

@@ -113,11 +113,15 @@ fn simulate(
     if let Some(flag) = options.stop {
         sim = sim.stop_on(flag);
     }
+    let objectives = model.variants[v].objectives;
     if !options.check {
-        return Ok((sim.run(tick)?, Vec::new()));
+        let mut result = sim.run(tick)?;
+        crate::objectives::judge(&objectives, &mut result.summary);
+        return Ok((result, Vec::new()));
     }
     let mut checker = Checker::new(model);
-    let result = sim.observed(&mut checker).run(tick)?;
+    let mut result = sim.observed(&mut checker).run(tick)?;
     let found = checker.finish(model, &result);
+    crate::objectives::judge(&objectives, &mut result.summary);
     Ok((result, found))
 }

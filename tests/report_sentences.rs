@@ -42,14 +42,14 @@ fn sync_against_two_async_limits() {
                 &[
                     "The namespace lag peaked at 89 s under async-5m; the lowest peak was 0 s under sync.",
                     "async-30s spent 30 s with its lag above its max_lag of 30 s, throttling writes.",
-                    "The run had one outage: westeurope down from 200 s to 320 s.",
+                    "The run had one outage: westeurope down from 200 to 320 s.",
                 ],
             ),
             (
                 ChartKind::Availability,
                 &[
                     "Every variant acknowledged 84.8% of the writes offered after warm-up.",
-                    "Failed attempts under sync: 120 throttled, 3000 read-only, 40 unavailable, 2500 timed out.",
+                    "Failed attempts under sync: 120 throttled, 3,000 read-only, 40 unavailable, 2,500 timed out.",
                     "Every variant promoted; under sync the forced promotion of westeurope to eastus was requested at 260 s and completed after 30 s.",
                 ],
             ),
@@ -57,14 +57,14 @@ fn sync_against_two_async_limits() {
                 ChartKind::RpoRto,
                 &[
                     "async-5m lost 412 acknowledged writes at the forced promotion, an RPO of 1.9 s.",
-                    "sync lost none.",
+                    "sync lost none at its promotion.",
                     "The RTO ranged from 90 s under sync to 95.5 s under async-5m.",
                 ],
             ),
             (
                 ChartKind::Tradeoff,
                 &[
-                    "async-30s has the lowest p99 latency (40 ms) but an RPO of 0.25 s; sync has the lowest RPO (0 s) at a p99 of 180 ms.",
+                    "async-5m and async-30s share the lowest first-try p99 (40 ms); among the variants that failed over, sync has the lowest RPO (0 s), at a first-try p99 of 180 ms.",
                     "All variants acknowledged 84.8% of their writes.",
                 ],
             ),
@@ -100,7 +100,7 @@ fn calm_run_and_a_dead_variant() {
             (
                 ChartKind::Lag,
                 &[
-                    "The namespace lag peaked at 0.05 s under broken; the lowest peak was 0 s under sync.",
+                    "The namespace lag peaked at 50 ms under broken; the lowest peak was 0 s under sync.",
                     "No variant's lag went above its max_lag, so no write was throttled.",
                     "The run had no outage.",
                 ],
@@ -109,21 +109,21 @@ fn calm_run_and_a_dead_variant() {
                 ChartKind::Availability,
                 &[
                     "sync acknowledged 100% of the writes offered after warm-up, broken only 0.0%.",
-                    "Failed attempts under broken: 120 throttled, 3000 read-only, 40 unavailable, 2500 timed out.",
+                    "Failed attempts under broken: 120 throttled, 3,000 read-only, 40 unavailable, 2,500 timed out.",
                     "No variant promoted a secondary.",
                 ],
             ),
             (
                 ChartKind::RpoRto,
                 &[
-                    "No variant lost an acknowledged write: every RPO is 0 s.",
+                    "No failover happened in this run, so no acknowledged write could be lost: the RPO was not put to the test.",
                     "The primary had no outage in this run, so no variant has an RTO.",
                 ],
             ),
             (
                 ChartKind::Tradeoff,
                 &[
-                    "sync: p99 latency 40 ms, RPO 0 s, 100% of writes acknowledged.",
+                    "sync: first-try p99 latency 40 ms, no failover, 100% of writes acknowledged.",
                 ],
             ),
         ],
@@ -136,4 +136,236 @@ fn nothing_to_describe() {
     for (_, n) in notes(&model, &[]) {
         assert_eq!(n, vec!["There are no results to describe.".to_string()]);
     }
+}
+
+/// A small fixed-seed generator (the test must reproduce: no clock seed).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+        xs[(self.next() % xs.len() as u64) as usize]
+    }
+}
+
+/// The variant names before `marker` in `sentence` ("a, b and c tie …" → a, b, c).
+fn names_before<'a>(sentence: &'a str, marker: &str) -> Option<Vec<&'a str>> {
+    let head = sentence.split(marker).next()?;
+    // The names start after the last sentence break or "; ".
+    let head = head
+        .rsplit("; ")
+        .next()?
+        .rsplit(". ")
+        .next()?
+        .rsplit(": ")
+        .next()?;
+    let head = head
+        .strip_prefix("among the variants that failed over, ")
+        .unwrap_or(head);
+    Some(
+        head.split(", ")
+            .flat_map(|p| p.split(" and "))
+            .map(str::trim)
+            .collect(),
+    )
+}
+
+fn random_results(rng: &mut Lcg, n: usize) -> (geosim::model::Model, Vec<SimResult>) {
+    let names: Vec<String> = (1..=n).map(|i| format!("v{i}")).collect();
+    let defs: Vec<(&str, Mode, f64)> = names
+        .iter()
+        .map(|n| (n.as_str(), Mode::Async, 300.0))
+        .collect();
+    let model = model("prop", &defs, 1);
+    let results = names
+        .iter()
+        .map(|name| {
+            let mut spec = Spec::new(name, Mode::Async, 300.0);
+            spec.p50_ms = rng.pick(&[3.0, 9.0, 90.0]);
+            spec.p99_ms = spec.p50_ms * rng.pick(&[1.0, 1.1, 2.0]);
+            spec.rpo_s = rng.pick(&[0.0, 0.0, 1.5, 12.0, 153.0]);
+            spec.writes_lost = if spec.rpo_s > 0.0 { 100 } else { 0 };
+            spec.promotion = match rng.pick(&[0, 1, 2]) {
+                0 => None,
+                1 => Some((260.0, Some(290.0), "forced")),
+                _ => Some((260.0, Some(290.0), "planned")),
+            };
+            if spec.promotion.is_none() {
+                // No failover: nothing can be lost.
+                spec.rpo_s = 0.0;
+                spec.writes_lost = 0;
+            }
+            spec.outage = rng.pick(&[true, false]);
+            let mut r = result(&spec);
+            r.summary.availability = rng.pick(&[0.7, 0.8, 0.999, 1.0]);
+            r
+        })
+        .collect();
+    (model, results)
+}
+
+#[test]
+fn sentences_never_claim_an_order_the_figures_contradict() {
+    let mut rng = Lcg(17);
+    let mut claims = 0;
+    for case in 0..3000 {
+        let n = 2 + (rng.next() % 4) as usize;
+        let (model, results) = random_results(&mut rng, n);
+        let s: Vec<&geosim::results::Summary> = results.iter().map(|r| &r.summary).collect();
+        let by = |name: &str| {
+            *s.iter()
+                .find(|x| x.variant == name)
+                .unwrap_or_else(|| panic!("case {case}: no variant {name:?}"))
+        };
+        let p99 = |x: &geosim::results::Summary| format!("{:.3}", x.first_try_latency_p99_ms);
+        let min_p99 = s
+            .iter()
+            .map(|x| x.first_try_latency_p99_ms)
+            .fold(f64::INFINITY, f64::min);
+        let tested: Vec<_> = s.iter().filter(|x| x.promotion != "none").collect();
+        let min_rpo = tested.iter().map(|x| x.rpo_s).fold(f64::INFINITY, f64::min);
+        for (_, notes) in notes(&model, &results) {
+            for note in notes {
+                let ctx = || format!("case {case}: {note}");
+                for marker in [
+                    " is at least as good as every other variant on both counts",
+                    " tie as best on both counts",
+                ] {
+                    if note.contains(marker) {
+                        claims += 1;
+                        for name in names_before(&note, marker).unwrap() {
+                            let x = by(name);
+                            assert!(x.first_try_latency_p99_ms <= min_p99, "{}", ctx());
+                            assert!(x.promotion != "none" && x.rpo_s <= min_rpo, "{}", ctx());
+                        }
+                        assert_eq!(tested.len(), s.len(), "{}", ctx());
+                    }
+                }
+                for marker in [
+                    " has the lowest first-try p99",
+                    " share the lowest first-try p99",
+                ] {
+                    if note.contains(marker) {
+                        claims += 1;
+                        for name in names_before(&note, marker).unwrap() {
+                            assert_eq!(p99(by(name)), format!("{min_p99:.3}"), "{}", ctx());
+                        }
+                    }
+                }
+                for marker in [" has the lowest RPO", " share the lowest RPO"] {
+                    if note.contains(marker) {
+                        claims += 1;
+                        let after = note
+                            .split("; among the variants that failed over, ")
+                            .nth(1)
+                            .unwrap();
+                        for name in names_before(after, marker).unwrap() {
+                            let x = by(name);
+                            assert!(x.promotion != "none" && x.rpo_s <= min_rpo, "{}", ctx());
+                        }
+                    }
+                }
+                if let Some(rest) = note.split("an RPO of 0 s under ").nth(1) {
+                    for name in rest
+                        .trim_end_matches('.')
+                        .split(", ")
+                        .flat_map(|p| p.split(" and "))
+                    {
+                        assert_ne!(by(name).promotion, "none", "{}", ctx());
+                    }
+                }
+                assert!(
+                    !note.contains(" best ") || note.contains("on both counts"),
+                    "an unchecked 'best' claim: {}",
+                    ctx()
+                );
+            }
+        }
+    }
+    assert!(claims > 1000, "only {claims} claims were checked");
+}
+
+#[test]
+fn the_verdict_names_only_variants_that_meet_every_objective() {
+    use geosim::model::{Objectives, NS_PER_MS, NS_PER_S};
+    use geosim::report::verdict::{judged, verdict_sentence};
+    let mut rng = Lcg(29);
+    let mut meets = 0;
+    for case in 0..2000 {
+        let n = 2 + (rng.next() % 4) as usize;
+        let (mut model, mut results) = random_results(&mut rng, n);
+        let o = Objectives {
+            rpo: rng.pick(&[None, Some(0), Some(5 * NS_PER_S), Some(200 * NS_PER_S)]),
+            rto: rng.pick(&[None, Some(60 * NS_PER_S), Some(3600 * NS_PER_S)]),
+            availability: rng.pick(&[None, Some(0.75), Some(0.999)]),
+            latency_p99: rng.pick(&[None, Some(10 * NS_PER_MS), Some(100 * NS_PER_MS)]),
+            ..Objectives::default()
+        };
+        for v in &mut model.variants {
+            v.objectives = o;
+        }
+        for r in &mut results {
+            geosim::objectives::judge(&o, &mut r.summary);
+        }
+        let j = judged(&model, &results);
+        let Some(sentence) = verdict_sentence(&j, "") else {
+            assert!(o.is_empty(), "case {case}: objectives but no verdict");
+            continue;
+        };
+        let met = |name: &str| {
+            results
+                .iter()
+                .find(|r| r.summary.variant == name)
+                .unwrap()
+                .summary
+                .objectives_met
+        };
+        let first = sentence.split(". ").next().unwrap();
+        if first.starts_with("No variant meets every objective") {
+            for r in &results {
+                assert_ne!(
+                    r.summary.objectives_met,
+                    Some(true),
+                    "case {case}: {sentence}"
+                );
+            }
+            continue;
+        }
+        let head = first
+            .trim_start_matches("Only ")
+            .trim_start_matches("Every variant meets every objective (")
+            .split(" meet")
+            .next()
+            .unwrap()
+            .trim_end_matches(").");
+        let named: Vec<&str> = head
+            .split(", ")
+            .flat_map(|p| p.split(" and "))
+            .map(|p| p.trim_end_matches(')'))
+            .collect();
+        for name in &named {
+            meets += 1;
+            assert_eq!(met(name), Some(true), "case {case}: {sentence}");
+        }
+        for r in &results {
+            if r.summary.objectives_met == Some(true) {
+                assert!(
+                    named.contains(&r.summary.variant.as_str()),
+                    "case {case}: {} left out: {sentence}",
+                    r.summary.variant
+                );
+            }
+        }
+        assert!(
+            !sentence.contains("is best on it") || !sentence.contains("tie"),
+            "case {case}: {sentence}"
+        );
+    }
+    assert!(meets > 200, "only {meets} meeting variants were checked");
 }

@@ -87,9 +87,12 @@ pub fn run_command(mut model: Model, req: &RunRequest) -> Result<()> {
         staging.write(name, bytes)?;
     }
     let dir = staging.commit()?;
-    print(&summary_table(&outcome.results));
+    print(&summary_table(&model, &outcome.results));
     if let Some(year) = &year {
         print(&crate::year::table(year));
+    }
+    if let Some(line) = verdict_line(&model, &outcome.results) {
+        print(&line);
     }
     if interrupted {
         return Err(interrupted_error(
@@ -246,37 +249,26 @@ fn render_outputs(
     Ok(files)
 }
 
-/// The short human summary printed at the end of a run.
-pub fn summary_table(results: &[SimResult]) -> String {
-    let mut rows = vec![[
-        "variant".to_string(),
-        "run".into(),
-        "avail".into(),
-        "p50 ms".into(),
-        "p99 ms".into(),
-        "lag max s".into(),
-        "throttled s".into(),
-        "lost".into(),
-        "rpo s".into(),
-        "rto s".into(),
-        "promotion".into(),
-    ]];
-    for r in results {
-        let s = &r.summary;
-        rows.push([
-            s.variant.clone(),
-            s.run.to_string(),
-            format!("{:.4}", s.availability),
-            format!("{:.1}", s.latency_p50_ms),
-            format!("{:.1}", s.latency_p99_ms),
-            format!("{:.1}", s.lag_max_s),
-            format!("{:.1}", s.throttled_s),
-            s.writes_lost.to_string(),
-            format!("{:.2}", s.rpo_s),
-            s.rto_s.map_or("-".into(), |x| format!("{x:.1}")),
-            s.promotion.clone(),
-        ]);
+/// The terminal summary: the key figures of report.html in the same units and the line
+/// on what lowers availability ([`verdict_line`] ends the output, SPEC §8).
+pub fn summary_table(model: &Model, results: &[SimResult]) -> String {
+    use report::verdict;
+    let t = verdict::key_figures(model, results);
+    let mut rows = vec![t.header];
+    rows.extend(t.rows);
+    let mut out = report::text_table::render(&rows);
+    let line = verdict::availability_line(model, results);
+    if !line.is_empty() {
+        out.push_str(&line);
+        out.push('\n');
     }
-    let rows: Vec<Vec<String>> = rows.into_iter().map(Vec::from).collect();
-    report::text_table::render(&rows)
+    out
+}
+
+/// The verdict sentence of report.html, for the end of the terminal summary; `None`
+/// without objectives.
+pub fn verdict_line(model: &Model, results: &[SimResult]) -> Option<String> {
+    let judged = report::verdict::judged(model, results);
+    let currency = model.cost.as_ref().map_or("", |c| c.currency.as_str());
+    report::verdict::verdict_sentence(&judged, currency).map(|s| format!("verdict: {s}\n"))
 }

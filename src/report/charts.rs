@@ -14,7 +14,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::GeoError;
-use crate::model::{Model, NS_PER_S};
+use crate::model::{Model, Objectives, NS_PER_MS, NS_PER_S};
 use crate::report::canvas;
 use crate::report::palette::{self, Marker, Stroke, VariantStyle, FONT};
 use crate::results::{OutageRecord, SimResult};
@@ -91,39 +91,8 @@ pub fn render_svg(
     render_svg_view(&View::new(model, results), kind)
 }
 
-/// A number with three significant digits, without trailing zeros: `86.2`, `1.93`,
-/// `0.451`, `412`. Shared with the report's sentences so charts and text agree.
-pub fn fmt_sig(v: f64) -> String {
-    if !v.is_finite() {
-        return "n/a".to_string();
-    }
-    if v == 0.0 {
-        return "0".to_string();
-    }
-    let magnitude = v.abs().log10().floor() as i32;
-    let decimals = (2 - magnitude).clamp(0, 9) as usize;
-    let s = format!("{v:.decimals$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
-}
-
-/// A share (0..1) as a percentage, with more decimals close to 100 % where the
-/// differences that matter to availability live.
-pub fn fmt_pct(share: f64) -> String {
-    let pct = share * 100.0;
-    if !pct.is_finite() {
-        "n/a".to_string()
-    } else if pct >= 100.0 {
-        "100%".to_string()
-    } else if pct >= 99.9 {
-        format!("{pct:.3}%")
-    } else {
-        format!("{pct:.1}%")
-    }
-}
+use crate::report::format::TimeUnit;
+pub use crate::report::format::{fmt_pct, fmt_sig};
 
 // ---------------------------------------------------------------------------------------
 // What the charts show, chosen once for all five.
@@ -133,13 +102,6 @@ struct Line<'a> {
     name: &'a str,
     style: VariantStyle,
     result: &'a SimResult,
-}
-
-/// The unit of a time axis, chosen from the scenario duration so ticks stay short.
-#[derive(Clone, Copy)]
-struct TimeUnit {
-    label: &'static str,
-    seconds: f64,
 }
 
 struct View<'a> {
@@ -152,6 +114,40 @@ struct View<'a> {
     /// Outages of the shown runs, deduplicated (common random numbers make them the
     /// same for every variant; scheduled ones always are).
     outages: Vec<&'a OutageRecord>,
+    /// The objective limits every shown variant shares (drawn as lines on the charts).
+    objectives: Objectives,
+}
+
+/// Per key, the limit if every shown variant has the same one, else `None`.
+fn shared_objectives(model: &Model, lines: &[Line]) -> Objectives {
+    let of = |l: &Line| {
+        model
+            .variants
+            .iter()
+            .find(|v| v.name == l.name)
+            .map(|v| v.objectives)
+            .unwrap_or_default()
+    };
+    let Some(first) = lines.first().map(of) else {
+        return Objectives::default();
+    };
+    let mut o = first;
+    for l in &lines[1..] {
+        let x = of(l);
+        if x.rpo != o.rpo {
+            o.rpo = None;
+        }
+        if x.rto != o.rto {
+            o.rto = None;
+        }
+        if x.availability != o.availability {
+            o.availability = None;
+        }
+        if x.latency_p99 != o.latency_p99 {
+            o.latency_p99 = None;
+        }
+    }
+    o
 }
 
 impl<'a> View<'a> {
@@ -174,14 +170,16 @@ impl<'a> View<'a> {
         }
         outages.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
         let duration_s = model.duration as f64 / NS_PER_S as f64;
+        let objectives = shared_objectives(model, &lines);
         View {
             scenario: &model.name,
             runs: model.runs,
             bucket_s: model.bucket as f64 / NS_PER_S as f64,
             duration_s,
-            time: time_unit(duration_s),
+            time: TimeUnit::for_run(duration_s),
             lines,
             outages,
+            objectives,
         }
     }
 
@@ -221,25 +219,6 @@ pub fn shown_runs<'a>(model: &Model, results: &'a [SimResult]) -> Vec<(usize, &'
         }
     }
     shown
-}
-
-fn time_unit(duration_s: f64) -> TimeUnit {
-    if duration_s <= 600.0 {
-        TimeUnit {
-            label: "s",
-            seconds: 1.0,
-        }
-    } else if duration_s <= 600.0 * 60.0 {
-        TimeUnit {
-            label: "min",
-            seconds: 60.0,
-        }
-    } else {
-        TimeUnit {
-            label: "h",
-            seconds: 3600.0,
-        }
-    }
 }
 
 /// At most `max` characters, with an ellipsis when cut, so one absurd name cannot
@@ -1149,29 +1128,79 @@ fn overlaps(a: Rect, b: Rect) -> bool {
 fn draw_tradeoff<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, view: &View) -> Drawn<(), DB> {
     let body = frame(
         root,
-        "Trade-off: p99 write latency against data at risk (RPO)",
+        "Trade-off: first-try p99 write latency against data at risk (RPO)",
         &view.subtitle("label: share of writes acknowledged"),
-        "Towards the bottom left is better: faster writes and less data lost at a forced \
-         promotion.",
+        "First try: writes acknowledged on their first attempt (the normal path). Towards the \
+         bottom left is better. Dashed: the objectives.",
     )?;
     let points: Vec<(f64, f64)> = view
         .lines
         .iter()
-        .map(|l| (l.result.summary.rpo_s, l.result.summary.latency_p99_ms))
+        .map(|l| {
+            (
+                l.result.summary.rpo_s,
+                l.result.summary.first_try_latency_p99_ms,
+            )
+        })
         .map(|(x, y)| (finite_or_zero(x), finite_or_zero(y)))
         .collect();
-    let x_max = points.iter().fold(0.0, |m: f64, p| m.max(p.0));
-    let y_max = points.iter().fold(0.0, |m: f64, p| m.max(p.1));
+    let rpo_limit = view.objectives.rpo.map(|n| n as f64 / NS_PER_S as f64);
+    let p99_limit = view
+        .objectives
+        .latency_p99
+        .map(|n| n as f64 / NS_PER_MS as f64);
+    let x_max = points
+        .iter()
+        .fold(rpo_limit.unwrap_or(0.0), |m: f64, p| m.max(p.0));
+    let y_max = points
+        .iter()
+        .fold(p99_limit.unwrap_or(0.0), |m: f64, p| m.max(p.1));
     let x = pad_range(0.0, x_max, true, 0.25);
     let y = pad_range(0.0, y_max, true, 0.2);
     let mut chart = build(&body, x, y)?;
     mesh(
         &mut chart,
         "RPO: data lost at a forced promotion (s)",
-        "p99 acknowledged-write latency (ms)",
+        "first-try p99 write latency (ms)",
         &|v| fmt_sig(*v),
         &|v| fmt_sig(*v),
     )?;
+    let guide = palette::MUTED.stroke_width(2);
+    let label_style = font(palette::NOTE_PX).color(&palette::MUTED);
+    if let Some(limit) = p99_limit {
+        chart.plotting_area().draw(&DashedPathElement::new(
+            vec![(x.0, limit), (x.1, limit)],
+            6,
+            4,
+            guide,
+        ))?;
+        let (px, py) = chart.backend_coord(&(x.1, limit));
+        text(
+            root,
+            &format!("objective: p99 \u{2264} {} ms", fmt_sig(limit)),
+            (px - 4, py - 3),
+            &label_style,
+            HPos::Right,
+            VPos::Bottom,
+        )?;
+    }
+    if let Some(limit) = rpo_limit {
+        chart.plotting_area().draw(&DashedPathElement::new(
+            vec![(limit, y.0), (limit, y.1)],
+            6,
+            4,
+            guide,
+        ))?;
+        let (px, py) = chart.backend_coord(&(limit, y.1));
+        text(
+            root,
+            &format!("objective: RPO \u{2264} {} s", fmt_sig(limit)),
+            (px + 4, py + 4),
+            &label_style,
+            HPos::Left,
+            VPos::Top,
+        )?;
+    }
     let labelled: Vec<((f64, f64), String, VariantStyle)> = view
         .lines
         .iter()
@@ -1183,7 +1212,12 @@ fn draw_tradeoff<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, view: &View)
             } else {
                 format!("{} available", fmt_pct(s.availability))
             };
-            let label = format!("{} · {availability}", clip(line.name, 34));
+            let failover = if s.promotion == "none" {
+                " · no failover"
+            } else {
+                ""
+            };
+            let label = format!("{} · {availability}{failover}", clip(line.name, 34));
             (*p, label, line.style)
         })
         .collect();
@@ -1289,18 +1323,6 @@ pub(crate) fn place_label(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sig_digits() {
-        assert_eq!(fmt_sig(86.24), "86.2");
-        assert_eq!(fmt_sig(1.934), "1.93");
-        assert_eq!(fmt_sig(0.45123), "0.451");
-        assert_eq!(fmt_sig(412.0), "412");
-        assert_eq!(fmt_sig(0.0), "0");
-        assert_eq!(fmt_sig(300.0), "300");
-        assert_eq!(fmt_sig(99.96), "100");
-        assert_eq!(fmt_sig(f64::NAN), "n/a");
-    }
 
     #[test]
     fn degenerate_ranges_are_padded() {

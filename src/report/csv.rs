@@ -4,7 +4,7 @@
 use crate::error::{GeoError, Result};
 use crate::results::{SimResult, Summary};
 
-pub const SUMMARY_COLUMNS: [&str; 34] = [
+pub const SUMMARY_COLUMNS: [&str; 36] = [
     "variant",
     "run",
     "seed",
@@ -41,6 +41,8 @@ pub const SUMMARY_COLUMNS: [&str; 34] = [
     // then the objectives.
     "first_try_latency_p50_ms",
     "first_try_latency_p99_ms",
+    "objectives_met",
+    "objectives_missed",
     // geosim additions after SPEC §9's columns.
     "writes_in_flight",
 ];
@@ -115,6 +117,8 @@ pub fn summary_cells(s: &Summary) -> [String; SUMMARY_COLUMNS.len()] {
         s.cost.map(|b| money(b.cost_month)).unwrap_or_default(),
         d3(s.first_try_latency_p50_ms),
         d3(s.first_try_latency_p99_ms),
+        s.objectives_met.map(|m| m.to_string()).unwrap_or_default(),
+        s.objectives_missed.join(";"),
         s.writes_in_flight.to_string(),
     ]
 }

@@ -14,6 +14,7 @@ use crate::report::charts::{self, fmt_sig, ChartKind};
 use crate::report::csv::{summary_cells, SUMMARY_COLUMNS};
 use crate::report::palette;
 use crate::report::sentences::chart_notes;
+use crate::report::verdict;
 use crate::results::SimResult;
 
 /// What the report says about where it came from, for reproducibility.
@@ -39,6 +40,8 @@ pub fn render_html(
     let _ = writeln!(page, "<style>{CSS}</style>\n</head>\n<body>\n<main>");
     let _ = writeln!(page, "<h1>{}</h1>", esc(&title));
     page.push_str(&provenance(model, meta));
+    page.push_str(&verdict_section(model, results));
+    page.push_str(&key_figures_section(model, results));
     page.push_str(&scenario_section(model));
     page.push_str(&summary_section(model, results));
     page.push_str(&runs_section(results));
@@ -56,6 +59,9 @@ h1{font-size:1.6em;margin:.6em 0 .2em}h2{margin-top:1.8em;border-bottom:1px soli
 table{border-collapse:collapse;margin:.5em 0 1em;font-size:.85em}\
 th,td{border:1px solid #ddd;padding:.2em .5em;text-align:left;vertical-align:top}\
 td.n{text-align:right;font-variant-numeric:tabular-nums}td{white-space:nowrap}th{background:#f0f0f0}\
+th.k{white-space:normal;max-width:9em}td.met{background:#e6f4e6}td.miss{background:#fbe4e4}\
+p.verdict{font-size:1.1em;font-weight:bold;margin:.4em 0}\
+details>summary{cursor:pointer;color:#444}\
 .scroll{overflow-x:auto;max-width:100%}\
 .sw{display:inline-block;width:.8em;height:.8em;margin-right:.35em;vertical-align:-.05em}\
 figure{margin:1.5em 0;padding:.8em;background:#fff;border:1px solid #e3e3e3}\
@@ -439,10 +445,94 @@ fn is_text_column(name: &str) -> bool {
     matches!(name, "variant" | "mode" | "promotion")
 }
 
+/// A swatch in the variant's colour, by its place in the scenario.
+fn swatch(model: &Model, variant: &str) -> String {
+    model
+        .variants
+        .iter()
+        .position(|v| v.name == variant)
+        .map_or(String::new(), |i| {
+            format!(
+                "<span class=\"sw\" style=\"background:{}\"></span>",
+                palette::variant_hex(i)
+            )
+        })
+}
+
+/// A plain-text table as HTML: the first column names a variant (with its swatch), the
+/// other cells are numbers (right-aligned) unless `text_column` says otherwise; cells
+/// ending in ✓ / ✗ are tinted.
+fn html_table(model: &Model, t: &verdict::Table, class: &str) -> String {
+    let mut h = format!("<div class=\"scroll\"><table class=\"{class}\">\n<tr>");
+    for name in &t.header {
+        let _ = write!(h, "<th class=\"k\">{}</th>", esc(name));
+    }
+    h.push_str("</tr>\n");
+    for row in &t.rows {
+        h.push_str("<tr>");
+        for (i, cell) in row.iter().enumerate() {
+            if i == 0 {
+                let _ = write!(h, "<td>{}{}</td>", swatch(model, cell), esc(cell));
+            } else {
+                let tint = if cell.contains('✓') || cell == "met" || cell == "all met" {
+                    " met"
+                } else if cell.contains('✗') || cell == "missed" || cell.starts_with("missed:") {
+                    " miss"
+                } else {
+                    ""
+                };
+                let _ = write!(h, "<td class=\"n{tint}\">{}</td>", esc(cell));
+            }
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table></div>\n");
+    h
+}
+
+/// SPEC §8: the report opens with the verdict — one sentence, then variant × objective.
+fn verdict_section(model: &Model, results: &[SimResult]) -> String {
+    let judged = verdict::judged(model, results);
+    let currency = model.cost.as_ref().map_or("", |c| c.currency.as_str());
+    let Some(sentence) = verdict::verdict_sentence(&judged, currency) else {
+        return "<section id=\"verdict\">\n<h2>Verdict</h2>\n<p class=\"verdict\">This scenario sets no \
+                <code>[objectives]</code>, so there is no verdict: the key figures below compare the variants.</p>\n\
+                <p class=\"meta\">Add e.g. <code>[objectives]</code> with <code>rpo = \"5s\"</code>, \
+                <code>availability = 0.999</code>, <code>latency_p99 = \"50ms\"</code> to have each variant judged.</p>\n</section>\n"
+            .to_string();
+    };
+    let runs = judged.iter().map(|j| j.runs).max().unwrap_or(1);
+    let note = if runs > 1 {
+        format!("<p class=\"meta\">Each figure is the worst of the variant's {runs} runs; a variant meets an objective only if every run does.</p>\n")
+    } else {
+        String::new()
+    };
+    format!(
+        "<section id=\"verdict\">\n<h2>Verdict</h2>\n<p class=\"verdict\">{}</p>\n{}{note}</section>\n",
+        esc(&sentence),
+        html_table(model, &verdict::verdict_table(model, &judged), "verdict")
+    )
+}
+
+fn key_figures_section(model: &Model, results: &[SimResult]) -> String {
+    let runs = if model.runs > 1 {
+        format!(" (run 1 of {} per variant; the spread over runs is under <a href=\"#runs\">Across runs</a>)", model.runs)
+    } else {
+        String::new()
+    };
+    format!(
+        "<section id=\"key-figures\">\n<h2>Key figures</h2>\n<p>Per variant{runs}: first-try latency is that of \
+         writes acknowledged on their first attempt (the normal-path price); failed, throttled, read-only, \
+         timed out and lost are counts of writes or attempts issued after warm-up.</p>\n{}<p>{}</p>\n</section>\n",
+        html_table(model, &verdict::key_figures(model, results), "key"),
+        esc(&verdict::availability_line(model, results))
+    )
+}
+
 fn summary_section(model: &Model, results: &[SimResult]) -> String {
     let mut h = String::from(
-        "<section id=\"summary\">\n<h2>Summary</h2>\n<p>One row per variant and run, \
-         the columns of <code>summary.csv</code>; counts are of writes issued after warm-up.</p>\n\
+        "<section id=\"summary\">\n<h2>Summary</h2>\n<details>\n<summary>All columns of \
+         <code>summary.csv</code>, one row per variant and run (counts are of writes issued after warm-up)</summary>\n\
          <div class=\"scroll\"><table>\n<tr>",
     );
     for name in SUMMARY_COLUMNS {
@@ -450,16 +540,7 @@ fn summary_section(model: &Model, results: &[SimResult]) -> String {
     }
     h.push_str("</tr>\n");
     for r in results {
-        let swatch = model
-            .variants
-            .iter()
-            .position(|v| v.name == r.summary.variant)
-            .map_or(String::new(), |i| {
-                format!(
-                    "<span class=\"sw\" style=\"background:{}\"></span>",
-                    palette::variant_hex(i)
-                )
-            });
+        let swatch = swatch(model, &r.summary.variant);
         h.push_str("<tr>");
         for (name, cell) in SUMMARY_COLUMNS.iter().zip(summary_cells(&r.summary)) {
             if *name == "variant" {
@@ -472,7 +553,7 @@ fn summary_section(model: &Model, results: &[SimResult]) -> String {
         }
         h.push_str("</tr>\n");
     }
-    h.push_str("</table></div>\n</section>\n");
+    h.push_str("</table></div>\n</details>\n</section>\n");
     h
 }
 

@@ -6,6 +6,7 @@ mod canvas;
 pub mod charts;
 pub mod cost_chart;
 pub mod csv;
+pub mod format;
 pub mod html;
 pub mod json;
 pub mod palette;
@@ -14,6 +15,7 @@ pub mod sweep_charts;
 pub mod sweep_csv;
 pub mod sweep_html;
 pub mod text_table;
+pub mod verdict;
 pub mod year_csv;
 
 use crate::cli::Format;

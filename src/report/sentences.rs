@@ -2,9 +2,16 @@
 //! generated from the figures of this run. A pure function of the model and the
 //! results, kept apart from the markup so it can be snapshot-tested on its own
 //! (tests/report_sentences.rs). It returns plain text; escaping is the page's job.
+//!
+//! A sentence is a claim: "best" or "lowest" is said only of a variant at least as good
+//! as every other on each figure named, figures that print the same are said as ties,
+//! and an RPO of 0 without a promotion reads "no failover happened" (nothing was put to
+//! the test). Time points are in the run's time unit (the charts' axis unit); durations
+//! in the unit that suits their size.
 
-use crate::model::Model;
-use crate::report::charts::{self, fmt_pct, fmt_sig, ChartKind};
+use crate::model::{Model, NS_PER_S};
+use crate::report::charts::{self, ChartKind};
+use crate::report::format::{fmt_count, fmt_duration_s, fmt_ms, fmt_pct, TimeUnit};
 use crate::results::{SimResult, Summary};
 
 /// Two or three sentences per chart, from the figures of the shown run of each
@@ -15,6 +22,7 @@ pub fn chart_notes(model: &Model, results: &[SimResult]) -> Vec<(ChartKind, Vec<
         .map(|(_, r)| r)
         .collect();
     let s: Vec<&Summary> = shown.iter().map(|r| &r.summary).collect();
+    let unit = TimeUnit::for_run(model.duration as f64 / NS_PER_S as f64);
     ChartKind::ALL
         .iter()
         .map(|&kind| {
@@ -23,8 +31,8 @@ pub fn chart_notes(model: &Model, results: &[SimResult]) -> Vec<(ChartKind, Vec<
             } else {
                 match kind {
                     ChartKind::LatencyCdf => latency_notes(&s),
-                    ChartKind::Lag => lag_notes(&shown),
-                    ChartKind::Availability => availability_notes(&shown),
+                    ChartKind::Lag => lag_notes(&shown, unit),
+                    ChartKind::Availability => availability_notes(&shown, unit),
                     ChartKind::RpoRto => rpo_rto_notes(&s),
                     ChartKind::Tradeoff => tradeoff_notes(&s),
                 }
@@ -35,21 +43,15 @@ pub fn chart_notes(model: &Model, results: &[SimResult]) -> Vec<(ChartKind, Vec<
 }
 
 fn ms(v: f64) -> String {
-    format!("{} ms", fmt_sig(v))
+    fmt_ms(v)
 }
 
+/// A duration (lag, RPO, RTO): in the unit that suits its size.
 fn secs(v: f64) -> String {
-    format!("{} s", fmt_sig(v))
+    fmt_duration_s(v)
 }
 
-/// "a", "a and b", "a, b and c".
-fn join(names: &[&str]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
+use crate::report::verdict::join;
 
 /// First summary with the smallest (or, with `largest`, the largest) key: ties keep
 /// variant order, so sentences are stable.
@@ -111,7 +113,7 @@ fn latency_notes(s: &[&Summary]) -> Vec<String> {
             });
             let tail = pick(&acked, true, |x| x.latency_p99_ms);
             let best = pick(&acked, false, |x| x.latency_p99_ms);
-            if tail.variant != best.variant {
+            if ms(tail.latency_p99_ms) != ms(best.latency_p99_ms) {
                 notes.push(format!(
                     "The slowest 1% of writes take {} or more under {}, against {} under {}.",
                     ms(tail.latency_p99_ms),
@@ -136,12 +138,12 @@ fn latency_notes(s: &[&Summary]) -> Vec<String> {
     notes
 }
 
-fn lag_notes(shown: &[&SimResult]) -> Vec<String> {
+fn lag_notes(shown: &[&SimResult], unit: TimeUnit) -> Vec<String> {
     let s: Vec<&Summary> = shown.iter().map(|r| &r.summary).collect();
     let mut notes = Vec::new();
     let high = pick(&s, true, |x| x.lag_max_s);
     let low = pick(&s, false, |x| x.lag_max_s);
-    notes.push(if high.lag_max_s == low.lag_max_s {
+    notes.push(if secs(high.lag_max_s) == secs(low.lag_max_s) {
         format!(
             "The namespace lag peaked at {} in every variant.",
             secs(high.lag_max_s)
@@ -172,11 +174,11 @@ fn lag_notes(shown: &[&SimResult]) -> Vec<String> {
     } else {
         format!("{}.", throttled.join("; "))
     });
-    notes.push(outage_sentence(shown));
+    notes.push(outage_sentence(shown, unit));
     notes
 }
 
-fn outage_sentence(shown: &[&SimResult]) -> String {
+fn outage_sentence(shown: &[&SimResult], unit: TimeUnit) -> String {
     let mut seen = Vec::new();
     for r in shown {
         for o in &r.outages {
@@ -193,8 +195,8 @@ fn outage_sentence(shown: &[&SimResult]) -> String {
                 "{} {} from {} to {}",
                 o.target,
                 o.kind,
-                secs(o.start_s),
-                secs(o.end_s)
+                unit.number(o.start_s),
+                unit.fmt(o.end_s)
             )
         })
         .collect();
@@ -205,7 +207,7 @@ fn outage_sentence(shown: &[&SimResult]) -> String {
     }
 }
 
-fn availability_notes(shown: &[&SimResult]) -> Vec<String> {
+fn availability_notes(shown: &[&SimResult], unit: TimeUnit) -> Vec<String> {
     let s: Vec<&Summary> = shown.iter().map(|r| &r.summary).collect();
     let mut notes = Vec::new();
     let best = pick(&s, true, |x| x.availability);
@@ -234,17 +236,17 @@ fn availability_notes(shown: &[&SimResult]) -> Vec<String> {
         notes.push(format!(
             "Failed attempts under {}: {} throttled, {} read-only, {} unavailable, {} timed out.",
             worst.variant,
-            worst.attempts_throttled,
-            worst.attempts_readonly,
-            worst.attempts_unavailable,
-            worst.attempts_timed_out
+            fmt_count(worst.attempts_throttled),
+            fmt_count(worst.attempts_readonly),
+            fmt_count(worst.attempts_unavailable),
+            fmt_count(worst.attempts_timed_out)
         ));
     }
-    notes.push(promotion_sentence(shown));
+    notes.push(promotion_sentence(shown, unit));
     notes
 }
 
-fn promotion_sentence(shown: &[&SimResult]) -> String {
+fn promotion_sentence(shown: &[&SimResult], unit: TimeUnit) -> String {
     let promoting: Vec<&SimResult> = shown
         .iter()
         .copied()
@@ -269,15 +271,34 @@ fn promotion_sentence(shown: &[&SimResult]) -> String {
         p.kind,
         p.from,
         p.to,
-        secs(p.requested_s)
+        unit.fmt(p.requested_s)
     )
 }
 
 fn rpo_rto_notes(s: &[&Summary]) -> Vec<String> {
     let mut notes = Vec::new();
     let losers: Vec<&Summary> = s.iter().copied().filter(|x| x.writes_lost > 0).collect();
-    if losers.is_empty() {
-        notes.push("No variant lost an acknowledged write: every RPO is 0 s.".to_string());
+    let unpromoted: Vec<&str> = s
+        .iter()
+        .filter(|x| x.promotion == "none")
+        .map(|x| x.variant.as_str())
+        .collect();
+    if unpromoted.len() == s.len() {
+        notes.push(
+            "No failover happened in this run, so no acknowledged write could be lost: \
+             the RPO was not put to the test."
+                .to_string(),
+        );
+    } else if losers.is_empty() {
+        let promoted: Vec<&str> = s
+            .iter()
+            .filter(|x| x.promotion != "none")
+            .map(|x| x.variant.as_str())
+            .collect();
+        notes.push(format!(
+            "No acknowledged write was lost at a promotion: an RPO of 0 s under {}.",
+            join(&promoted)
+        ));
     } else {
         let worst = pick(&losers, true, |x| x.writes_lost as f64);
         let at = match worst.promotion.as_str() {
@@ -285,20 +306,34 @@ fn rpo_rto_notes(s: &[&Summary]) -> Vec<String> {
             "none" => "a promotion".to_string(),
             kind => format!("the {kind} promotion"),
         };
+        let most = losers
+            .iter()
+            .filter(|x| x.writes_lost == worst.writes_lost)
+            .count();
+        let who = if most > 1 {
+            format!("{} variants, {} among them,", most, worst.variant)
+        } else {
+            worst.variant.clone()
+        };
         notes.push(format!(
-            "{} lost {} acknowledged writes at {at}, an RPO of {}.",
-            worst.variant,
-            worst.writes_lost,
+            "{who} lost {} acknowledged writes at {at}, an RPO of {}.",
+            fmt_count(worst.writes_lost),
             secs(worst.rpo_s)
         ));
         let safe: Vec<&str> = s
             .iter()
-            .filter(|x| x.writes_lost == 0)
+            .filter(|x| x.writes_lost == 0 && x.promotion != "none")
             .map(|x| x.variant.as_str())
             .collect();
         if !safe.is_empty() {
-            notes.push(format!("{} lost none.", join(&safe)));
+            notes.push(format!("{} lost none at its promotion.", join(&safe)));
         }
+    }
+    if !unpromoted.is_empty() && unpromoted.len() < s.len() {
+        notes.push(format!(
+            "{} did not fail over, so an RPO of 0 s there is untested.",
+            join(&unpromoted)
+        ));
     }
     let with_rto: Vec<&Summary> = s.iter().copied().filter(|x| x.rto_s.is_some()).collect();
     let rto = |x: &Summary| x.rto_s.unwrap_or(0.0);
@@ -307,7 +342,7 @@ fn rpo_rto_notes(s: &[&Summary]) -> Vec<String> {
     } else {
         let long = pick(&with_rto, true, rto);
         let short = pick(&with_rto, false, rto);
-        if rto(long) == rto(short) {
+        if secs(rto(long)) == secs(rto(short)) {
             format!(
                 "Writes were acknowledged again {} after the primary's outage began (RTO) in every variant that had one.",
                 secs(rto(long))
@@ -325,6 +360,30 @@ fn rpo_rto_notes(s: &[&Summary]) -> Vec<String> {
     notes
 }
 
+/// The RPO of `x` as a sentence reads it: "no failover" where it was not tested.
+fn rpo_phrase(x: &Summary) -> String {
+    if x.promotion == "none" {
+        "no failover".to_string()
+    } else {
+        format!("an RPO of {}", secs(x.rpo_s))
+    }
+}
+
+/// The variants whose figure prints as the smallest one (ties as printed are ties).
+fn lowest<'a>(
+    s: &[&'a Summary],
+    show: impl Fn(&Summary) -> String,
+    key: impl Fn(&Summary) -> f64,
+) -> Vec<&'a Summary> {
+    let min = pick(s, false, &key);
+    let shown = show(min);
+    s.iter().copied().filter(|x| show(x) == shown).collect()
+}
+
+fn names(s: &[&Summary]) -> String {
+    join(&s.iter().map(|x| x.variant.as_str()).collect::<Vec<_>>())
+}
+
 fn tradeoff_notes(s: &[&Summary]) -> Vec<String> {
     let acked: Vec<&Summary> = s.iter().copied().filter(|x| x.writes_acked > 0).collect();
     if acked.is_empty() {
@@ -334,36 +393,76 @@ fn tradeoff_notes(s: &[&Summary]) -> Vec<String> {
         ];
     }
     let mut notes = Vec::new();
+    let p99 = |x: &Summary| x.first_try_latency_p99_ms;
     if let [one] = acked.as_slice() {
         notes.push(format!(
-            "{}: p99 latency {}, RPO {}, {} of writes acknowledged.",
+            "{}: first-try p99 latency {}, {}, {} of writes acknowledged.",
             one.variant,
-            ms(one.latency_p99_ms),
-            secs(one.rpo_s),
+            ms(p99(one)),
+            rpo_phrase(one),
             fmt_pct(one.availability)
         ));
         return notes;
     }
-    let fast = pick_by(&acked, false, |x| [x.latency_p99_ms, x.rpo_s]);
-    let safe = pick_by(&acked, false, |x| [x.rpo_s, x.latency_p99_ms]);
-    notes.push(if fast.variant == safe.variant {
-        format!(
-            "{} is best on both counts: a p99 of {} and an RPO of {}.",
-            fast.variant,
-            ms(fast.latency_p99_ms),
-            secs(fast.rpo_s)
-        )
+    let fast = lowest(&acked, |x| ms(p99(x)), p99);
+    let tested: Vec<&Summary> = acked
+        .iter()
+        .copied()
+        .filter(|x| x.promotion != "none")
+        .collect();
+    if tested.is_empty() {
+        notes.push(format!(
+            "No failover happened, so only the latency side of the trade-off shows: {} {} the lowest first-try p99 ({}).",
+            names(&fast),
+            if fast.len() > 1 { "share" } else { "has" },
+            ms(p99(fast[0]))
+        ));
     } else {
-        format!(
-            "{} has the lowest p99 latency ({}) but an RPO of {}; {} has the lowest RPO ({}) at a p99 of {}.",
-            fast.variant,
-            ms(fast.latency_p99_ms),
-            secs(fast.rpo_s),
-            safe.variant,
-            secs(safe.rpo_s),
-            ms(safe.latency_p99_ms)
-        )
-    });
+        // Only variants that failed over have a tested RPO to rank.
+        let safe = lowest(&tested, |x| secs(x.rpo_s), |x| x.rpo_s);
+        let both: Vec<&Summary> = fast
+            .iter()
+            .copied()
+            .filter(|x| safe.iter().any(|y| y.variant == x.variant))
+            .collect();
+        if !both.is_empty() && tested.len() == acked.len() {
+            notes.push(if both.len() == 1 {
+                format!(
+                    "{} is at least as good as every other variant on both counts: a first-try p99 of {} and an RPO of {}.",
+                    both[0].variant,
+                    ms(p99(both[0])),
+                    secs(both[0].rpo_s)
+                )
+            } else {
+                format!(
+                    "{} tie as best on both counts: a first-try p99 of {} and an RPO of {}.",
+                    names(&both),
+                    ms(p99(both[0])),
+                    secs(both[0].rpo_s)
+                )
+            });
+        } else {
+            let verb = |v: &[&Summary]| if v.len() > 1 { "share" } else { "has" };
+            // With one variant on a side, its other figure too; with a tie, the chart.
+            let fast_rpo = match fast.as_slice() {
+                [one] => format!(" but {}", rpo_phrase(one)),
+                _ => String::new(),
+            };
+            let safe_p99 = match safe.as_slice() {
+                [one] => format!(", at a first-try p99 of {}", ms(p99(one))),
+                _ => String::new(),
+            };
+            notes.push(format!(
+                "{} {} the lowest first-try p99 ({}){fast_rpo}; among the variants that failed over, {} {} the lowest RPO ({}){safe_p99}.",
+                names(&fast),
+                verb(&fast),
+                ms(p99(fast[0])),
+                names(&safe),
+                verb(&safe),
+                secs(safe[0].rpo_s),
+            ));
+        }
+    }
     let best = pick(s, true, |x| x.availability);
     let worst = pick(s, false, |x| x.availability);
     notes.push(

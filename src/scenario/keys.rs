@@ -12,9 +12,9 @@ use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 
 use super::context::Ctx;
 use super::raw::{
-    RawAction, RawAutoPromote, RawCost, RawFailure, RawLink, RawOutage, RawPhase, RawPolicy,
-    RawPromotion, RawReads, RawRegion, RawReplication, RawScenario, RawSimulation, RawSweep,
-    RawVariant, RawVariantReads, RawWorkload,
+    RawAction, RawAutoPromote, RawCost, RawFailure, RawLink, RawObjectives, RawOutage, RawPhase,
+    RawPolicy, RawPromotion, RawReads, RawRegion, RawReplication, RawScenario, RawSimulation,
+    RawSweep, RawVariant, RawVariantReads, RawWorkload,
 };
 use super::suggest;
 use crate::error::GeoError;
@@ -107,6 +107,7 @@ fn shape(names: &str) -> Shape {
         "variant.reads" => Shape::Table(field_names::<RawVariantReads>()),
         "reads" => Shape::Table(field_names::<RawReads>()),
         "cost" => Shape::Table(field_names::<RawCost>()),
+        "objectives" | "variant.objectives" => Shape::Table(field_names::<RawObjectives>()),
         _ => Shape::Value,
     }
 }
@@ -356,6 +357,8 @@ mod tests {
             "replication.snapshot_interval",
             "variant[1].reads.at",
             "variant[0].snapshot_interval",
+            "objectives.rpo",
+            "variant[1].objectives.latency_p99",
         ] {
             let path = KeyPath::parse(text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
             assert_eq!(path.to_string(), text);

@@ -11,6 +11,7 @@ mod events;
 pub mod keys;
 mod locate;
 mod network;
+mod objectives;
 mod plan;
 pub mod presets;
 mod prices;

@@ -32,6 +32,8 @@ pub struct RawScenario {
     pub cost: Option<S<RawCost>>,
     /// Readers and where they read (SPEC §7).
     pub reads: Option<S<RawReads>>,
+    /// SPEC §8: what every variant must meet.
+    pub objectives: Option<S<RawObjectives>>,
     /// geosim addition: parameter sweeps, `"key.path" = [values]`, read by `geosim sweep`.
     pub sweep: Option<S<RawSweep>>,
 }
@@ -178,6 +180,8 @@ pub struct RawVariant {
     pub max_lag_writes: Option<S<Count>>,
     /// SPEC §6.5: a real system's defaults and documented ranges.
     pub preset: Option<S<String>>,
+    /// This variant's objectives, key by key over `[objectives]`.
+    pub objectives: Option<S<RawObjectives>>,
 }
 
 /// `[reads]` (SPEC §7): Poisson reads from a region.
@@ -194,6 +198,18 @@ pub struct RawReads {
 #[serde(deny_unknown_fields)]
 pub struct RawVariantReads {
     pub at: Option<S<String>>,
+}
+
+/// `[objectives]` (SPEC §8), also `objectives = { ... }` in a `[[variant]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawObjectives {
+    pub rpo: Option<S<Duration>>,
+    pub rto: Option<S<Duration>>,
+    pub availability: Option<S<f64>>,
+    pub latency_p99: Option<S<Duration>>,
+    pub stale_read_share: Option<S<f64>>,
+    pub cost_month: Option<S<f64>>,
 }
 
 /// `[cost]`, in the structure of Service Bus Premium pricing.

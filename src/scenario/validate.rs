@@ -14,7 +14,7 @@ use toml::Spanned;
 use super::context::Ctx;
 use super::network::{self, Names};
 use super::raw::{RawReplication, RawScenario, RawSimulation, RawVariant, RawWorkload};
-use super::{dist, events, keys, locate, prices, protocol, reads};
+use super::{dist, events, keys, locate, objectives, prices, protocol, reads};
 use crate::error::GeoError;
 use crate::limits::{
     DEFAULT_MAX_DURATION, MAX_BUCKETS, MAX_FAILURES, MAX_NESTING, MAX_PHASES, MAX_RATE,
@@ -180,6 +180,10 @@ pub fn parse(text: &str, file_name: &str, file_stem: &str) -> Result<Model, GeoE
         written_auto_promote,
         base_at,
     );
+    let variants = variants.map(|mut vs| {
+        with_objectives(&mut ctx, &raw, &mut vs);
+        vs
+    });
     let cost = raw.cost.as_ref().map(|c| ctx.ok(prices::prices(&ctx, c)));
     let _ = ctx.ok(keys::check_sweep(&ctx, raw.sweep.as_ref()));
     if let Some(r) = &raw.replication {
@@ -679,6 +683,29 @@ fn replication_table(
     })
 }
 
+/// Sets each variant's objectives (SPEC §8): `[objectives]`, with a variant's own
+/// `objectives = { ... }` over it key by key; errors are noted in `ctx`.
+fn with_objectives(ctx: &mut Ctx, raw: &RawScenario, variants: &mut [Variant]) {
+    let base = raw.objectives.as_ref().and_then(|o| {
+        let r = objectives::objectives(ctx, o, "objectives", Default::default());
+        ctx.ok(r)
+    });
+    let base = base.unwrap_or_default();
+    let raw_variants = raw.variant.as_deref().unwrap_or_default();
+    for (i, v) in variants.iter_mut().enumerate() {
+        v.objectives = base;
+        let own = raw_variants
+            .get(i)
+            .and_then(|r| r.get_ref().objectives.as_ref());
+        if let Some(o) = own {
+            let r = objectives::objectives(ctx, o, &format!("variant[{i}].objectives"), base);
+            if let Some(merged) = ctx.ok(r) {
+                v.objectives = merged;
+            }
+        }
+    }
+}
+
 /// The variants; `None` when `[replication]` was invalid (its error is reported).
 fn variants(
     ctx: &mut Ctx,
@@ -776,6 +803,8 @@ fn build(
         auto_promote: p.auto_promote,
         snapshot_interval,
         read_at,
+        // Set by `with_objectives` once every variant is built.
+        objectives: Default::default(),
     }
 }
 

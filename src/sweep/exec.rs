@@ -34,9 +34,10 @@ pub fn execute(points: &[(usize, Model)], jobs: usize, progress: bool) -> Result
             if crate::interrupt::stopped() {
                 return Err(GeoError::interrupted("interrupted"));
             }
-            let result = Simulation::new(model, v, r)
+            let mut result = Simulation::new(model, v, r)
                 .stop_on(&crate::interrupt::STOP)
                 .run(&tick)?;
+            crate::objectives::judge(&model.variants[v].objectives, &mut result.summary);
             Ok(RunRow::new(point, v, &result.summary))
         },
     )?;

@@ -73,6 +73,7 @@ pub const FIGURES: [Figure; 28] = [
     },
     figure!(first_try_latency_p50_ms, 3),
     figure!(first_try_latency_p99_ms, 3),
+    // objectives_met / objectives_missed are words, not figures.
     figure!(writes_in_flight, 3),
 ];
 
@@ -102,6 +103,7 @@ mod tests {
             .iter()
             .copied()
             .skip_while(|c| *c != "writes_offered")
+            .filter(|c| !c.starts_with("objectives_"))
             .collect();
         assert_eq!(names(), numeric);
     }

@@ -1,0 +1,506 @@
+//! What a reader needs first: the key figures per variant and, with `[objectives]`, the
+//! verdict (SPEC §8) — a table of variant × objective and one sentence. Plain text cells
+//! and sentences, shared by report.html and the terminal summary so both say the same
+//! thing in the same units; escaping is the page's job.
+//!
+//! Every claim is computed from the same [`crate::objectives::Check`]s that fill the
+//! `objectives_met` / `objectives_missed` columns. "Best" is said only of a variant at
+//! least as good as every other on the figure named, and equal figures are said as ties.
+
+use crate::model::Model;
+use crate::objectives::{self, Check, Key};
+use crate::report::charts::shown_runs;
+use crate::report::format::{fmt_count, fmt_duration_s, fmt_ms, fmt_num, fmt_pct, TimeUnit};
+use crate::results::{SimResult, Summary};
+
+/// A table of plain-text cells: a header and rows of the same width.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// One variant over its runs, as the verdict sees it.
+#[derive(Debug, Clone)]
+pub struct Judged<'a> {
+    pub variant: &'a str,
+    /// Per objective set, the worst run's check (the smallest slack).
+    pub checks: Vec<Check>,
+    /// Any run promoted a secondary (so the RPO was put to the test).
+    pub promoted: bool,
+    pub runs: usize,
+}
+
+impl Judged<'_> {
+    /// Every objective that applies is met (in every run); `None`: none applies.
+    pub fn met(&self) -> Option<bool> {
+        let judged: Vec<bool> = self.checks.iter().filter_map(Check::met).collect();
+        (!judged.is_empty()).then(|| judged.iter().all(|&m| m))
+    }
+}
+
+/// The variants in report order, each with all its runs.
+fn by_variant<'a>(model: &Model, results: &'a [SimResult]) -> Vec<(usize, Vec<&'a Summary>)> {
+    shown_runs(model, results)
+        .into_iter()
+        .map(|(index, shown)| {
+            let runs = results
+                .iter()
+                .filter(|r| r.summary.variant == shown.summary.variant)
+                .map(|r| &r.summary)
+                .collect();
+            (index, runs)
+        })
+        .collect()
+}
+
+/// The variants judged against their objectives; empty when no variant has any.
+pub fn judged<'a>(model: &Model, results: &'a [SimResult]) -> Vec<Judged<'a>> {
+    let mut out = Vec::new();
+    for (index, runs) in by_variant(model, results) {
+        let Some(v) = model.variants.get(index) else {
+            continue;
+        };
+        if v.objectives.is_empty() {
+            continue;
+        }
+        out.push(judge_runs(&v.objectives, &runs));
+    }
+    out
+}
+
+/// One variant's runs against `o`: per key, the run with the least slack.
+pub fn judge_runs<'a>(o: &crate::model::Objectives, runs: &[&'a Summary]) -> Judged<'a> {
+    let mut checks: Vec<Check> = Vec::new();
+    for s in runs {
+        for c in objectives::checks(o, s) {
+            match checks.iter_mut().find(|k| k.key == c.key) {
+                None => checks.push(c),
+                Some(k) => {
+                    let worse = match (c.slack(), k.slack()) {
+                        (Some(a), Some(b)) => a < b,
+                        (Some(_), None) => true,
+                        _ => false,
+                    };
+                    if worse {
+                        *k = c;
+                    }
+                }
+            }
+        }
+    }
+    Judged {
+        variant: runs.first().map_or("", |s| s.variant.as_str()),
+        checks,
+        promoted: runs.iter().any(|s| s.promotion != "none"),
+        runs: runs.len(),
+    }
+}
+
+/// A figure of objective `key` as people read it.
+pub fn fmt_figure(key: Key, v: f64, currency: &str) -> String {
+    match key {
+        Key::Rpo | Key::Rto => fmt_duration_s(v),
+        Key::Availability | Key::StaleReadShare => fmt_pct(v),
+        Key::LatencyP99 => fmt_ms(v),
+        Key::CostMonth => format!("{} {currency}", fmt_num(v)),
+    }
+}
+
+/// "RPO at most 5 s", "availability at least 99.9%".
+pub fn describe(key: Key, limit: f64, currency: &str) -> String {
+    let what = match key {
+        Key::Rpo => "RPO",
+        Key::Rto => "RTO",
+        Key::Availability => "availability",
+        Key::LatencyP99 => "first-try p99 latency",
+        Key::StaleReadShare => "stale-read share",
+        Key::CostMonth => "cost per month",
+    };
+    let bound = if key.at_most() { "at most" } else { "at least" };
+    format!("{what} {bound} {}", fmt_figure(key, limit, currency))
+}
+
+fn currency(model: &Model) -> &str {
+    model.cost.as_ref().map_or("", |c| c.currency.as_str())
+}
+
+/// The verdict table: a row per variant, a column per objective (figure and ✓ / ✗, or
+/// "n/a" where it cannot apply), and whether it meets them all.
+pub fn verdict_table(model: &Model, judged: &[Judged]) -> Table {
+    let cur = currency(model);
+    let mut keys: Vec<(Key, f64)> = Vec::new();
+    for j in judged {
+        for c in &j.checks {
+            if !keys.iter().any(|(k, _)| *k == c.key) {
+                keys.push((c.key, c.limit));
+            }
+        }
+    }
+    keys.sort_by_key(|(k, _)| Key::ALL.iter().position(|a| a == k));
+    let mut header = vec!["variant".to_string()];
+    for (k, limit) in &keys {
+        // Per-variant limits can differ: the header names the base (first) one, and a
+        // cell whose own limit differs says so.
+        header.push(describe(*k, *limit, cur));
+    }
+    header.push("every objective".to_string());
+    let rows = judged
+        .iter()
+        .map(|j| {
+            let mut row = vec![j.variant.to_string()];
+            for (k, limit) in &keys {
+                row.push(match j.checks.iter().find(|c| c.key == *k) {
+                    None => "not set".to_string(),
+                    Some(c) => {
+                        let own = if c.limit != *limit {
+                            format!(" (limit {})", fmt_figure(*k, c.limit, cur))
+                        } else {
+                            String::new()
+                        };
+                        match (c.figure, c.met()) {
+                            (Some(f), Some(true)) => format!("{} ✓{own}", fmt_figure(*k, f, cur)),
+                            (Some(f), _) => format!("{} ✗{own}", fmt_figure(*k, f, cur)),
+                            (None, _) => not_applicable(*k).to_string(),
+                        }
+                    }
+                });
+            }
+            row.push(match j.met() {
+                Some(true) => "met".to_string(),
+                Some(false) => "missed".to_string(),
+                None => "nothing to judge".to_string(),
+            });
+            row
+        })
+        .collect();
+    Table { header, rows }
+}
+
+fn not_applicable(key: Key) -> &'static str {
+    match key {
+        Key::Rto => "n/a: no primary outage",
+        Key::StaleReadShare => "n/a: no reads",
+        Key::CostMonth => "n/a: no [cost]",
+        Key::LatencyP99 => "n/a: no write acknowledged",
+        Key::Rpo | Key::Availability => "n/a",
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+pub fn join(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The verdict sentence (SPEC §8): the variants that meet every objective and, among
+/// them, the best on the objective with the least slack; or, when none does, the
+/// objective each comes closest to. `None` without objectives.
+pub fn verdict_sentence(judged: &[Judged], currency: &str) -> Option<String> {
+    if judged.is_empty() {
+        return None;
+    }
+    let meeting: Vec<&Judged> = judged.iter().filter(|j| j.met() == Some(true)).collect();
+    let unjudged: Vec<&str> = judged
+        .iter()
+        .filter(|j| j.met().is_none())
+        .map(|j| j.variant)
+        .collect();
+    let mut out = if meeting.is_empty() {
+        none_meets(judged, currency)
+    } else {
+        some_meet(judged, &meeting, currency)
+    };
+    if !unjudged.is_empty() {
+        out.push_str(&format!(
+            " No objective applies to {} in this run.",
+            join(&unjudged)
+        ));
+    }
+    let rpo_untested = meeting
+        .iter()
+        .any(|j| !j.promoted && j.checks.iter().any(|c| c.key == Key::Rpo));
+    if rpo_untested {
+        let names: Vec<&str> = meeting
+            .iter()
+            .filter(|j| !j.promoted && j.checks.iter().any(|c| c.key == Key::Rpo))
+            .map(|j| j.variant)
+            .collect();
+        out.push_str(&format!(
+            " No failover happened under {}, so its RPO objective was not put to the test.",
+            join(&names)
+        ));
+    }
+    let rto_untested: Vec<&str> = judged
+        .iter()
+        .filter(|j| {
+            j.checks
+                .iter()
+                .any(|c| c.key == Key::Rto && c.figure.is_none())
+        })
+        .map(|j| j.variant)
+        .collect();
+    if !rto_untested.is_empty() && rto_untested.len() == judged.len() {
+        out.push_str(" The RTO objective did not apply: the primary had no outage.");
+    }
+    Some(out)
+}
+
+fn some_meet(judged: &[Judged], meeting: &[&Judged], cur: &str) -> String {
+    let names: Vec<&str> = meeting.iter().map(|j| j.variant).collect();
+    let mut out = if meeting.len() == judged.len() && judged.len() > 1 {
+        format!("Every variant meets every objective ({}).", join(&names))
+    } else if meeting.len() == 1 {
+        format!("Only {} meets every objective.", names[0])
+    } else {
+        format!("{} meet every objective.", join(&names))
+    };
+    // The objective with the least slack among the variants that meet everything.
+    // (key, smallest slack, its limit); ties keep the first found (SPEC §8 order).
+    let mut tightest: Option<(Key, f64, f64)> = None;
+    for j in meeting {
+        for c in &j.checks {
+            if let Some(slack) = c.slack() {
+                if tightest.is_none_or(|(_, s, _)| slack < s) {
+                    tightest = Some((c.key, slack, c.limit));
+                }
+            }
+        }
+    }
+    let Some((key, _, limit)) = tightest else {
+        return out;
+    };
+    let on_key: Vec<(&str, f64, f64)> = meeting
+        .iter()
+        .filter_map(|j| {
+            let c = j.checks.iter().find(|c| c.key == key)?;
+            Some((j.variant, c.figure?, c.slack()?))
+        })
+        .collect();
+    let best_slack = on_key.iter().map(|x| x.2).fold(f64::NEG_INFINITY, f64::max);
+    let best_fig = on_key
+        .iter()
+        .find(|x| x.2 == best_slack)
+        .map_or(0.0, |x| x.1);
+    let shown_best = fmt_figure(key, best_fig, cur);
+    // Equal as printed is equal: a sentence must not rank figures the reader sees as one.
+    let best: Vec<&str> = on_key
+        .iter()
+        .filter(|x| fmt_figure(key, x.1, cur) == shown_best)
+        .map(|x| x.0)
+        .collect();
+    let others: Vec<String> = on_key
+        .iter()
+        .filter(|x| !best.contains(&x.0))
+        .map(|x| format!("{} {}", x.0, fmt_figure(key, x.1, cur)))
+        .collect();
+    let what = describe(key, limit, cur);
+    if meeting.len() == 1 {
+        out.push_str(&format!(
+            " Its tightest objective is {what} ({shown_best})."
+        ));
+    } else if others.is_empty() {
+        out.push_str(&format!(
+            " The objective with the least slack is {what}, on which they tie at {shown_best}."
+        ));
+    } else if best.len() == 1 {
+        out.push_str(&format!(
+            " The objective with the least slack is {what}; {} is best on it with {shown_best} (against {}).",
+            best[0],
+            others.join(", ")
+        ));
+    } else {
+        out.push_str(&format!(
+            " The objective with the least slack is {what}; {} tie as best on it with {shown_best} (against {}).",
+            join(&best),
+            others.join(", ")
+        ));
+    }
+    out
+}
+
+fn none_meets(judged: &[Judged], cur: &str) -> String {
+    let parts: Vec<String> = judged
+        .iter()
+        .filter(|j| j.met() == Some(false))
+        .map(|j| {
+            let missed: Vec<&Check> = j.checks.iter().filter(|c| c.met() == Some(false)).collect();
+            // The missed objective it comes closest to meeting: the largest slack.
+            // Ties keep SPEC §8's order.
+            let mut closest: Option<Check> = None;
+            for c in &missed {
+                let slack = c.slack().unwrap_or(f64::NEG_INFINITY);
+                if closest.is_none_or(|b| slack > b.slack().unwrap_or(f64::NEG_INFINITY)) {
+                    closest = Some(**c);
+                }
+            }
+            let names: Vec<&str> = missed.iter().map(|c| c.key.name()).collect();
+            match closest {
+                Some(c) if missed.len() > 1 => format!(
+                    "{} misses {}, closest on {} ({}, needs {})",
+                    j.variant,
+                    join(&names),
+                    c.key.name(),
+                    fmt_figure(c.key, c.figure.unwrap_or(0.0), cur),
+                    bound_only(c.key, c.limit, cur)
+                ),
+                Some(c) => format!(
+                    "{} misses only {} ({}, needs {})",
+                    j.variant,
+                    c.key.name(),
+                    fmt_figure(c.key, c.figure.unwrap_or(0.0), cur),
+                    bound_only(c.key, c.limit, cur)
+                ),
+                None => format!("{} misses nothing that applies", j.variant),
+            }
+        })
+        .collect();
+    format!("No variant meets every objective: {}.", parts.join("; "))
+}
+
+/// "at most 5 s", "at least 99.9%".
+fn bound_only(key: Key, limit: f64, cur: &str) -> String {
+    let bound = if key.at_most() { "at most" } else { "at least" };
+    format!("{bound} {}", fmt_figure(key, limit, cur))
+}
+
+/// The key figures (SPEC §8, issue 17): per variant, the run the charts show (run 1),
+/// numbers formatted for people; durations in one unit per column, chosen from its
+/// largest value.
+pub fn key_figures(model: &Model, results: &[SimResult]) -> Table {
+    let shown: Vec<&Summary> = shown_runs(model, results)
+        .into_iter()
+        .map(|(_, r)| &r.summary)
+        .collect();
+    let rpo_unit = TimeUnit::for_magnitude(shown.iter().map(|s| s.rpo_s).fold(0.0, f64::max));
+    let rto_unit =
+        TimeUnit::for_magnitude(shown.iter().filter_map(|s| s.rto_s).fold(0.0, f64::max));
+    let with_objectives = model.variants.iter().any(|v| !v.objectives.is_empty());
+    let mut header: Vec<String> = [
+        "variant",
+        "first-try p50 (ms)",
+        "first-try p99 (ms)",
+        "availability",
+        "failed",
+        "in flight at end",
+        "throttled",
+        "read-only",
+        "timed out",
+        "lost",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    header.push(format!("RPO ({})", rpo_unit.label));
+    header.push(format!("RTO ({})", rto_unit.label));
+    if let Some(c) = &model.cost {
+        header.push(format!("cost/month ({})", c.currency));
+    }
+    if with_objectives {
+        header.push("objectives".to_string());
+    }
+    let rows = shown
+        .iter()
+        .map(|s| {
+            let mut row = vec![
+                s.variant.clone(),
+                first_try(s, s.first_try_latency_p50_ms),
+                first_try(s, s.first_try_latency_p99_ms),
+                fmt_pct(s.availability),
+                fmt_count(s.writes_failed),
+                fmt_count(s.writes_in_flight),
+                fmt_count(s.attempts_throttled),
+                fmt_count(s.attempts_readonly),
+                fmt_count(s.attempts_timed_out),
+                fmt_count(s.writes_lost),
+                if s.promotion == "none" {
+                    "no failover".to_string()
+                } else {
+                    rpo_unit.number(s.rpo_s)
+                },
+                s.rto_s
+                    .map_or("no primary outage".to_string(), |v| rto_unit.number(v)),
+            ];
+            if model.cost.is_some() {
+                row.push(s.cost.map_or("n/a".to_string(), |b| fmt_num(b.cost_month)));
+            }
+            if with_objectives {
+                row.push(match s.objectives_met {
+                    Some(true) => "all met".to_string(),
+                    Some(false) => format!("missed: {}", s.objectives_missed.join(", ")),
+                    None => "—".to_string(),
+                });
+            }
+            row
+        })
+        .collect();
+    Table { header, rows }
+}
+
+fn first_try(s: &Summary, v: f64) -> String {
+    if s.writes_acked == 0 {
+        "—".to_string()
+    } else {
+        fmt_num(v)
+    }
+}
+
+/// One line on what keeps availability (acknowledged / offered) below 100 % in this
+/// run, from the figures of the shown runs.
+pub fn availability_line(model: &Model, results: &[SimResult]) -> String {
+    let shown: Vec<&Summary> = shown_runs(model, results)
+        .into_iter()
+        .map(|(_, r)| &r.summary)
+        .collect();
+    let Some(worst) = shown
+        .iter()
+        .copied()
+        .min_by(|a, b| a.availability.total_cmp(&b.availability))
+    else {
+        return String::new();
+    };
+    if shown.iter().all(|s| s.writes_offered == s.writes_acked) {
+        return "Availability is writes acknowledged / writes offered after warm-up; every \
+                offered write was acknowledged."
+            .to_string();
+    }
+    let in_flight_max = shown.iter().map(|s| s.writes_in_flight).max().unwrap_or(0);
+    let failed_any = shown.iter().any(|s| s.writes_failed > 0);
+    let mut causes = Vec::new();
+    if failed_any {
+        let attempts = [
+            (worst.attempts_throttled, "throttled"),
+            (worst.attempts_readonly, "read-only"),
+            (worst.attempts_unavailable, "unavailable"),
+            (worst.attempts_timed_out, "timed out"),
+        ];
+        let refused: Vec<String> = attempts
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, what)| format!("{} {what}", fmt_count(*n)))
+            .collect();
+        causes.push(format!(
+            "writes that failed after every retry ({} under {}, whose failed attempts were {})",
+            fmt_count(worst.writes_failed),
+            worst.variant,
+            if refused.is_empty() {
+                "none".to_string()
+            } else {
+                join(&refused.iter().map(String::as_str).collect::<Vec<_>>())
+            }
+        ));
+    }
+    if in_flight_max > 0 {
+        causes.push(format!(
+            "writes still in flight when the run stopped (up to {} per variant), which count as offered but not acknowledged",
+            fmt_count(in_flight_max)
+        ));
+    }
+    format!(
+        "Availability is writes acknowledged / writes offered after warm-up; below 100% here because of {}.",
+        causes.join(", and ")
+    )
+}
