@@ -103,21 +103,7 @@ fn trimmed(x: f64) -> String {
 mod tests {
     use crate::model::{NS_PER_MS, NS_PER_S};
 
-    const BASE: &str = r#"
-[simulation]
-duration = "1h"
-[[region]]
-name = "westeurope"
-[[region]]
-name = "eastus"
-[workload]
-client_region = "westeurope"
-rate = 100
-size = "1KiB"
-[replication]
-primary = "westeurope"
-secondaries = ["eastus"]
-"#;
+    use crate::scenario::tests::MINIMAL as BASE;
 
     #[test]
     fn a_variant_overrides_the_base_key_by_key() {

@@ -396,11 +396,8 @@ fn events(o: &mut String, m: &Model, target: &dyn Fn(Target) -> String) {
 mod tests {
     use super::*;
 
-    /// 100 writes/s for 1000 s, one secondary: 100,000 writes of 6 events (async) and
-    /// of 7 (sync).
-    #[test]
-    fn plan_estimates_events_and_wall_time() {
-        let text = r#"
+    /// 100 writes/s for 1000 s, one secondary, one async variant.
+    const BASE: &str = r#"
 [simulation]
 duration = "1000s"
 [[region]]
@@ -417,11 +414,14 @@ secondaries = ["eastus"]
 [[variant]]
 name = "a"
 mode = "async"
-[[variant]]
-name = "s"
-mode = "sync"
 "#;
-        let m = crate::scenario::parse(text, "t.toml", "t").expect("valid scenario");
+
+    /// 100 writes/s for 1000 s, one secondary: 100,000 writes of 6 events (async) and
+    /// of 7 (sync).
+    #[test]
+    fn plan_estimates_events_and_wall_time() {
+        let text = format!("{BASE}[[variant]]\nname = \"s\"\nmode = \"sync\"\n");
+        let m = crate::scenario::parse(&text, "t.toml", "t").expect("valid scenario");
         let p = plan(&m);
         assert!(
             p.contains("expected engine events: about 650 k per simulation, 1.3 M in total"),
@@ -438,24 +438,7 @@ mode = "sync"
     /// adds the year of failures to the estimate.
     #[test]
     fn plan_estimates_retries_and_the_year() {
-        let base = r#"
-[simulation]
-duration = "1000s"
-[[region]]
-name = "westeurope"
-[[region]]
-name = "eastus"
-[workload]
-client_region = "westeurope"
-rate = 100
-size = "1KiB"
-[replication]
-primary = "westeurope"
-secondaries = ["eastus"]
-[[variant]]
-name = "a"
-mode = "async"
-"#;
+        let base = BASE;
         let outage = format!(
             "{base}[[outage]]\ntarget = \"westeurope\"\nstart = \"0s\"\nduration = \"500s\"\n"
         );

@@ -7,7 +7,9 @@ use crate::model::{
     NS_PER_S,
 };
 
-const MINIMAL: &str = r#"
+/// The smallest valid scenario (two catalogue regions, one secondary, 1 h); other
+/// modules' tests of the scenario build on it.
+pub(crate) const MINIMAL: &str = r#"
 [simulation]
 duration = "1h"
 
