@@ -4,9 +4,9 @@
 //! draw was about 5% of a run. A constant consumes no random numbers either way, so
 //! the streams, and every result, are the same.
 
-use super::client::to_nanos;
 use super::rng::SimRng;
 use crate::model::{Dist, Model, Nanos, RegionId, Sampled};
+use crate::time::to_nanos;
 
 /// The value of `s` if it is a constant (clamped exactly as `Dist::sample` clamps it).
 fn constant(s: &Sampled, rng: &mut SimRng) -> Option<f64> {

@@ -1,139 +1,60 @@
-//! Replication: the primary's log, one FIFO shipping channel per secondary, in-order
-//! apply, cumulative acks for sync writes, readiness and resync, lag and throttling.
+//! Replication (SPEC §3): accepting a write into the log, the primary's commit, one
+//! FIFO shipping channel per secondary, in-order apply, cumulative acks for sync
+//! writes, readiness and resync, reachability and removal, lag and mode changes.
 //!
-//! The log is shared by all channels: each secondary keeps a cursor (`applied`,
+//! Owns the behaviour of the log (`engine/log.rs`) and the secondaries
+//! (`engine/secondary.rs`) during a run, and reads the seams (`engine/seams`): the
+//! commit rule when a write is accepted and an ack arrives, the lag rule in
+//! `oldest_pending`, the ship unit in `pump`. Must not touch the clients' state beyond
+//! the reference counts of the writes it holds, nor the promotion state machine (it
+//! asks `promote.rs` for `check_drain` and `count_lost`).
+//!
+//! The log is shared by all channels: each secondary keeps cursors (`applied`,
 //! `next_send`) into it, and an entry leaves memory once every secondary has applied
 //! it. Memory therefore grows with the replication backlog, not with the number of
 //! writes simulated.
+//!
+//! Adding a per-secondary state: a variant of `Standing` (or a field of `Secondary`),
+//! its meaning in `Standing`'s methods, and its transitions here.
 
-use crate::engine::client::to_nanos;
+use super::Simulation;
 use crate::engine::event::{Event, Fifo, Outcome, WriteRef};
-use crate::engine::lane::Lane;
-use crate::engine::sim::Simulation;
+use crate::engine::log::{Entry, EntryState};
+use crate::engine::seams::CommitRule;
+use crate::engine::secondary::{Shipping, Standing};
 use crate::model::{Mode, Nanos, RegionId, Target, NS_PER_S};
+use crate::time::to_nanos;
 
-/// A resyncing secondary this close behind the primary counts as caught up.
+/// A resyncing secondary this close behind the primary counts as caught up (SPEC §3.1
+/// "Ready after a resync").
 const CAUGHT_UP: Nanos = NS_PER_S;
 
-/// Log capacity (entries) above which a mostly empty log is shrunk.
-const LOG_SHRINK_ABOVE: usize = 1 << 16;
-
-/// Where a log entry stands at the primary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum EntryState {
-    /// Sync write waiting for the acks of every ready secondary.
-    WaitingAcks,
-    /// The primary's commit is in progress.
-    Committing,
-    Committed,
-    /// The primary went down before committing it: it never happened.
-    Void,
-}
-
-/// A write in the replication log (32 bytes).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Entry {
-    pub t_accept: Nanos,
-    pub w: WriteRef,
-    pub attempt: u32,
-    pub size: u32,
-    pub state: EntryState,
-    /// Accepted in sync mode: shipped to ready secondaries before the primary commits.
-    pub sync: bool,
-    /// Issued after warmup (counted in the figures).
-    pub counted: bool,
-}
-
-/// A region of the replication set, seen as a secondary of the current primary.
-#[derive(Debug, Clone)]
-pub(crate) struct Node {
-    pub region: RegionId,
-    /// False once `remove_secondary_after` dropped it (until it is reachable again).
-    pub in_set: bool,
-    pub ready: bool,
-    /// Ready and taking part in sync writes, but still applying sync writes that were
-    /// acknowledged without it (before it joined): not yet a safe promotion target.
-    pub joining: bool,
-    /// Resyncing: ready once `applied` reaches this sequence number (while `joining`:
-    /// done joining).
-    pub resync_target: Option<u64>,
-    /// Resyncing, waiting to become reachable to fix its t0.
-    pub resync_pending: bool,
-    pub reachable: bool,
-    /// Changes whenever reachability changes (identifies an unreachable spell).
-    pub reach_epoch: u32,
-    /// Every entry with a lower sequence number is applied (or void).
-    pub applied: u64,
-    /// t_accept of the last write applied here.
-    pub last_applied_accept: Option<Nanos>,
-    /// Next entry to put on the channel.
-    pub next_send: u64,
-    /// Serialising the entry at `next_send` (bandwidth-limited link).
-    pub sending: bool,
-    /// Changes when the channel stalls: a stale `ChannelSent` is recognised by it.
-    pub send_epoch: u32,
-    /// A send failed (an outage will cut it off): wait for the next recovery.
-    pub blocked: bool,
-    /// Apply time of the last write scheduled to apply (in-order apply).
-    pub last_apply_at: Nanos,
-    /// Cumulative ack the primary has received from this secondary.
-    pub acked: u64,
-    /// Applies scheduled on this node, in order (outside the event heap).
-    pub lane: Lane,
-}
-
-impl Node {
-    pub fn new(region: RegionId) -> Node {
-        Node {
-            region,
-            in_set: true,
-            ready: true,
-            joining: false,
-            resync_target: None,
-            resync_pending: false,
-            reachable: true,
-            reach_epoch: 0,
-            applied: 0,
-            last_applied_accept: None,
-            next_send: 0,
-            sending: false,
-            send_epoch: 0,
-            blocked: false,
-            last_apply_at: 0,
-            acked: 0,
-            lane: Lane::default(),
-        }
-    }
-}
-
-impl Simulation<'_> {
-    fn entry(&self, seq: u64) -> Option<&Entry> {
-        seq.checked_sub(self.log_base)
-            .and_then(|i| self.log.get(i as usize))
-    }
-
-    fn entry_mut(&mut self, seq: u64) -> Option<&mut Entry> {
-        seq.checked_sub(self.log_base)
-            .and_then(|i| self.log.get_mut(i as usize))
-    }
-
+impl<'m> Simulation<'m> {
     /// The non-primary nodes that count for lag, throttling and sync acks.
+    #[inline]
     fn is_active_secondary(&self, i: usize) -> bool {
-        i != self.primary && self.nodes[i].in_set && self.nodes[i].ready
+        i != self.primary && self.nodes[i].standing.is_ready()
     }
 
-    /// t_accept of the oldest write not yet applied on some ready secondary.
+    /// The secondaries a sync write's commit rule counts.
+    fn active_secondaries(&self) -> impl Iterator<Item = usize> + use<'_, 'm> {
+        (0..self.nodes.len()).filter(|&i| self.is_active_secondary(i))
+    }
+
+    /// t_accept the namespace lag runs from: each ready secondary's oldest write not
+    /// yet applied, taken by the lag rule. None once a forced cut stopped replication
+    /// from the log (no lag counts the writes it cut).
     fn oldest_pending(&self) -> Option<Nanos> {
-        if self.log_abandoned {
+        if self.log.is_cut() {
             return None;
         }
-        (0..self.nodes.len())
-            .filter(|&i| self.is_active_secondary(i))
-            .filter_map(|i| self.entry(self.nodes[i].applied).map(|e| e.t_accept))
-            .min()
+        let pending = self
+            .active_secondaries()
+            .map(|i| self.log.get(self.nodes[i].applied).map(|e| e.t_accept));
+        self.config.lag_rule.namespace_oldest(pending)
     }
 
-    /// The namespace lag now (SPEC §3): the largest lag over the ready secondaries.
+    /// The namespace lag now (SPEC §3).
     pub(crate) fn namespace_lag(&self) -> Nanos {
         self.oldest_pending()
             .map_or(0, |a| self.now.saturating_sub(a))
@@ -145,10 +66,19 @@ impl Simulation<'_> {
         self.metrics.lag_changed(self.now, oldest);
     }
 
+    /// The commit rule of a write accepted now: sync writes follow the variant's
+    /// rule, async ones need no ack.
+    fn commit_rule(&self) -> CommitRule {
+        match self.config.mode {
+            Mode::Sync => self.config.sync_rule,
+            Mode::Async => CommitRule::None,
+        }
+    }
+
     /// Rule 5: the primary accepts the write.
     pub(crate) fn accept(&mut self, w: WriteRef, attempt: u32) {
         let now = self.now;
-        let Some(write) = self.write_mut(w) else {
+        let Some(write) = self.writes.get_mut(w) else {
             return;
         };
         write.refs += 1;
@@ -157,11 +87,8 @@ impl Simulation<'_> {
         if counted {
             self.metrics.bytes_accepted += u64::from(size);
         }
-        let has_ready = (0..self.nodes.len()).any(|i| self.is_active_secondary(i));
-        let sync = self.config.mode == Mode::Sync && has_ready;
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        self.log.push_back(Entry {
+        let sync = self.commit_rule().waits(self.active_secondaries().count());
+        let seq = self.log.push(Entry {
             t_accept: now,
             w,
             attempt,
@@ -177,9 +104,6 @@ impl Simulation<'_> {
         if sync {
             self.pump_all();
         } else {
-            if self.sync_cursor == seq {
-                self.sync_cursor = seq + 1;
-            }
             self.start_primary_commit(seq);
         }
         self.refresh_lag();
@@ -191,7 +115,7 @@ impl Simulation<'_> {
         let now = self.now;
         let region = self.primary_region();
         let done = now.saturating_add(self.commit_delay(region, now));
-        let Some(e) = self.entry_mut(seq) else {
+        let Some(e) = self.log.get_mut(seq) else {
             return;
         };
         e.state = EntryState::Committing;
@@ -221,7 +145,7 @@ impl Simulation<'_> {
         // answers the client.
         let mut committed_here = false;
         let mut sync = None;
-        if let Some(e) = self.entry_mut(seq) {
+        if let Some(e) = self.log.get_mut(seq) {
             if e.w == w && e.state == EntryState::Committing {
                 e.state = EntryState::Committed;
                 committed_here = true;
@@ -230,18 +154,15 @@ impl Simulation<'_> {
         }
         if self.observer.is_some() {
             // A sync write whose acks a mode change made unnecessary was not confirmed.
-            let confirmed = sync.map(|s| {
-                s && (0..self.nodes.len())
-                    .filter(|&i| self.is_active_secondary(i))
-                    .all(|i| self.nodes[i].acked > seq)
-            });
+            let confirmed =
+                sync.map(|s| s && self.active_secondaries().all(|i| self.nodes[i].acked > seq));
             let now = self.now;
             self.observe(|o| o.committed(now, region, seq, confirmed));
         }
         if committed_here {
             self.kick_channels_waiting_on(seq);
         }
-        let Some(write) = self.write_mut(w) else {
+        let Some(write) = self.writes.get_mut(w) else {
             return;
         };
         write.refs -= 1;
@@ -254,10 +175,11 @@ impl Simulation<'_> {
             self.metrics.writes_duplicated += 1;
         }
         if lost {
+            // Its commit completed after a forced cut it did not survive.
             self.count_lost(counted, accepted_at);
         }
         self.answer(region, w, attempt, Outcome::Acked);
-        self.release_if_done(w);
+        self.writes.release_if_done(w);
     }
 
     /// Channels whose next entry is `seq` may now send it.
@@ -281,25 +203,22 @@ impl Simulation<'_> {
     pub(crate) fn pump(&mut self, i: usize) {
         loop {
             let n = &self.nodes[i];
-            if !n.in_set || !n.reachable || n.sending || n.blocked || self.log_abandoned {
+            if !n.can_ship() || self.log.is_cut() {
                 return;
             }
-            let mut seq = n.next_send.max(n.applied);
-            while self.entry(seq).is_some_and(|e| e.state == EntryState::Void) {
-                seq += 1;
-            }
+            let seq = self.log.skip_void(n.next_send.max(n.applied));
             self.nodes[i].next_send = seq;
-            let Some(&e) = self.entry(seq) else {
+            let Some(&e) = self.log.get(seq) else {
                 return;
             };
-            let eligible = e.state == EntryState::Committed || (e.sync && self.nodes[i].ready);
-            if !eligible {
+            let ready = self.nodes[i].standing.is_ready();
+            if !self.config.ship_unit.eligible(&e, ready) {
                 return;
             }
             let link = self.model.link(self.primary_region(), self.nodes[i].region);
             if let Some(bw) = link.bandwidth_bytes_per_s {
                 let serialise = to_nanos(f64::from(e.size) / bw * NS_PER_S as f64);
-                self.nodes[i].sending = true;
+                self.nodes[i].shipping = Shipping::Sending;
                 let send_epoch = self.nodes[i].send_epoch;
                 self.queue.push(
                     self.now.saturating_add(serialise),
@@ -317,11 +236,12 @@ impl Simulation<'_> {
     }
 
     pub(crate) fn on_channel_sent(&mut self, i: usize, send_epoch: u32) {
-        if self.nodes[i].send_epoch != send_epoch || !self.nodes[i].sending {
+        let n = &mut self.nodes[i];
+        if n.send_epoch != send_epoch || n.shipping != Shipping::Sending {
             return;
         }
-        self.nodes[i].sending = false;
-        let seq = self.nodes[i].next_send;
+        n.shipping = Shipping::Idle;
+        let seq = n.next_send;
         if self.depart(i, seq) {
             self.pump(i);
         }
@@ -345,33 +265,32 @@ impl Simulation<'_> {
         if ok {
             n.last_apply_at = apply_at;
             n.next_send = seq + 1;
-            let log_epoch = self.log_epoch;
+            let log_epoch = self.log.epoch();
             self.schedule_apply(i, apply_at, seq, log_epoch);
         } else {
-            n.blocked = true;
+            n.shipping = Shipping::Blocked;
         }
         ok
     }
 
     pub(crate) fn on_applied(&mut self, i: usize, seq: u64, log_epoch: u32) {
-        if log_epoch != self.log_epoch || self.log_abandoned {
+        if !self.log.current(log_epoch) {
             return;
         }
         let now = self.now;
-        let Some(&e) = self.entry(seq) else {
+        let Some(&e) = self.log.get(seq) else {
             return;
         };
         let counts_delay = self.is_active_secondary(i) && e.t_accept >= self.model.warmup;
         let region = self.nodes[i].region;
         self.observe(|o| o.applied(now, region, seq, e.t_accept));
         let n = &mut self.nodes[i];
-        n.applied = n.applied.max(seq + 1);
+        n.applied = self.log.skip_void(n.applied.max(seq + 1));
         n.last_applied_accept = Some(e.t_accept);
-        self.skip_voids(i);
         if counts_delay {
             self.metrics.repl_delay(now - e.t_accept);
         }
-        if self.sync_cursor < self.next_seq {
+        if self.log.sync_pending() {
             self.send_ack(i);
         }
         self.check_ready(i);
@@ -381,33 +300,14 @@ impl Simulation<'_> {
         self.refresh_lag();
     }
 
-    /// Moves node `i`'s applied cursor past entries that never happened.
-    fn skip_voids(&mut self, i: usize) {
-        let mut a = self.nodes[i].applied;
-        while self.entry(a).is_some_and(|e| e.state == EntryState::Void) {
-            a += 1;
-        }
-        self.nodes[i].applied = a;
-    }
-
     /// Drops log entries every secondary has applied and whose sync wait is over.
     fn trim_log(&mut self) {
-        let min_applied = (0..self.nodes.len())
+        let applied_everywhere = (0..self.nodes.len())
             .filter(|&i| i != self.primary)
             .map(|i| self.nodes[i].applied)
             .min()
-            .unwrap_or(self.next_seq)
-            .min(self.sync_cursor);
-        while self.log_base < min_applied && !self.log.is_empty() {
-            self.log.pop_front();
-            self.log_base += 1;
-        }
-        // A drained outage backlog gives its memory back (a steady log is far below
-        // this size, so this costs nothing per write).
-        let cap = self.log.capacity();
-        if cap > LOG_SHRINK_ABOVE && self.log.len() < cap / 4 {
-            self.log.shrink_to(self.log.len() * 2);
-        }
+            .unwrap_or(self.log.next_seq());
+        self.log.trim(applied_everywhere);
     }
 
     /// Node `i` acknowledges, cumulatively, everything it has applied.
@@ -418,7 +318,7 @@ impl Simulation<'_> {
             .now
             .saturating_add(self.one_way(node_region, primary, true));
         if self.delivered(node_region, primary, arrival) {
-            let (upto, log_epoch) = (self.nodes[i].applied, self.log_epoch);
+            let (upto, log_epoch) = (self.nodes[i].applied, self.log.epoch());
             self.queue.push_fifo(
                 Fifo::Ack as usize,
                 arrival,
@@ -432,7 +332,7 @@ impl Simulation<'_> {
     }
 
     pub(crate) fn on_ack(&mut self, i: usize, upto: u64, log_epoch: u32) {
-        if log_epoch != self.log_epoch || self.log_abandoned {
+        if !self.log.current(log_epoch) {
             return;
         }
         let n = &mut self.nodes[i];
@@ -440,67 +340,74 @@ impl Simulation<'_> {
         self.try_sync_commits();
     }
 
-    /// Starts the primary commit of every sync write all ready secondaries have acked,
-    /// in log order.
+    /// Starts the primary commit of every sync write the commit rule's acks are in
+    /// for, in log order.
     pub(crate) fn try_sync_commits(&mut self) {
-        if self.log_abandoned {
+        if self.log.is_cut() {
             return;
         }
-        while self.sync_cursor < self.next_seq {
-            let seq = self.sync_cursor;
-            let Some(e) = self.entry(seq) else {
-                self.sync_cursor += 1;
-                continue;
-            };
-            if e.state == EntryState::WaitingAcks {
-                let all_acked = (0..self.nodes.len())
-                    .filter(|&i| self.is_active_secondary(i))
-                    .all(|i| self.nodes[i].acked > seq);
-                if !all_acked {
-                    break;
+        loop {
+            // The closure reads the secondaries while the log moves its cursor.
+            let (nodes, primary, rule) = (&self.nodes, self.primary, self.config.sync_rule);
+            let done = self.log.next_sync_done(|seq| {
+                let (mut eligible, mut acked) = (0, 0);
+                for (i, n) in nodes.iter().enumerate() {
+                    if i != primary && n.standing.is_ready() {
+                        eligible += 1;
+                        acked += usize::from(n.acked > seq);
+                    }
                 }
-                self.start_primary_commit(seq);
+                rule.satisfied(acked, eligible)
+            });
+            match done {
+                Some(seq) => self.start_primary_commit(seq),
+                None => break,
             }
-            self.sync_cursor += 1;
         }
         self.trim_log();
     }
 
-    /// Readiness of a resyncing node (SPEC §3 "Ready"): it has applied every write
-    /// accepted before its t0. The writes accepted during that catch-up are still
-    /// queued behind it; a secondary minutes behind is not "caught up", and joining
-    /// with that lag would throttle the namespace at once. So while the oldest write
-    /// still pending is more than `CAUGHT_UP` old, t0 moves to now and the catch-up
-    /// goes on (each round is shorter than the last while the link outpaces the load).
+    /// Readiness of a resyncing node (SPEC §3 "Ready", §3.1 "Ready after a resync"): it
+    /// has applied every write accepted before its t0. The writes accepted during that
+    /// catch-up are still queued behind it; a secondary minutes behind is not "caught
+    /// up", and joining with that lag would throttle the namespace at once. So while
+    /// the oldest write it still lacks is at least `CAUGHT_UP` old (or `max_lag`, if
+    /// smaller), t0 moves to now and the catch-up goes on (each round is shorter than
+    /// the last while the link outpaces the load). Under sync it then first *joins*.
     fn check_ready(&mut self, i: usize) {
-        let Some(target) = self.nodes[i].resync_target else {
+        let standing = self.nodes[i].standing;
+        let Some(target) = standing.catch_up_target() else {
             return;
         };
         if self.nodes[i].applied < target {
             return;
         }
-        if self.nodes[i].joining {
+        if let Standing::Joining { .. } = standing {
             // Everything acknowledged before it joined is now applied here too.
-            self.nodes[i].joining = false;
-            self.nodes[i].resync_target = None;
+            self.nodes[i].standing = Standing::Ready;
             return;
         }
         let behind = self
-            .entry(self.nodes[i].applied)
+            .log
+            .get(self.nodes[i].applied)
             .map_or(0, |e| self.now.saturating_sub(e.t_accept));
         let sync = self.config.mode == Mode::Sync;
-        let next_seq = self.next_seq;
+        let next_seq = self.log.next_seq();
         let n = &mut self.nodes[i];
         if behind > CAUGHT_UP.min(self.config.max_lag.max(1)) {
-            n.resync_target = Some(next_seq);
+            n.standing = Standing::Resyncing {
+                target: Some(next_seq),
+            };
             return;
         }
-        n.ready = true;
         // Under sync, the writes still queued for it were acknowledged without it: from
         // now on sync writes wait for it, and once it has applied those too it is a
-        // promotion target that loses no acknowledged write (SPEC §3).
-        n.joining = sync && n.applied < next_seq;
-        n.resync_target = n.joining.then_some(next_seq);
+        // promotion target that loses no acknowledged write (SPEC §3.1).
+        n.standing = if sync && n.applied < next_seq {
+            Standing::Joining { until: next_seq }
+        } else {
+            Standing::Ready
+        };
         self.pump(i);
         self.refresh_lag();
     }
@@ -518,22 +425,12 @@ impl Simulation<'_> {
                 },
             );
         }
-        let mut released = Vec::new();
-        for e in self.log.iter_mut() {
-            if matches!(e.state, EntryState::Committing | EntryState::WaitingAcks) {
-                e.state = EntryState::Void;
-                released.push(e.w);
-            }
-        }
-        for w in released {
-            if let Some(write) = self.write_mut(w) {
-                write.refs -= 1;
-            }
-            self.release_if_done(w);
+        for w in self.log.void_in_progress() {
+            self.writes.unref(w);
         }
         for i in 0..self.nodes.len() {
             if i != self.primary {
-                self.skip_voids(i);
+                self.nodes[i].applied = self.log.skip_void(self.nodes[i].applied);
             }
         }
     }
@@ -570,12 +467,7 @@ impl Simulation<'_> {
 
     fn set_reachable(&mut self, i: usize, reach: bool) {
         let now = self.now;
-        let n = &mut self.nodes[i];
-        n.reachable = reach;
-        n.reach_epoch = n.reach_epoch.wrapping_add(1);
-        n.send_epoch = n.send_epoch.wrapping_add(1);
-        n.sending = false;
-        n.blocked = false;
+        self.nodes[i].set_reachable(reach);
         if reach {
             self.became_reachable(i);
         } else if let Some(after) = self.model.policy.remove_secondary_after {
@@ -591,18 +483,9 @@ impl Simulation<'_> {
     }
 
     fn became_reachable(&mut self, i: usize) {
-        let n = &mut self.nodes[i];
-        if !n.in_set {
-            // Added back: not ready, resyncs from now (SPEC §3).
-            n.in_set = true;
-            n.ready = false;
-            n.joining = false;
-            n.resync_pending = true;
-        }
-        if n.resync_pending {
-            n.resync_pending = false;
-            n.resync_target = Some(self.next_seq);
-        }
+        // Added back (not ready, SPEC §3), or a resync fixing its t0: from now.
+        let next_seq = self.log.next_seq();
+        self.nodes[i].rejoin(next_seq);
         self.send_ack(i);
         self.check_ready(i);
         self.pump(i);
@@ -610,13 +493,11 @@ impl Simulation<'_> {
 
     pub(crate) fn on_remove_secondary(&mut self, i: usize, reach_epoch: u32) {
         let n = &mut self.nodes[i];
-        if n.reach_epoch != reach_epoch || n.reachable || !n.in_set || i == self.primary {
+        if n.reach_epoch != reach_epoch || n.reachable || !n.standing.in_set() || i == self.primary
+        {
             return;
         }
-        n.in_set = false;
-        n.ready = false;
-        n.joining = false;
-        n.resync_target = None;
+        n.standing = Standing::Removed;
         self.try_sync_commits();
         self.check_drain();
         self.check_mode_switch();
@@ -630,27 +511,20 @@ impl Simulation<'_> {
             Mode::Async => {
                 self.config.mode = Mode::Async;
                 self.config.sync_after_seq = None;
-                if self.log_abandoned {
+                if self.log.is_cut() {
                     // A forced promotion stopped replication from this log: its
                     // writes waiting for acks are lost, not to be committed now.
                     return;
                 }
                 // Writes waiting for acks need them no more.
-                let pending: Vec<u64> = (self.sync_cursor..self.next_seq)
-                    .filter(|&s| {
-                        self.entry(s)
-                            .is_some_and(|e| e.state == EntryState::WaitingAcks)
-                    })
-                    .collect();
-                for seq in pending {
+                for seq in self.log.release_sync_waits() {
                     self.start_primary_commit(seq);
                 }
-                self.sync_cursor = self.next_seq;
                 self.trim_log();
             }
             Mode::Sync if self.config.mode == Mode::Async => {
                 if self.config.sync_after_seq.is_none() {
-                    self.config.sync_after_seq = Some(self.next_seq);
+                    self.config.sync_after_seq = Some(self.log.next_seq());
                 }
                 self.check_mode_switch();
             }
@@ -662,8 +536,8 @@ impl Simulation<'_> {
         let Some(target) = self.config.sync_after_seq else {
             return;
         };
-        let caught_up = (0..self.nodes.len())
-            .filter(|&i| self.is_active_secondary(i))
+        let caught_up = self
+            .active_secondaries()
             .all(|i| self.nodes[i].applied >= target);
         if caught_up {
             self.config.mode = Mode::Sync;

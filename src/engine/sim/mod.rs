@@ -1,50 +1,46 @@
 //! One simulation: a variant × run of a scenario, from t = 0 to `duration`.
 //!
-//! This file owns the state and the event loop; the write path lives in
-//! `engine/client.rs`, log shipping in `replication.rs`, promotion in `promotion.rs`.
-//! All of them are `impl Simulation` blocks over the state defined here.
+//! Owns: the clock and the event loop, the random streams, and the rooms of state,
+//! each a field with one owner: the clients' writes (`engine/writes.rs`), the
+//! replication log (`engine/log.rs`), the secondaries (`engine/secondary.rs`), the
+//! promotion state machine (`engine/promotion.rs`), the write-path configuration
+//! (`Config`, with the seams of `engine/seams`) and the recorder (`metrics`).
+//!
+//! The loop takes the next event and dispatches it (`dispatch`) to a handler in one of
+//! the child modules: `client.rs` (the write path, SPEC §3 rules 1–5),
+//! `replication.rs` (shipping, apply, acks, readiness, lag), `promote.rs` (promotion,
+//! DNS, losses), `network.rs` (delays and delivery) and `schedule.rs` (which event is
+//! next). They are `impl Simulation` blocks over the state defined here and import
+//! nothing from each other; none of them may reach into another's room except
+//! through the room's own methods.
+//!
+//! Adding an event kind: a variant in `engine/event.rs`, a handler in the child module
+//! of the room it changes, and one arm in `dispatch`.
+
+mod client;
+mod network;
+mod promote;
+mod replication;
+mod schedule;
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::availability::{Availability, Transition};
 use super::draw::Constants;
-use super::event::{Event, Fifo, WriteRef};
+use super::event::{Event, WriteRef};
+use super::log::ReplicationLog;
+use super::promotion::Promotions;
 use super::queue::EventQueue;
 use super::rng::{stream, Purpose, SimRng};
-use super::schedule::external_sources;
+use super::seams::{CommitRule, LagRule, ShipUnit};
+use super::secondary::Secondary;
+use super::writes::Writes;
 use crate::check::Observer;
 use crate::error::{GeoError, Result};
 use crate::metrics::Recorder;
 use crate::model::{ActionKind, Mode, Model, Nanos, RegionId, Target, NS_PER_S};
-use crate::promotion::{Loss, Promotion};
-use crate::replication::{Entry, Node};
 use crate::results::{OutageRecord, SimResult, Summary};
-
-/// A client write while it is in flight (or still referenced by the primary).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Write {
-    pub gen: u32,
-    pub issued_at: Nanos,
-    pub size: u32,
-    /// Current attempt, counting from 0.
-    pub attempt: u32,
-    /// The current attempt is still waiting for an answer or its deadline.
-    pub awaiting: bool,
-    /// Acked or failed, as far as the client is concerned.
-    pub resolved: bool,
-    /// Issued after warmup: counted in the figures.
-    pub counted: bool,
-    /// Was acknowledged, for duplicate counting (a later commit is a duplicate).
-    pub committed_times: u32,
-    /// Requests in flight to a region plus accepted attempts not yet committed:
-    /// the slot cannot be reused while any remain.
-    pub refs: u32,
-    /// Accepted, its commit pending, and lost by a forced promotion.
-    pub lost: bool,
-    /// t_accept of its latest accepted attempt.
-    pub accepted_at: Nanos,
-}
 
 /// The namespace's write-path configuration that actions change during a run.
 #[derive(Debug, Clone, Copy)]
@@ -54,6 +50,12 @@ pub(crate) struct Config {
     /// async → sync requested: switch once every ready secondary has applied every
     /// write with seq below this.
     pub sync_after_seq: Option<u64>,
+    /// Which acks a sync write needs (SPEC §3: every ready secondary; §6.1).
+    pub sync_rule: CommitRule,
+    /// Which secondaries the namespace lag counts (SPEC §3: all; §6.3).
+    pub lag_rule: LagRule,
+    /// What a channel ships (SPEC §3: one write; §6.4).
+    pub ship_unit: ShipUnit,
 }
 
 /// Where clients' DNS view points during a repoint window.
@@ -87,8 +89,7 @@ pub struct Simulation<'m> {
     pub(crate) rng_replication: SimRng,
 
     // Client side.
-    pub(crate) writes: Vec<Write>,
-    pub(crate) free_slots: Vec<u32>,
+    pub(crate) writes: Writes,
     /// Attempt deadlines in send order: (deadline, write, attempt).
     pub(crate) deadlines: VecDeque<(Nanos, WriteRef, u32)>,
     pub(crate) phase: usize,
@@ -97,27 +98,12 @@ pub struct Simulation<'m> {
     // Service side.
     pub(crate) config: Config,
     /// Every region of the replication set: the primary and its secondaries.
-    pub(crate) nodes: Vec<Node>,
+    pub(crate) nodes: Vec<Secondary>,
     pub(crate) primary: usize,
-    pub(crate) log: VecDeque<Entry>,
-    /// Sequence number of `log[0]`.
-    pub(crate) log_base: u64,
-    /// Sequence number the next accepted write gets.
-    pub(crate) next_seq: u64,
-    /// Changes when the log is abandoned or replaced (promotion): stale applies and
-    /// acks are recognised by it.
-    pub(crate) log_epoch: u32,
-    /// A forced promotion stopped replication from the current log.
-    pub(crate) log_abandoned: bool,
-    /// Every entry below this has left the "waiting for sync acks" state.
-    pub(crate) sync_cursor: u64,
-    pub(crate) promotion: Option<Promotion>,
-    pub(crate) promotions_started: u32,
+    pub(crate) log: ReplicationLog,
+    pub(crate) promotions: Promotions,
 
     pub(crate) metrics: Recorder,
-    /// The last forced promotion, for writes whose commit completes after it.
-    pub(crate) last_loss: Option<Loss>,
-    pub(crate) promotion_max_ns: Option<Nanos>,
 
     /// An outside observer (the invariant checker), off by default.
     pub(crate) observer: Option<&'m mut dyn Observer>,
@@ -130,14 +116,14 @@ impl<'m> Simulation<'m> {
         let v = &model.variants[variant];
         let avail = Availability::for_run(model, run);
         let transitions = avail.transitions();
-        let mut nodes = vec![Node::new(model.primary)];
-        nodes.extend(model.secondaries.iter().map(|&r| Node::new(r)));
+        let mut nodes = vec![Secondary::new(model.primary)];
+        nodes.extend(model.secondaries.iter().map(|&r| Secondary::new(r)));
         let s = |p| stream(model.seed, run, p);
         Simulation {
             model,
             variant,
             run,
-            queue: EventQueue::new(Fifo::COUNT, external_sources(nodes.len())),
+            queue: Self::new_queue(nodes.len()),
             now: 0,
             events: 0,
             avail,
@@ -152,8 +138,7 @@ impl<'m> Simulation<'m> {
             rng_commits: s(Purpose::Commits),
             rng_routing: s(Purpose::Routing),
             rng_replication: s(Purpose::Replication),
-            writes: Vec::new(),
-            free_slots: Vec::new(),
+            writes: Writes::new(),
             deadlines: VecDeque::new(),
             phase: 0,
             dns: None,
@@ -161,20 +146,15 @@ impl<'m> Simulation<'m> {
                 mode: v.mode,
                 max_lag: v.max_lag,
                 sync_after_seq: None,
+                sync_rule: CommitRule::All,
+                lag_rule: LagRule::All,
+                ship_unit: ShipUnit::Write,
             },
             nodes,
             primary: 0,
-            log: VecDeque::new(),
-            log_base: 0,
-            next_seq: 0,
-            log_epoch: 0,
-            log_abandoned: false,
-            sync_cursor: 0,
-            promotion: None,
-            promotions_started: 0,
+            log: ReplicationLog::new(),
+            promotions: Promotions::new(),
             metrics: Recorder::new(model.warmup, model.duration, model.bucket, v.max_lag),
-            last_loss: None,
-            promotion_max_ns: None,
             observer: None,
             stop: None,
         }
@@ -378,7 +358,10 @@ impl<'m> Simulation<'m> {
             mode: v.mode.as_str().to_string(),
             max_lag_s: v.max_lag as f64 / NS_PER_S as f64,
             promotion: self.promotion_label(),
-            promotion_s: self.promotion_max_ns.map(|n| n as f64 / NS_PER_S as f64),
+            promotion_s: self
+                .promotions
+                .longest()
+                .map(|n| n as f64 / NS_PER_S as f64),
             events: self.events,
             cost: crate::cost::of_run(model, self.metrics.bytes_accepted),
             ..Summary::default()

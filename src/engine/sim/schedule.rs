@@ -7,10 +7,10 @@
 //! the heap at a few events however many writes are in flight; each tells the queue
 //! its head whenever it changes.
 
-use super::event::Event;
-use super::lane::Due;
-use super::queue::Slot;
-use super::sim::Simulation;
+use super::Simulation;
+use crate::engine::event::{Event, Fifo};
+use crate::engine::lane::Due;
+use crate::engine::queue::{EventQueue, Slot};
 use crate::model::Nanos;
 
 /// External source of the attempt deadlines.
@@ -21,12 +21,13 @@ fn apply_source(i: usize) -> usize {
     1 + i
 }
 
-/// External sources of a simulation with `nodes` nodes.
-pub(crate) fn external_sources(nodes: usize) -> usize {
-    1 + nodes
-}
-
 impl Simulation<'_> {
+    /// The event queue of a simulation with `nodes` nodes: a lane per FIFO kind of
+    /// event, an external source for the deadlines and one per node's applies.
+    pub(super) fn new_queue(nodes: usize) -> EventQueue<Event> {
+        EventQueue::new(Fifo::COUNT, 1 + nodes)
+    }
+
     /// Removes and returns the next event, or None when nothing is pending.
     #[inline]
     pub(crate) fn next_event(&mut self) -> Option<(Nanos, Event)> {

@@ -1,34 +1,20 @@
-//! Promotion: planned and forced failover to a secondary, escalation, the role
-//! switch, the DNS repoint window and the accounting of lost writes (SPEC §3).
+//! Promotion (SPEC §3): requests from actions and `auto_promote`, the drain of a
+//! planned promotion, escalation, the forced cut and its losses, the role switch and
+//! the DNS repoint window that follows it.
+//!
+//! Drives the state machine of `engine/promotion.rs` (which decides which transitions
+//! are allowed) and does what each transition requires. Owns the accounting of lost
+//! writes (`count_lost`: every `writes_lost` and `rpo_s` figure comes from here) and
+//! the DNS window (`Repoint`, read by `client.rs`). Must not touch a secondary's
+//! cursors or the log's entries except through their own methods.
 
+use super::{Repoint, Simulation};
 use crate::engine::event::Event;
-use crate::engine::sim::{Repoint, Simulation};
-use crate::model::{Nanos, PromoteKind, RegionId, NS_PER_S};
-use crate::replication::EntryState;
+use crate::engine::log::EntryState;
+use crate::engine::promotion::Request;
+use crate::engine::secondary::{Shipping, Standing};
+use crate::model::{Nanos, PromoteKind, RegionId, Target, NS_PER_S};
 use crate::results::PromotionRecord;
-
-/// A promotion in progress: the namespace is read-only until it completes.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Promotion {
-    pub id: u32,
-    /// The node being promoted.
-    pub target: usize,
-    pub kind: PromoteKind,
-    pub escalated: bool,
-    pub requested_at: Nanos,
-    /// The drain is over (or the promotion is forced): the switch is running.
-    pub switching: bool,
-    /// Index of its record in the recorder.
-    pub record: usize,
-}
-
-/// What a forced promotion needs to account writes whose commit completes after it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Loss {
-    pub record: usize,
-    /// t_accept of the newest write that survived on the target.
-    pub survived_accept: Nanos,
-}
 
 fn seconds(t: Nanos) -> f64 {
     t as f64 / NS_PER_S as f64
@@ -44,29 +30,26 @@ impl Simulation<'_> {
         escalate_after: Option<Nanos>,
     ) {
         let kind = self.model.variants[self.variant].promote.unwrap_or(kind);
-        if let Some(p) = self.promotion {
-            // A forced request during a planned drain expedites it (the reference:
-            // "it is possible to do a forced promotion at any time after a planned
-            // promotion has been initiated").
-            if kind == PromoteKind::Forced && !p.switching {
-                self.force();
-            }
-            return;
+        match self.promotions.request(kind) {
+            Request::Ignored => return,
+            Request::Expedite => return self.force(),
+            Request::Start => {}
         }
-        let candidate = |i: usize| i != self.primary && self.nodes[i].in_set;
+        let candidate = |i: usize| i != self.primary && self.nodes[i].standing.in_set();
+        let standing = |i: usize| self.nodes[i].standing;
         let node = match target {
             Some(r) => (0..self.nodes.len()).find(|&i| candidate(i) && self.nodes[i].region == r),
             // Prefer a secondary that has every acknowledged write; one still joining
             // is better than none.
             None => (0..self.nodes.len())
-                .find(|&i| candidate(i) && self.nodes[i].ready && !self.nodes[i].joining)
-                .or_else(|| (0..self.nodes.len()).find(|&i| candidate(i) && self.nodes[i].ready)),
+                .find(|&i| candidate(i) && standing(i) == Standing::Ready)
+                .or_else(|| {
+                    (0..self.nodes.len()).find(|&i| candidate(i) && standing(i).is_ready())
+                }),
         };
         let Some(node) = node else {
             return; // nothing to promote to: the request has no effect
         };
-        self.promotions_started += 1;
-        let id = self.promotions_started;
         let record = self.metrics.promotions.len();
         self.metrics.promotions.push(PromotionRecord {
             requested_s: seconds(self.now),
@@ -77,22 +60,14 @@ impl Simulation<'_> {
             to: self.model.regions[self.nodes[node].region].name.clone(),
             writes_lost: 0,
         });
-        self.promotion = Some(Promotion {
-            id,
-            target: node,
-            kind,
-            escalated: false,
-            requested_at: self.now,
-            switching: false,
-            record,
-        });
+        let p = self.promotions.start(node, kind, self.now, record);
         match kind {
             PromoteKind::Forced => self.force(),
             PromoteKind::Planned => {
                 if let Some(after) = escalate_after {
                     self.queue.push(
                         self.now.saturating_add(after),
-                        Event::Escalate { promotion: id },
+                        Event::Escalate { promotion: p.id },
                     );
                 }
                 self.check_drain();
@@ -104,31 +79,31 @@ impl Simulation<'_> {
     /// write the old primary accepted and the old primary, the link and the target
     /// are all up; then the switch starts.
     pub(crate) fn check_drain(&mut self) {
-        let Some(p) = self.promotion else { return };
-        if p.switching || p.kind != PromoteKind::Planned {
+        let Some(p) = self.promotions.draining() else {
+            return;
+        };
+        if p.kind != PromoteKind::Planned {
             return;
         }
         let t = &self.nodes[p.target];
-        if t.reachable && t.applied >= self.next_seq {
+        if t.reachable && t.applied >= self.log.next_seq() {
             let (now, old, new) = (self.now, self.primary_region(), t.region);
             self.observe(|o| o.drained(now, old, new));
-            self.start_switch();
+            if let Some(p) = self.promotions.drained() {
+                self.schedule_switch(p.id);
+            }
         }
     }
 
-    fn start_switch(&mut self) {
-        if let Some(p) = self.promotion.as_mut() {
-            p.switching = true;
-            let id = p.id;
-            self.queue.push(
-                self.now.saturating_add(self.model.promotion.switch),
-                Event::SwitchDone { promotion: id },
-            );
-        }
+    fn schedule_switch(&mut self, id: u32) {
+        self.queue.push(
+            self.now.saturating_add(self.model.promotion.switch),
+            Event::SwitchDone { promotion: id },
+        );
     }
 
     pub(crate) fn on_escalate(&mut self, id: u32) {
-        if self.promotion.is_some_and(|p| p.id == id && !p.switching) {
+        if self.promotions.escalation_due(id) {
             self.force();
         }
     }
@@ -137,58 +112,60 @@ impl Simulation<'_> {
     /// it has not applied is lost, and no lag counts it any more.
     fn force(&mut self) {
         let now = self.now;
-        let Some(p) = self.promotion.as_mut() else {
+        let Some(p) = self.promotions.draining() else {
             return;
         };
-        if p.kind == PromoteKind::Planned {
-            p.escalated = true;
+        let target = &self.nodes[p.target];
+        let survived_accept = target.last_applied_accept.unwrap_or(0);
+        let from = target.applied;
+        let Some((p, escalated)) = self.promotions.force(survived_accept) else {
+            return;
+        };
+        if escalated {
             self.metrics.promotions[p.record].escalated_s = Some(seconds(now));
             self.metrics.promotions[p.record].kind = "planned>forced".to_string();
         }
-        p.kind = PromoteKind::Forced;
-        let p = *p;
         let (old, new, ready) = (
             self.primary_region(),
             self.nodes[p.target].region,
-            self.nodes[p.target].ready && !self.nodes[p.target].joining,
+            self.nodes[p.target].standing == Standing::Ready,
         );
         self.observe(|o| o.promotion_forced(now, old, new, ready));
-        let target = &self.nodes[p.target];
-        let loss = Loss {
-            record: p.record,
-            survived_accept: target.last_applied_accept.unwrap_or(0),
-        };
-        self.last_loss = Some(loss);
-        let from = target.applied.max(self.log_base);
+        let mut lost = Vec::new();
         let mut late = Vec::new();
-        for seq in from..self.next_seq {
-            let e = self.log[(seq - self.log_base) as usize];
+        for e in self.log.entries_from(from) {
             match e.state {
-                EntryState::Committed => self.count_lost(e.counted, e.t_accept),
+                EntryState::Committed => lost.push((e.counted, e.t_accept)),
                 // Its commit completes after now: it is acknowledged then, and lost.
                 EntryState::Committing => late.push(e.w),
                 EntryState::WaitingAcks | EntryState::Void => {}
             }
         }
+        for (counted, t_accept) in lost {
+            self.count_lost(counted, t_accept);
+        }
         for w in late {
-            if let Some(write) = self.write_mut(w) {
+            if let Some(write) = self.writes.get_mut(w) {
                 write.lost = true;
             }
         }
-        self.log_abandoned = true;
-        self.log_epoch = self.log_epoch.wrapping_add(1);
+        self.log.cut();
         for n in self.nodes.iter_mut() {
             n.send_epoch = n.send_epoch.wrapping_add(1);
-            n.sending = false;
+            if n.shipping == Shipping::Sending {
+                n.shipping = Shipping::Idle;
+            }
         }
-        self.start_switch();
+        self.schedule_switch(p.id);
         self.refresh_lag();
     }
 
     /// An acknowledged write accepted at `accepted_at` was lost by the last forced
-    /// promotion.
+    /// promotion: the one place `writes_lost` and `rpo_s` are counted.
     pub(crate) fn count_lost(&mut self, counted: bool, accepted_at: Nanos) {
-        let Some(loss) = self.last_loss else { return };
+        let Some(loss) = self.promotions.last_loss() else {
+            return;
+        };
         if counted {
             self.metrics.writes_lost += 1;
             self.metrics.promotions[loss.record].writes_lost += 1;
@@ -201,46 +178,20 @@ impl Simulation<'_> {
     /// region resyncs from the new primary, and clients repoint over `dns`.
     pub(crate) fn on_switch_done(&mut self, id: u32) {
         let now = self.now;
-        let Some(p) = self.promotion.filter(|p| p.id == id) else {
+        let Some(p) = self.promotions.complete(id, now) else {
             return;
         };
-        self.promotion = None;
         let old_region = self.primary_region();
         // Sync writes still waiting for acks at the old primary are never committed.
-        let waiting: Vec<_> = self
-            .log
-            .iter()
-            .filter(|e| e.state == EntryState::WaitingAcks)
-            .map(|e| e.w)
-            .collect();
-        for w in waiting {
-            if let Some(write) = self.write_mut(w) {
-                write.refs -= 1;
-            }
-            self.release_if_done(w);
+        for w in self.log.replace() {
+            self.writes.unref(w);
         }
-        self.log.clear();
-        self.log_base = self.next_seq;
-        self.sync_cursor = self.next_seq;
-        self.log_epoch = self.log_epoch.wrapping_add(1);
-        self.log_abandoned = false;
         self.primary = p.target;
         let new_primary = self.primary_region();
         self.observe(|o| o.promoted(now, new_primary));
-        let next = self.next_seq;
+        let next = self.log.next_seq();
         for n in self.nodes.iter_mut() {
-            n.in_set = true;
-            n.ready = false;
-            n.joining = false;
-            n.resync_pending = true;
-            n.resync_target = None;
-            n.applied = next;
-            n.next_send = next;
-            n.acked = next;
-            n.sending = false;
-            n.blocked = false;
-            n.last_apply_at = now;
-            n.send_epoch = n.send_epoch.wrapping_add(1);
+            n.follow_new_primary(next, now);
         }
         if self.config.sync_after_seq.is_some() {
             self.config.sync_after_seq = Some(next);
@@ -252,10 +203,7 @@ impl Simulation<'_> {
                 end: now.saturating_add(self.model.promotion.dns),
             });
         }
-        let record = &mut self.metrics.promotions[p.record];
-        record.completed_s = Some(seconds(now));
-        let took = now - p.requested_at;
-        self.promotion_max_ns = Some(self.promotion_max_ns.map_or(took, |m| m.max(took)));
+        self.metrics.promotions[p.record].completed_s = Some(seconds(now));
         self.reset_reachability();
         self.check_mode_switch();
         self.refresh_lag();
@@ -266,10 +214,8 @@ impl Simulation<'_> {
             return;
         };
         let still_down = self.down_epoch[region] == down_epoch
-            && self
-                .avail
-                .is_down(crate::model::Target::Region(region), self.now);
-        if still_down && region == self.primary_region() && self.promotion.is_none() {
+            && self.avail.is_down(Target::Region(region), self.now);
+        if still_down && region == self.primary_region() && self.promotions.current().is_none() {
             self.request_promotion(auto.kind, None, auto.escalate_after);
         }
     }

@@ -1,0 +1,60 @@
+//! The unit a replication channel ships.
+//!
+//! Today (Part I): one write at a time, in log order ([`ShipUnit::Write`]): an entry is
+//! eligible once the primary has committed it, or at once if it is a sync write and the
+//! secondary is ready. The engine asks [`ShipUnit::eligible`] in one place, the
+//! channel's pump (`engine/sim/replication.rs`), which then serialises the unit
+//! (size / bandwidth), sends it one one-way delay and applies it after the secondary's
+//! commit.
+//!
+//! How Part II uses it:
+//! - §6.4 snapshot: a `RecoveryPoint` variant — every write committed at the cut, its
+//!   bytes those committed since the previous point sent; eligible once cut; applied
+//!   as a whole (every write in it counts as applied when the point completes). The
+//!   pump's match on the unit decides what the next unit is and its size; the lane
+//!   already keeps one apply per unit.
+//! - §6.1–§6.3 ship writes as today.
+
+use crate::engine::log::{Entry, EntryState};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ShipUnit {
+    /// One log entry.
+    Write,
+}
+
+impl ShipUnit {
+    /// May the entry `e` leave now for a secondary that is (`ready`) or is not ready?
+    #[inline]
+    pub fn eligible(self, e: &Entry, ready: bool) -> bool {
+        match self {
+            ShipUnit::Write => e.state == EntryState::Committed || (e.sync && ready),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::event::WriteRef;
+
+    #[test]
+    fn a_write_ships_once_committed_or_at_once_if_sync_to_a_ready_secondary() {
+        let mut e = Entry {
+            t_accept: 0,
+            w: WriteRef { slot: 0, gen: 0 },
+            attempt: 0,
+            size: 1,
+            state: EntryState::Committing,
+            sync: false,
+            counted: true,
+        };
+        assert!(!ShipUnit::Write.eligible(&e, true));
+        e.state = EntryState::Committed;
+        assert!(ShipUnit::Write.eligible(&e, false));
+        e.state = EntryState::WaitingAcks;
+        e.sync = true;
+        assert!(ShipUnit::Write.eligible(&e, true));
+        assert!(!ShipUnit::Write.eligible(&e, false));
+    }
+}
