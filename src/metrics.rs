@@ -10,7 +10,7 @@ pub mod reads;
 use hdrhistogram::Histogram;
 
 use crate::model::{Nanos, NS_PER_MS, NS_PER_S, NS_PER_US};
-use crate::results::{Bucket, PromotionRecord, Summary};
+use crate::results::{Bucket, BucketReads, PromotionRecord, Summary};
 
 /// Attempt outcomes as the client saw them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +138,8 @@ pub struct Recorder {
     rto_max_ns: Option<Nanos>,
     rpo_max_ns: Nanos,
     pub promotions: Vec<PromotionRecord>,
+    /// Reads and visibility (SPEC §7); `None` without `[reads]`.
+    pub reads: Option<reads::ReadRecorder>,
 }
 
 impl Recorder {
@@ -175,6 +177,7 @@ impl Recorder {
             rto_max_ns: None,
             rpo_max_ns: 0,
             promotions: Vec::new(),
+            reads: None,
         }
     }
 
@@ -221,7 +224,14 @@ impl Recorder {
                 lag_s: self.bucket_lag_ns as f64 / NS_PER_S as f64,
                 latency_p99_ms: quantile_ms(self.bucket_latency.flushed(), 0.99),
                 primary: primary.to_string(),
+                reads: self.reads.as_mut().map(|r| {
+                    let (reads, stale_reads) = r.take_bucket();
+                    BucketReads { reads, stale_reads }
+                }),
             });
+        } else if let Some(r) = self.reads.as_mut() {
+            // A bucket before warmup is not shown: its reads were not counted either.
+            r.take_bucket();
         }
         self.bucket = Counts::default();
         if !self.bucket_latency.h.is_empty() {
@@ -407,6 +417,7 @@ impl Recorder {
         s.first_try_latency_p50_ms = first_try(0.5);
         s.first_try_latency_p99_ms = first_try(0.99);
         s.writes_in_flight = offered.saturating_sub(acked + self.writes_failed);
+        s.reads = self.reads.as_ref().map(reads::ReadRecorder::summary);
     }
 
     /// The acknowledged-latency CDF as (ms, cumulative fraction), at most ~400 points.

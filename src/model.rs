@@ -402,6 +402,16 @@ pub struct Model {
 }
 
 impl Model {
+    /// Mean round trip between clients in `from` and region `to`: the local round trip
+    /// when co-located, else the link's. Decides the region `at = "nearest"` reads.
+    pub fn mean_rtt_ns(&self, from: RegionId, to: RegionId) -> f64 {
+        if from == to {
+            self.regions[from].local_rtt.mean
+        } else {
+            self.link(from, to).rtt.mean
+        }
+    }
+
     pub fn link(&self, a: RegionId, b: RegionId) -> &Link {
         self.links[a][b]
             .as_ref()
@@ -437,6 +447,10 @@ impl Model {
             Mode::Async => 5.0 + k,
             Mode::Sync => 5.0 + 2.0 * k,
         };
-        self.writes_issued_from(0) * per_write
+        // A read is two events: its arrival, and its arrival at the region.
+        let reads = self
+            .reads
+            .map_or(0.0, |r| r.rate * self.duration as f64 / NS_PER_S as f64);
+        self.writes_issued_from(0) * per_write + 2.0 * reads
     }
 }

@@ -51,6 +51,11 @@ pub struct Summary {
     /// Writes issued after warmup, neither acknowledged nor failed when the run stopped:
     /// they count against `availability` (acked / offered) without having failed.
     pub writes_in_flight: u64,
+    /// Recovery points completed over the run (SPEC §6.4, §10); `None` unless the
+    /// variant is in snapshot mode.
+    pub recovery_points: Option<u64>,
+    /// The reads columns; `None` without `[reads]`.
+    pub reads: Option<ReadSummary>,
     /// Every objective that applies is met; `None` without objectives (or none applies).
     pub objectives_met: Option<bool>,
     /// The missed objective keys, in SPEC §8's order.
@@ -97,6 +102,17 @@ pub struct Bucket {
     pub latency_p99_ms: f64,
     /// Name of the primary region at the end of the bucket.
     pub primary: String,
+    /// `reads,stale_reads`; `None` without `[reads]`.
+    pub reads: Option<BucketReads>,
+}
+
+/// The reads of a time bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct BucketReads {
+    /// Reads issued in the bucket.
+    pub reads: u64,
+    /// Stale answers received in the bucket.
+    pub stale_reads: u64,
 }
 
 /// A promotion as it happened, for charts and the report.
@@ -135,4 +151,7 @@ pub struct SimResult {
     pub latency_cdf: Vec<(f64, f64)>,
     pub promotions: Vec<PromotionRecord>,
     pub outages: Vec<OutageRecord>,
+    /// The t-visibility curve at the read region: (Δ ms, share of acknowledged writes
+    /// visible Δ after their acknowledgement), from Δ = 0; empty without `[reads]`.
+    pub visibility_curve: Vec<(f64, f64)>,
 }

@@ -181,3 +181,26 @@ fn lesson_6_sync_starts_only_once_the_secondary_is_back_and_caught_up() {
     assert!(p99(240.0, 419.0).all(|ms| ms < 30.0), "sync before 420 s");
     assert!(p99(425.0, 840.0).all(|ms| ms > 80.0), "async after 425 s");
 }
+
+#[test]
+fn lesson_7_async_reads_miss_the_last_44_ms_sync_and_the_primary_never() {
+    let s = run("07-how-stale-is-a-read.toml");
+    let reads = |name: &str| variant(&s, name).reads.expect("[reads] columns");
+    let a = reads("async");
+    // Visible ½ rtt + commit − ½ local_rtt = 44 ms after the acknowledgement.
+    assert_eq!((a.visibility_p50_ms, a.visibility_p99_ms), (44.0, 44.0));
+    // Stale: a write acknowledged in the 43.5 ms before the read, writes at 20/s.
+    let expected = 1.0 - (-20.0_f64 * 0.0435).exp();
+    assert!(near(a.stale_read_share, expected, 0.03), "{a:?}");
+    assert!(
+        near(a.stale_read_share, 0.574, 0.0005),
+        "docs quote 57.4%: {a:?}"
+    );
+    assert_eq!(a.read_latency_p99_ms, 1.0);
+    let sync = reads("sync");
+    assert_eq!((sync.stale_read_share, sync.visibility_p99_ms), (0.0, 0.0));
+    assert!(variant(&s, "sync").latency_p50_ms > 85.0);
+    let primary = reads("async-read-primary");
+    assert_eq!(primary.stale_read_share, 0.0);
+    assert_eq!(primary.read_latency_p50_ms, 85.0);
+}

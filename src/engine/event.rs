@@ -26,10 +26,12 @@ pub enum Fifo {
     PrimaryCommit,
     Answer,
     Ack,
+    ReadArrival,
+    ReadAt,
 }
 
 impl Fifo {
-    pub const COUNT: usize = 5;
+    pub const COUNT: usize = 7;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -82,6 +84,10 @@ pub enum Event {
     Escalate { promotion: u32 },
     /// The role switch of a promotion completes.
     SwitchDone { promotion: u32 },
+    /// The next read of `[reads]` is issued.
+    ReadArrival,
+    /// A read issued at `issued` reaches node `node`, which answers it.
+    ReadAt { node: u32, issued: u64 },
 }
 
 #[cfg(test)]

@@ -7,12 +7,13 @@
 //! ```text
 //! sim/            Simulation: the state, the event loop and `dispatch` (mod.rs), and
 //!                 the handlers per room: client.rs, replication.rs, promote.rs,
-//!                 network.rs, schedule.rs
+//!                 network.rs, schedule.rs, reads.rs
 //! writes.rs       the clients' writes in flight (slots with generations)
 //! log.rs          ReplicationLog: entries, base, next seq, sync cursor, epoch, cut
 //! secondary.rs    Secondary: its Standing (ready/joining/resyncing/removed),
 //!                 reachability, channel cursors
 //! promotion.rs    the promotion state machine (idle/draining/switching)
+//! reads.rs        the readers (SPEC §7): placement, what each region lacks, visibility
 //! seams/          the rules Part II fills in: commit rule, lag rule, ship unit
 //! event.rs        the events; queue.rs and lane.rs: their (time, seq) order
 //! availability.rs outage windows of a run; draw.rs: distribution draws; rng.rs
@@ -25,6 +26,7 @@ pub(crate) mod lane;
 pub(crate) mod log;
 pub(crate) mod promotion;
 pub mod queue;
+pub(crate) mod reads;
 pub mod rng;
 pub(crate) mod seams;
 pub(crate) mod secondary;

@@ -26,6 +26,9 @@ pub enum Purpose {
     Replication = 7,
     /// `year`: the seeds of the steady-state and episode simulations of a year.
     Year = 8,
+    /// Read arrivals, their region during a DNS window and their network delays
+    /// (SPEC §7): apart, so that adding `[reads]` changes no write's draws.
+    Reads = 9,
 }
 
 /// SplitMix64 finaliser: a bijective mix with good avalanche, used only to derive seeds.

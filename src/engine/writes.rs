@@ -33,6 +33,10 @@ pub(crate) struct Write {
     pub lost: bool,
     /// t_accept of its latest accepted attempt.
     pub accepted_at: Nanos,
+    /// Log sequence number and log epoch of its latest accepted attempt (the readers
+    /// track what each region lacks by them).
+    pub seq: u64,
+    pub log_epoch: u32,
 }
 
 #[derive(Debug, Clone, Default)]

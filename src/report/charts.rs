@@ -347,7 +347,7 @@ pub(crate) fn frame<DB: DrawingBackend>(
 }
 
 /// Splits the body into plot and a legend column wide enough for the longest entry.
-fn with_legend<DB: DrawingBackend>(
+pub(crate) fn with_legend<DB: DrawingBackend>(
     body: &DrawingArea<DB, Shift>,
     entries: &[(VariantStyle, String)],
 ) -> Drawn<(Area<DB>, Area<DB>), DB> {
@@ -362,7 +362,7 @@ fn with_legend<DB: DrawingBackend>(
 }
 
 /// A line swatch and label per entry, top-down; rows shrink when there are many.
-fn draw_legend<DB: DrawingBackend>(
+pub(crate) fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[(VariantStyle, String)],
 ) -> Drawn<(), DB> {
@@ -382,7 +382,7 @@ fn draw_legend<DB: DrawingBackend>(
 }
 
 /// Draws a polyline in the variant's stroke (solid, dashed or dotted).
-fn stroke_path<DB, CT>(
+pub(crate) fn stroke_path<DB, CT>(
     area: &DrawingArea<DB, CT>,
     points: Vec<CT::From>,
     vs: VariantStyle,
@@ -569,7 +569,7 @@ fn multicolour_dashes<DB: DrawingBackend>(
 /// Stroke width of line `i` of `n`: with few variants the earlier ones are drawn
 /// wider, so lines that coincide (all at 100 %, all at lag 0) show as nested bands
 /// instead of the last one hiding the others.
-fn nested_width(i: usize, n: usize) -> u32 {
+pub(crate) fn nested_width(i: usize, n: usize) -> u32 {
     if n <= 4 {
         2 + 2 * (n - 1 - i) as u32
     } else {
@@ -730,7 +730,7 @@ fn draw_latency_cdf<DB: DrawingBackend>(
 
 /// Tick values for a log axis: 1-2-5 per decade over a few decades, powers of ten
 /// beyond, so labels never crowd (plotters' own log ticks print 50 60 70 80 90 100).
-fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+pub(crate) fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     let first = lo.log10().floor() as i32;
     let last = hi.log10().ceil() as i32;
     let steps: &[f64] = if last - first > 4 {

@@ -2,9 +2,9 @@
 //! numbers with a fixed number of decimals so equal runs give equal bytes.
 
 use crate::error::{GeoError, Result};
-use crate::results::{SimResult, Summary};
+use crate::results::{ReadSummary, SimResult, Summary};
 
-pub const SUMMARY_COLUMNS: [&str; 36] = [
+pub const SUMMARY_COLUMNS: [&str; 46] = [
     "variant",
     "run",
     "seed",
@@ -41,13 +41,23 @@ pub const SUMMARY_COLUMNS: [&str; 36] = [
     // then the objectives.
     "first_try_latency_p50_ms",
     "first_try_latency_p99_ms",
+    "recovery_points",
+    "reads_offered",
+    "reads_ok",
+    "reads_failed",
+    "read_latency_p50_ms",
+    "read_latency_p99_ms",
+    "stale_read_share",
+    "read_staleness_p99_ms",
+    "visibility_p50_ms",
+    "visibility_p99_ms",
     "objectives_met",
     "objectives_missed",
     // geosim additions after SPEC §9's columns.
     "writes_in_flight",
 ];
 
-pub const TIMESERIES_COLUMNS: [&str; 12] = [
+pub const TIMESERIES_COLUMNS: [&str; 14] = [
     "variant",
     "run",
     "t_s",
@@ -60,6 +70,8 @@ pub const TIMESERIES_COLUMNS: [&str; 12] = [
     "lag_s",
     "latency_p99_ms",
     "primary",
+    "reads",
+    "stale_reads",
 ];
 
 /// Milliseconds and seconds with 3 decimals (µs and ms resolution).
@@ -117,10 +129,25 @@ pub fn summary_cells(s: &Summary) -> [String; SUMMARY_COLUMNS.len()] {
         s.cost.map(|b| money(b.cost_month)).unwrap_or_default(),
         d3(s.first_try_latency_p50_ms),
         d3(s.first_try_latency_p99_ms),
+        s.recovery_points.map(|n| n.to_string()).unwrap_or_default(),
+        read_cell(s, |r| r.reads_offered.to_string()),
+        read_cell(s, |r| r.reads_ok.to_string()),
+        read_cell(s, |r| r.reads_failed.to_string()),
+        read_cell(s, |r| d3(r.read_latency_p50_ms)),
+        read_cell(s, |r| d3(r.read_latency_p99_ms)),
+        read_cell(s, |r| format!("{:.6}", r.stale_read_share)),
+        read_cell(s, |r| d3(r.read_staleness_p99_ms)),
+        read_cell(s, |r| d3(r.visibility_p50_ms)),
+        read_cell(s, |r| d3(r.visibility_p99_ms)),
         s.objectives_met.map(|m| m.to_string()).unwrap_or_default(),
         s.objectives_missed.join(";"),
         s.writes_in_flight.to_string(),
     ]
+}
+
+/// A reads column: empty without `[reads]` (SPEC §9: a column that does not apply).
+fn read_cell(s: &Summary, cell: impl Fn(&ReadSummary) -> String) -> String {
+    s.reads.as_ref().map(cell).unwrap_or_default()
 }
 
 pub fn summary_csv(results: &[SimResult]) -> Result<Vec<u8>> {
@@ -152,6 +179,10 @@ pub fn timeseries_csv(results: &[SimResult]) -> Result<Vec<u8>> {
                 &d3(b.lag_s),
                 &d3(b.latency_p99_ms),
                 &b.primary,
+                &b.reads.map(|r| r.reads.to_string()).unwrap_or_default(),
+                &b.reads
+                    .map(|r| r.stale_reads.to_string())
+                    .unwrap_or_default(),
             ])
             .map_err(csv_error)?;
         }

@@ -635,6 +635,15 @@ fn charts_section(model: &Model, results: &[SimResult]) -> Result<String, GeoErr
             esc(&notes.join(" "))
         );
     }
+    if let Some(svg) = super::visibility_chart::render_svg(model, results)? {
+        let heading = "How stale a read can be";
+        let _ = writeln!(
+            h,
+            "<figure id=\"visibility\">\n<h3>{heading}</h3>\n{}\n<figcaption>{} <small>(<code>visibility.png</code>, <code>visibility.svg</code>)</small></figcaption>\n</figure>",
+            inline_svg(&svg, heading),
+            esc(&super::visibility_chart::sentence(model, results))
+        );
+    }
     h.push_str("</section>\n");
     Ok(h)
 }

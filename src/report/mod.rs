@@ -16,6 +16,7 @@ pub mod sweep_csv;
 pub mod sweep_html;
 pub mod text_table;
 pub mod verdict;
+pub mod visibility_chart;
 pub mod year_csv;
 
 use crate::cli::Format;
@@ -37,6 +38,7 @@ pub fn render(
     };
     let mut files = charts::render_charts(model, results, chart_format)?;
     files.extend(cost_chart::render(model, results, chart_format)?);
+    files.extend(visibility_chart::render(model, results, chart_format)?);
     let meta = html::ReportMeta {
         version: info.version.to_string(),
         seed: info.seed,

@@ -134,12 +134,17 @@ pub fn plan(m: &Model) -> String {
         w.retries,
         fmt_duration(w.backoff)
     );
+    reads(&mut o, m);
     events(&mut o, m, &target);
     let _ = writeln!(o, "variants");
     for v in &m.variants {
+        let reads_at = match m.reads {
+            Some(_) => format!(", reads at {}", v.read_at.as_str()),
+            None => String::new(),
+        };
         let _ = writeln!(
             o,
-            "  {}: mode {}, max_lag {}, promote {}{}",
+            "  {}: mode {}, max_lag {}, promote {}{}{reads_at}",
             v.name,
             v.mode.as_str(),
             fmt_duration(v.max_lag),
@@ -312,6 +317,28 @@ fn network(o: &mut String, m: &Model) {
     }
 }
 
+/// `[reads]`: who reads, how often, and which region is nearest to them.
+fn reads(o: &mut String, m: &Model) {
+    let Some(r) = m.reads else { return };
+    let name = |id: usize| m.regions.get(id).map_or("?", |r| r.name.as_str());
+    let _ = writeln!(o, "reads");
+    let _ = writeln!(o, "  readers in {}: {}", name(r.from), fmt_rate(r.rate));
+    let mut set = vec![m.primary];
+    set.extend(&m.secondaries);
+    let nearest = set
+        .iter()
+        .map(|&id| (m.mean_rtt_ns(r.from, id), id))
+        .min_by(|a, b| a.0.total_cmp(&b.0));
+    if let Some((rtt, id)) = nearest {
+        let _ = writeln!(
+            o,
+            "  nearest region of the replication set: {} (round trip {}); visibility is measured there for variants reading \"nearest\", at the primary for the others",
+            name(id),
+            fmt_ms(rtt)
+        );
+    }
+}
+
 fn events(o: &mut String, m: &Model, target: &dyn Fn(Target) -> String) {
     let name = |id: usize| m.regions.get(id).map_or("?", |r| r.name.as_str());
     if !m.outages.is_empty() {
@@ -458,6 +485,53 @@ mode = "async"
             p.contains("expected engine events of the year of failures"),
             "{p}"
         );
+    }
+
+    #[test]
+    fn plan_shows_the_readers_and_where_each_variant_reads() {
+        let text = r#"
+[simulation]
+duration = "10m"
+[[region]]
+name = "westeurope"
+[[region]]
+name = "eastus"
+[workload]
+client_region = "westeurope"
+rate = 100
+size = "1KiB"
+[replication]
+primary = "westeurope"
+secondaries = ["eastus"]
+[reads]
+rate = 500
+from = "eastus"
+at = "nearest"
+[[variant]]
+name = "a"
+mode = "async"
+[[variant]]
+name = "p"
+mode = "async"
+reads = { at = "primary" }
+"#;
+        let m = crate::scenario::parse(text, "t.toml", "t").expect("valid scenario");
+        let p = plan(&m);
+        assert!(p.contains("reads\n  readers in eastus: 500/s\n"), "{p}");
+        assert!(
+            p.contains("nearest region of the replication set: eastus (round trip 1ms)"),
+            "{p}"
+        );
+        assert!(
+            p.contains("  a: mode async, max_lag 5m, promote as requested, reads at nearest"),
+            "{p}"
+        );
+        assert!(
+            p.contains("  p: mode async, max_lag 5m, promote as requested, reads at primary"),
+            "{p}"
+        );
+        // 2 events per read: 500/s × 600 s × 2 on top of 100/s × 600 s × 6.
+        assert!(p.contains("about 960 k per simulation"), "{p}");
     }
 
     #[test]

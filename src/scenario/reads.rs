@@ -85,15 +85,3 @@ fn read_at(ctx: &Ctx, v: &Spanned<String>, key: &str) -> Result<ReadAt, GeoError
             .with_help("use \"primary\" (where writes go) or \"nearest\" (the closest up region of the replication set)")),
     }
 }
-
-/// Reads are refused until the engine simulates them: a table that silently did nothing
-/// would mislead.
-pub fn unsupported(ctx: &Ctx, r: &Spanned<RawReads>) -> Result<(), GeoError> {
-    Err(ctx
-        .error(
-            r.span(),
-            "reads",
-            "[reads] (readable secondaries, SPEC §7) is not supported by this version of geosim yet",
-        )
-        .with_help("remove the [reads] table: reads are not simulated yet"))
-}

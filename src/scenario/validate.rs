@@ -155,9 +155,6 @@ pub fn parse(text: &str, file_name: &str, file_stem: &str) -> Result<Model, GeoE
         .as_ref()
         .map(|r| ctx.ok(reads::reads(&ctx, r, &names, client_region)));
     let base_at = reads.map(|r| r.map_or(ReadAt::Primary, |(_, at)| at));
-    if let (Some(r), Some(Some(_))) = (&raw.reads, reads) {
-        let _ = ctx.ok(reads::unsupported(&ctx, r));
-    }
     let written_auto_promote = policy.and_then(|p| p.auto_promote).map(|a| {
         let span = raw
             .policy

@@ -26,9 +26,20 @@ macro_rules! figure {
     };
 }
 
+/// A reads column (SPEC §7): empty without `[reads]`.
+macro_rules! read_figure {
+    ($name:ident, $decimals:expr) => {
+        Figure {
+            name: stringify!($name),
+            decimals: $decimals,
+            value: |s| s.reads.map(|r| r.$name as f64),
+        }
+    };
+}
+
 /// Every numeric figure of `summary.csv` that varies between runs, in column order
 /// (`max_lag_s` is a setting, not a figure; `run` and `seed` identify the row).
-pub const FIGURES: [Figure; 28] = [
+pub const FIGURES: [Figure; 38] = [
     figure!(writes_offered, 3),
     figure!(writes_acked, 3),
     figure!(writes_failed, 3),
@@ -73,6 +84,20 @@ pub const FIGURES: [Figure; 28] = [
     },
     figure!(first_try_latency_p50_ms, 3),
     figure!(first_try_latency_p99_ms, 3),
+    Figure {
+        name: "recovery_points",
+        decimals: 3,
+        value: |s| s.recovery_points.map(|n| n as f64),
+    },
+    read_figure!(reads_offered, 3),
+    read_figure!(reads_ok, 3),
+    read_figure!(reads_failed, 3),
+    read_figure!(read_latency_p50_ms, 3),
+    read_figure!(read_latency_p99_ms, 3),
+    read_figure!(stale_read_share, 6),
+    read_figure!(read_staleness_p99_ms, 3),
+    read_figure!(visibility_p50_ms, 3),
+    read_figure!(visibility_p99_ms, 3),
     // objectives_met / objectives_missed are words, not figures.
     figure!(writes_in_flight, 3),
 ];

@@ -7,5 +7,6 @@ mod golden;
 mod oracles;
 mod promotion;
 mod properties;
+mod reads;
 mod validation;
 mod year;

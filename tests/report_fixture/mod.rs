@@ -176,6 +176,7 @@ pub fn result(spec: &Spec) -> SimResult {
             } else {
                 "westeurope".to_string()
             },
+            reads: None,
         });
     }
     let latency_cdf = if spec.all_failed {
@@ -256,6 +257,8 @@ pub fn result(spec: &Spec) -> SimResult {
             first_try_latency_p50_ms: latency(spec.p50_ms),
             first_try_latency_p99_ms: latency(spec.p99_ms),
             writes_in_flight: 0,
+            recovery_points: None,
+            reads: None,
             objectives_met: None,
             objectives_missed: Vec::new(),
         },
@@ -263,6 +266,7 @@ pub fn result(spec: &Spec) -> SimResult {
         latency_cdf,
         promotions,
         outages,
+        visibility_curve: Vec::new(),
     }
 }
 

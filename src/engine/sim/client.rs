@@ -77,16 +77,15 @@ impl Simulation<'_> {
     /// The region the client's view of the hostname names now.
     fn dns_target(&mut self) -> RegionId {
         let primary = self.primary_region();
-        match self.dns {
-            Some(r) if self.now < r.end => {
-                let share = (self.now - r.start) as f64 / (r.end - r.start) as f64;
+        match self.dns.and_then(|r| Some((r, r.new_share(self.now)?))) {
+            Some((r, share)) => {
                 if self.rng_routing.random::<f64>() < share {
                     primary
                 } else {
                     r.old_region
                 }
             }
-            _ => primary,
+            None => primary,
         }
     }
 
@@ -182,9 +181,11 @@ impl Simulation<'_> {
             Outcome::Acked => {
                 write.awaiting = false;
                 write.resolved = true;
+                let (seq, log_epoch) = (write.seq, write.log_epoch);
                 if counted {
                     self.metrics.acked(now - issued, attempt == 0);
                 }
+                self.read_write_acked(seq, log_epoch, counted);
                 self.metrics.first_ack_after_outage(issued, now);
                 self.observe(|o| o.acked(now, w));
                 self.writes.release_if_done(w);

@@ -20,6 +20,7 @@
 mod client;
 mod network;
 mod promote;
+mod reads;
 mod replication;
 mod schedule;
 
@@ -32,6 +33,7 @@ use super::event::{Event, WriteRef};
 use super::log::ReplicationLog;
 use super::promotion::Promotions;
 use super::queue::EventQueue;
+use super::reads::Readers;
 use super::rng::{stream, Purpose, SimRng};
 use super::seams::{CommitRule, LagRule, ShipUnit};
 use super::secondary::Secondary;
@@ -66,6 +68,14 @@ pub(crate) struct Repoint {
     pub end: Nanos,
 }
 
+impl Repoint {
+    /// The share of clients whose view names the new primary at `now`; `None` once the
+    /// window is over (every view names it).
+    pub(crate) fn new_share(&self, now: Nanos) -> Option<f64> {
+        (now < self.end).then(|| (now - self.start) as f64 / (self.end - self.start) as f64)
+    }
+}
+
 pub struct Simulation<'m> {
     pub(crate) model: &'m Model,
     pub(crate) variant: usize,
@@ -87,6 +97,7 @@ pub struct Simulation<'m> {
     pub(crate) rng_commits: SimRng,
     pub(crate) rng_routing: SimRng,
     pub(crate) rng_replication: SimRng,
+    pub(crate) rng_reads: SimRng,
 
     // Client side.
     pub(crate) writes: Writes,
@@ -102,6 +113,8 @@ pub struct Simulation<'m> {
     pub(crate) primary: usize,
     pub(crate) log: ReplicationLog,
     pub(crate) promotions: Promotions,
+    /// `[reads]`; `None` without it.
+    pub(crate) readers: Option<Readers>,
 
     pub(crate) metrics: Recorder,
 
@@ -119,6 +132,12 @@ impl<'m> Simulation<'m> {
         let mut nodes = vec![Secondary::new(model.primary)];
         nodes.extend(model.secondaries.iter().map(|&r| Secondary::new(r)));
         let s = |p| stream(model.seed, run, p);
+        let regions: Vec<RegionId> = nodes.iter().map(|n| n.region).collect();
+        let readers = Readers::new(model, variant, &regions);
+        let mut metrics = Recorder::new(model.warmup, model.duration, model.bucket, v.max_lag);
+        if readers.is_some() {
+            metrics.reads = Some(crate::metrics::reads::ReadRecorder::new());
+        }
         Simulation {
             model,
             variant,
@@ -138,6 +157,7 @@ impl<'m> Simulation<'m> {
             rng_commits: s(Purpose::Commits),
             rng_routing: s(Purpose::Routing),
             rng_replication: s(Purpose::Replication),
+            rng_reads: s(Purpose::Reads),
             writes: Writes::new(),
             deadlines: VecDeque::new(),
             phase: 0,
@@ -154,7 +174,8 @@ impl<'m> Simulation<'m> {
             primary: 0,
             log: ReplicationLog::new(),
             promotions: Promotions::new(),
-            metrics: Recorder::new(model.warmup, model.duration, model.bucket, v.max_lag),
+            readers,
+            metrics,
             observer: None,
             stop: None,
         }
@@ -250,6 +271,7 @@ impl<'m> Simulation<'m> {
 
     fn start(&mut self) {
         self.schedule_first_arrival();
+        self.start_reads();
         if let Some(t) = self.transitions.first() {
             self.queue.push(t.time, Event::Transition);
         }
@@ -300,6 +322,8 @@ impl<'m> Simulation<'m> {
             }
             Event::Escalate { promotion } => self.on_escalate(promotion),
             Event::SwitchDone { promotion } => self.on_switch_done(promotion),
+            Event::ReadArrival => self.on_read_arrival(),
+            Event::ReadAt { node, issued } => self.on_read_at(node as usize, issued),
         }
     }
 
@@ -387,6 +411,12 @@ impl<'m> Simulation<'m> {
             timeseries: std::mem::take(&mut self.metrics.buckets),
             promotions: std::mem::take(&mut self.metrics.promotions),
             outages,
+            visibility_curve: self
+                .metrics
+                .reads
+                .as_ref()
+                .map(|r| r.visibility_curve())
+                .unwrap_or_default(),
         }
     }
 }

@@ -9,21 +9,45 @@ use super::Simulation;
 use crate::model::{Nanos, RegionId, Target};
 use crate::time::to_nanos;
 
+/// Which random stream a message delay draws from.
+#[derive(Clone, Copy)]
+enum Stream {
+    Network,
+    Replication,
+    Reads,
+}
+
 impl Simulation<'_> {
     /// One-way network delay between regions `a` and `b` starting at `now`: half a
     /// sample of their link's RTT, or of `local_rtt` when co-located; `slow`
     /// outages multiply it.
     #[inline]
     pub(crate) fn one_way(&mut self, a: RegionId, b: RegionId, for_replication: bool) -> Nanos {
+        let stream = if for_replication {
+            Stream::Replication
+        } else {
+            Stream::Network
+        };
+        self.one_way_on(a, b, stream)
+    }
+
+    /// A read's one-way delay, drawn from the reads' own stream.
+    #[inline]
+    pub(crate) fn read_one_way(&mut self, a: RegionId, b: RegionId) -> Nanos {
+        self.one_way_on(a, b, Stream::Reads)
+    }
+
+    #[inline]
+    fn one_way_on(&mut self, a: RegionId, b: RegionId, stream: Stream) -> Nanos {
         if !self.avail.any_slow() {
             if let Some(ns) = self.constants.one_way_ns(a, b) {
                 return ns;
             }
         }
-        let rng = if for_replication {
-            &mut self.rng_replication
-        } else {
-            &mut self.rng_network
+        let rng = match stream {
+            Stream::Network => &mut self.rng_network,
+            Stream::Replication => &mut self.rng_replication,
+            Stream::Reads => &mut self.rng_reads,
         };
         let sample = self.constants.rtt(self.model, a, b, rng);
         let target = if a == b {

@@ -150,6 +150,7 @@ impl Simulation<'_> {
             }
         }
         self.log.cut();
+        self.read_log_replaced();
         for n in self.nodes.iter_mut() {
             n.send_epoch = n.send_epoch.wrapping_add(1);
             if n.shipping == Shipping::Sending {
@@ -193,6 +194,7 @@ impl Simulation<'_> {
         for n in self.nodes.iter_mut() {
             n.follow_new_primary(next, now);
         }
+        self.read_log_replaced();
         if self.config.sync_after_seq.is_some() {
             self.config.sync_after_seq = Some(next);
         }

@@ -101,6 +101,11 @@ impl<'m> Simulation<'m> {
             sync,
             counted,
         });
+        let log_epoch = self.log.epoch();
+        if let Some(write) = self.writes.get_mut(w) {
+            write.seq = seq;
+            write.log_epoch = log_epoch;
+        }
         if sync {
             self.pump_all();
         } else {
@@ -290,6 +295,7 @@ impl<'m> Simulation<'m> {
         if counts_delay {
             self.metrics.repl_delay(now - e.t_accept);
         }
+        self.read_applied(i);
         if self.log.sync_pending() {
             self.send_ack(i);
         }
