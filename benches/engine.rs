@@ -25,8 +25,9 @@ use geosim::runner::{run, RunOptions};
 const CASE_TIMEOUT: Duration = Duration::from_secs(900);
 
 /// The cases in the order they are printed.
-const CASES: [&str; 6] = [
+const CASES: [&str; 7] = [
     "steady-async",
+    "steady-async-reads",
     "steady-sync",
     "outage-backlog",
     "steady-async-4h",
@@ -72,6 +73,14 @@ max_lag = "{max_lag}"
 fn scenario(case: &str) -> Option<String> {
     let text = match case {
         "steady-async" => steady("async", "1h", "", "5m"),
+        // As steady-async, with readers next to the secondary reading 10,000 times a
+        // second (issue 13: at most half again the time of the writes alone).
+        "steady-async-reads" => steady(
+            "async",
+            "1h",
+            "\n[reads]\nrate = 10000\nfrom = \"eastus\"\nat = \"nearest\"\n",
+            "5m",
+        ),
         "steady-sync" => steady("sync", "1h", "", "10s"),
         "steady-async-4h" => steady("async", "4h", "", "5m"),
         // The secondary is down from 30 min to 90 min; max_lag is above any lag the
@@ -325,6 +334,7 @@ fn main() {
         "peak_MiB"
     );
     let mut cross: Vec<(&str, Measured)> = Vec::new();
+    let mut steady_cpu: Vec<(&str, f64)> = Vec::new();
     let mut failed = false;
     let mut peaks: Vec<(&str, u64)> = Vec::new();
     for case in cases {
@@ -343,6 +353,9 @@ fn main() {
                     m.peak_kib as f64 / 1024.0
                 );
                 peaks.push((case, m.peak_kib));
+                if case == "steady-async" || case == "steady-async-reads" {
+                    steady_cpu.push((case, m.cpu_s));
+                }
                 if case.starts_with("cross-continent") {
                     cross.push((case, m));
                 }
@@ -354,6 +367,12 @@ fn main() {
         }
     }
     memory_notes(&peaks, quick);
+    if let [(_, writes), (_, with_reads)] = steady_cpu.as_slice() {
+        println!(
+            "reads at 10,000/s add {:.0}% to steady-async's CPU time (issue 13: at most 50%)",
+            (with_reads / writes - 1.0) * 100.0
+        );
+    }
     if let [(_, j1), (_, j2)] = cross.as_slice() {
         let same = j1.csv_hash.is_some() && j1.csv_hash == j2.csv_hash;
         println!(

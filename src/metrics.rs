@@ -207,6 +207,9 @@ impl Recorder {
         self.latency.flush();
         self.first_try.flush();
         self.repl_delay.flush();
+        if let Some(r) = self.reads.as_mut() {
+            r.finish();
+        }
     }
 
     fn close_bucket(&mut self, end: Nanos, primary: &str) {

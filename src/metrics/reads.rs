@@ -27,6 +27,11 @@ pub struct Spread {
     min_positive_ns: Nanos,
     max_ns: Nanos,
     sum_ns: u128,
+    /// A run of equal positive values (µs) not yet in `positive`: with constant
+    /// delays every read records the same latency, and one histogram call per run
+    /// instead of per read keeps reads cheap beside writes.
+    run_us: u64,
+    run_len: u64,
 }
 
 impl Default for Spread {
@@ -44,6 +49,8 @@ impl Spread {
             min_positive_ns: Nanos::MAX,
             max_ns: 0,
             sum_ns: 0,
+            run_us: 0,
+            run_len: 0,
         }
     }
 
@@ -55,13 +62,25 @@ impl Spread {
         } else {
             self.min_positive_ns = self.min_positive_ns.min(ns);
             // Below 1 µs still counts as more than nothing.
-            self.positive
-                .saturating_record((ns / NS_PER_US).clamp(1, SPAN_MAX_US));
+            let us = (ns / NS_PER_US).clamp(1, SPAN_MAX_US);
+            if us != self.run_us {
+                self.flush();
+                self.run_us = us;
+            }
+            self.run_len += 1;
+        }
+    }
+
+    /// Puts the pending run into the histogram; call before reading it.
+    pub fn flush(&mut self) {
+        if self.run_len > 0 {
+            self.positive.saturating_record_n(self.run_us, self.run_len);
+            self.run_len = 0;
         }
     }
 
     pub fn count(&self) -> u64 {
-        self.zeros + self.positive.len()
+        self.zeros + self.positive.len() + self.run_len
     }
 
     pub fn zeros(&self) -> u64 {
@@ -87,6 +106,7 @@ impl Spread {
         if rank <= self.zeros {
             return 0.0;
         }
+        debug_assert_eq!(self.run_len, 0, "read before flush");
         let positives = self.positive.len();
         let within = (rank - self.zeros) as f64 / positives as f64;
         let us = self
@@ -113,6 +133,7 @@ impl Spread {
         if n == 0 {
             return Vec::new();
         }
+        debug_assert_eq!(self.run_len, 0, "read before flush");
         let mut points = vec![(0.0, self.zeros as f64 / n as f64)];
         let mut seen = self.zeros;
         for v in self.positive.iter_recorded() {
@@ -183,6 +204,14 @@ impl ReadRecorder {
         self.visibility.record(delay);
     }
 
+    /// Puts every pending recording into the histograms: at the end of the run,
+    /// before `summary` and `visibility_curve`.
+    pub fn finish(&mut self) {
+        self.latency.flush();
+        self.staleness.flush();
+        self.visibility.flush();
+    }
+
     /// The `reads` and `stale_reads` of the bucket being closed; starts the next one.
     pub fn take_bucket(&mut self) -> (u64, u64) {
         let out = (self.bucket_reads, self.bucket_stale);
@@ -232,6 +261,7 @@ mod tests {
         for _ in 0..40 {
             s.record(42 * MS + 317);
         }
+        s.flush();
         assert_eq!(s.count(), 100);
         assert_eq!(s.quantile_ms(0.5), 0.0);
         assert_eq!(s.quantile_ms(0.6), 0.0);
@@ -247,6 +277,7 @@ mod tests {
         for i in 1..=1000u64 {
             s.record(i * MS);
         }
+        s.flush();
         let p50 = s.quantile_ms(0.5);
         let p99 = s.quantile_ms(0.99);
         assert!((p50 - 500.0).abs() <= 0.5, "{p50}");
@@ -262,6 +293,7 @@ mod tests {
         s.record(10 * MS);
         s.record(10 * MS);
         s.record(30 * MS);
+        s.flush();
         let cdf = s.cdf(400);
         assert_eq!(cdf.first(), Some(&(0.0, 0.25)));
         assert_eq!(cdf.last(), Some(&(30.0, 1.0)));
@@ -280,6 +312,7 @@ mod tests {
         for i in 0..100_000u64 {
             s.record(i * 37 * NS_PER_US);
         }
+        s.flush();
         let cdf = s.cdf(400);
         assert!(cdf.len() <= 402, "{}", cdf.len());
         assert_eq!(cdf[0].0, 0.0);
@@ -300,6 +333,7 @@ mod tests {
         }
         r.visibility(0);
         r.visibility(40 * MS);
+        r.finish();
         let s = r.summary();
         assert_eq!((s.reads_offered, s.reads_ok, s.reads_failed), (10, 8, 2));
         assert_eq!(s.stale_read_share, 0.25);
