@@ -66,8 +66,12 @@ impl Key {
             Key::Rto => s.rto_s,
             Key::Availability => Some(s.availability),
             Key::LatencyP99 => (s.writes_acked > 0).then_some(s.first_try_latency_p99_ms),
-            // Reads (SPEC §7) are not simulated yet: no run has a stale-read share.
-            Key::StaleReadShare => None,
+            // SPEC §7: a share of answered reads; none answered (or no `[reads]`) leaves
+            // nothing to judge.
+            Key::StaleReadShare => s
+                .reads
+                .filter(|r| r.reads_ok > 0)
+                .map(|r| r.stale_read_share),
             Key::CostMonth => s.cost.map(|b| b.cost_month),
         }
     }
@@ -184,6 +188,44 @@ mod tests {
             vec!["rto", "availability"],
             "SPEC §8 order"
         );
+    }
+
+    #[test]
+    fn stale_read_share_applies_once_a_read_was_answered() {
+        let o = Objectives {
+            stale_read_share: Some(0.01),
+            ..Objectives::default()
+        };
+        let mut s = summary();
+        judge(&o, &mut s);
+        assert_eq!(s.objectives_met, None, "no [reads]: nothing to judge");
+        let reads = crate::results::ReadSummary {
+            reads_offered: 100,
+            reads_ok: 100,
+            stale_read_share: 0.02,
+            ..crate::results::ReadSummary::default()
+        };
+        s.reads = Some(reads);
+        judge(&o, &mut s);
+        assert_eq!(s.objectives_met, Some(false));
+        assert_eq!(s.objectives_missed, vec!["stale_read_share"]);
+        s.reads = Some(crate::results::ReadSummary {
+            stale_read_share: 0.005,
+            ..reads
+        });
+        judge(&o, &mut s);
+        assert_eq!(s.objectives_met, Some(true));
+        let c = checks(&o, &s);
+        assert!((c[0].slack().unwrap() - 0.5).abs() < 1e-12);
+        // Every read failed: no share to judge.
+        s.reads = Some(crate::results::ReadSummary {
+            reads_ok: 0,
+            reads_failed: 100,
+            stale_read_share: 0.0,
+            ..reads
+        });
+        judge(&o, &mut s);
+        assert_eq!(s.objectives_met, None);
     }
 
     #[test]

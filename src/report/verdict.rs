@@ -180,7 +180,7 @@ pub fn verdict_table(model: &Model, judged: &[Judged]) -> Table {
 fn not_applicable(key: Key) -> &'static str {
     match key {
         Key::Rto => "n/a: no primary outage",
-        Key::StaleReadShare => "n/a: no reads",
+        Key::StaleReadShare => "n/a: no read answered",
         Key::CostMonth => "n/a: no [cost]",
         Key::LatencyP99 => "n/a: no write acknowledged",
         Key::Rpo | Key::Availability => "n/a",

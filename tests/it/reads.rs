@@ -281,3 +281,22 @@ mode = "sync"
     assert!(a[0].summary.reads.unwrap().reads_ok > 200_000);
     assert_eq!(a[0].summary.promotion, "forced");
 }
+
+#[test]
+fn the_stale_read_share_objective_is_judged_on_the_reads() {
+    let extra = format!("{NEAREST_FROM_EAST}\n[objectives]\nstale_read_share = 0.01\n");
+    let res = results(&scenario(3, &extra), 1);
+    let by = |name: &str| {
+        &res.iter()
+            .find(|r| r.summary.variant == name)
+            .unwrap()
+            .summary
+    };
+    // Async reads next to the secondary are stale about half of the time (above); sync
+    // reads never are.
+    assert!(by("async").reads.unwrap().stale_read_share > 0.3);
+    assert_eq!(by("async").objectives_met, Some(false));
+    assert_eq!(by("async").objectives_missed, vec!["stale_read_share"]);
+    assert_eq!(by("sync").objectives_met, Some(true));
+    assert!(by("sync").objectives_missed.is_empty());
+}
