@@ -38,14 +38,18 @@ fn histogram(sigfig: u8) -> Histogram<u64> {
     Histogram::new_with_bounds(1, HIST_MAX_US, sigfig).expect("static histogram bounds are valid")
 }
 
-/// An HDR histogram that records a run of equal values with one call: with constant
-/// latencies (the defaults) every write records the same value, and three
-/// `saturating_record` calls per write were about 5% of a run.
+/// An HDR histogram of durations (µs, 3 significant digits) that records a run of
+/// equal values with one call — with constant latencies (the defaults) every write
+/// records the same value, and three `saturating_record` calls per write were about 5%
+/// of a run — and keeps the exact extremes, to which every quantile is clamped (SPEC §9:
+/// a percentile never exceeds the maximum it comes from, and a constant reads exactly).
 struct Hist {
     h: Histogram<u64>,
     value: u64,
     /// Recordings of `value` not yet in `h`.
     count: u64,
+    min_ns: Nanos,
+    max_ns: Nanos,
 }
 
 impl Hist {
@@ -54,11 +58,16 @@ impl Hist {
             h: histogram(3),
             value: 0,
             count: 0,
+            min_ns: Nanos::MAX,
+            max_ns: 0,
         }
     }
 
     #[inline]
-    fn record(&mut self, value: u64) {
+    fn record(&mut self, ns: Nanos) {
+        self.min_ns = self.min_ns.min(ns);
+        self.max_ns = self.max_ns.max(ns);
+        let value = to_us(ns);
         if value == self.value {
             self.count += 1;
         } else {
@@ -80,19 +89,33 @@ impl Hist {
         debug_assert_eq!(self.count, 0, "histogram read before flush");
         &self.h
     }
+
+    /// Empties it for the next time bucket (flushed already).
+    fn reset(&mut self) {
+        if !self.h.is_empty() {
+            self.h.reset();
+        }
+        self.min_ns = Nanos::MAX;
+        self.max_ns = 0;
+    }
+
+    /// The q-quantile in ms: the middle of the histogram's equivalence range of the
+    /// value at q, clamped to the exact extremes recorded; 0 when empty.
+    fn quantile_ms(&self, q: f64) -> f64 {
+        let h = self.flushed();
+        if h.is_empty() {
+            return 0.0;
+        }
+        let ns = h
+            .median_equivalent(h.value_at_quantile(q))
+            .saturating_mul(NS_PER_US)
+            .clamp(self.min_ns, self.max_ns);
+        ns as f64 / NS_PER_MS as f64
+    }
 }
 
 fn to_us(ns: Nanos) -> u64 {
     (ns / NS_PER_US).max(1)
-}
-
-/// Quantile of a histogram in ms, at the middle of its equivalence range
-/// (3 significant digits).
-fn quantile_ms(h: &Histogram<u64>, q: f64) -> f64 {
-    if h.is_empty() {
-        return 0.0;
-    }
-    h.median_equivalent(h.value_at_quantile(q)) as f64 / 1000.0
 }
 
 pub struct Recorder {
@@ -113,8 +136,6 @@ pub struct Recorder {
     latency_max_ns: Nanos,
     /// Writes acknowledged on their first attempt (SPEC §8): the normal-path price.
     first_try: Hist,
-    first_try_min_ns: Nanos,
-    first_try_max_ns: Nanos,
     repl_delay: Hist,
     repl_delay_sum_ns: u128,
 
@@ -158,8 +179,6 @@ impl Recorder {
             latency_sum_ns: 0,
             latency_max_ns: 0,
             first_try: Hist::new(),
-            first_try_min_ns: Nanos::MAX,
-            first_try_max_ns: 0,
             repl_delay: Hist::new(),
             repl_delay_sum_ns: 0,
             lag_since: 0,
@@ -225,7 +244,7 @@ impl Recorder {
                 unavailable: self.bucket.unavailable,
                 timed_out: self.bucket.timed_out,
                 lag_s: self.bucket_lag_ns as f64 / NS_PER_S as f64,
-                latency_p99_ms: quantile_ms(self.bucket_latency.flushed(), 0.99),
+                latency_p99_ms: self.bucket_latency.quantile_ms(0.99),
                 primary: primary.to_string(),
                 reads: self.reads.as_mut().map(|r| {
                     let (reads, stale_reads) = r.take_bucket();
@@ -237,9 +256,7 @@ impl Recorder {
             r.take_bucket();
         }
         self.bucket = Counts::default();
-        if !self.bucket_latency.h.is_empty() {
-            self.bucket_latency.h.reset();
-        }
+        self.bucket_latency.reset();
         // The lag rises within a segment, so a bucket's maximum is found at the end
         // of its segments; the new bucket starts from nothing.
         self.bucket_lag_ns = 0;
@@ -307,15 +324,12 @@ impl Recorder {
     pub fn acked(&mut self, latency: Nanos, first_try: bool) {
         self.totals.acked += 1;
         self.bucket.acked += 1;
-        let us = to_us(latency);
-        self.latency.record(us);
-        self.bucket_latency.record(us);
+        self.latency.record(latency);
+        self.bucket_latency.record(latency);
         self.latency_sum_ns += u128::from(latency);
         self.latency_max_ns = self.latency_max_ns.max(latency);
         if first_try {
-            self.first_try.record(us);
-            self.first_try_min_ns = self.first_try_min_ns.min(latency);
-            self.first_try_max_ns = self.first_try_max_ns.max(latency);
+            self.first_try.record(latency);
         }
     }
 
@@ -333,7 +347,7 @@ impl Recorder {
     }
 
     pub fn repl_delay(&mut self, delay: Nanos) {
-        self.repl_delay.record(to_us(delay));
+        self.repl_delay.record(delay);
         self.repl_delay_sum_ns += u128::from(delay);
     }
 
@@ -393,32 +407,23 @@ impl Recorder {
         } else {
             self.latency_sum_ns as f64 / acked as f64 / NS_PER_MS as f64
         };
-        s.latency_p50_ms = quantile_ms(self.latency.flushed(), 0.5);
-        s.latency_p99_ms = quantile_ms(self.latency.flushed(), 0.99);
-        s.latency_p999_ms = quantile_ms(self.latency.flushed(), 0.999);
+        s.latency_p50_ms = self.latency.quantile_ms(0.5);
+        s.latency_p99_ms = self.latency.quantile_ms(0.99);
+        s.latency_p999_ms = self.latency.quantile_ms(0.999);
         s.latency_max_ms = self.latency_max_ns as f64 / NS_PER_MS as f64;
         s.repl_delay_mean_ms = if repl_n == 0 {
             0.0
         } else {
             self.repl_delay_sum_ns as f64 / repl_n as f64 / NS_PER_MS as f64
         };
-        s.repl_delay_p99_ms = quantile_ms(self.repl_delay.flushed(), 0.99);
+        s.repl_delay_p99_ms = self.repl_delay.quantile_ms(0.99);
         s.lag_max_s = self.lag_max_ns as f64 / NS_PER_S as f64;
         s.throttled_s = self.throttled_ns as f64 / NS_PER_S as f64;
         s.rpo_s = self.rpo_max_ns as f64 / NS_PER_S as f64;
         s.rto_s = self.rto_max_ns.map(|n| n as f64 / NS_PER_S as f64);
         s.bytes_accepted = self.bytes_accepted;
-        let first_try = |q| {
-            let h = self.first_try.flushed();
-            if h.is_empty() {
-                return 0.0;
-            }
-            // SPEC §9: a percentile never exceeds the extremes it comes from.
-            let (lo, hi) = (self.first_try_min_ns, self.first_try_max_ns);
-            quantile_ms(h, q).clamp(lo as f64 / NS_PER_MS as f64, hi as f64 / NS_PER_MS as f64)
-        };
-        s.first_try_latency_p50_ms = first_try(0.5);
-        s.first_try_latency_p99_ms = first_try(0.99);
+        s.first_try_latency_p50_ms = self.first_try.quantile_ms(0.5);
+        s.first_try_latency_p99_ms = self.first_try.quantile_ms(0.99);
         s.writes_in_flight = offered.saturating_sub(acked + self.writes_failed);
         s.reads = self.reads.as_ref().map(reads::ReadRecorder::summary);
     }

@@ -78,8 +78,9 @@ pub enum Event {
     Action,
     /// `auto_promote` deadline for a primary region that went down.
     AutoPromote { region: u32, down_epoch: u32 },
-    /// `remove_secondary_after` deadline for a secondary that became unreachable.
-    RemoveSecondary { node: u32, reach_epoch: u32 },
+    /// `remove_secondary_after` deadline for a secondary whose region or link to the
+    /// primary went down (SPEC §3.1: the primary's own outage starts no timer).
+    RemoveSecondary { node: u32, fault_epoch: u32 },
     /// `escalate_after` deadline of a planned promotion.
     Escalate { promotion: u32 },
     /// The role switch of a promotion completes.

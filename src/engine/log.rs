@@ -4,7 +4,9 @@
 //! Owns: the entries (`VecDeque`, trimmed from the front), `base` (the sequence number
 //! of the first entry kept), `next_seq`, `sync_cursor` (every entry below it is past
 //! its wait for sync acks), the epoch (which stale applies and acks are recognised by)
-//! and whether a forced promotion *cut* replication from it.
+//! and whether a forced promotion *cut* replication from it: after a cut nothing more
+//! is applied from the log, but acks already on their way still count (SPEC §3.1 "Acks
+//! in flight at a forced cut") for the entries below the cut.
 //!
 //! Must not touch: secondaries, the event queue, the clients' writes or the metrics.
 //! Every method is a plain operation on the log, unit-tested below without a
@@ -56,11 +58,12 @@ pub(crate) struct ReplicationLog {
     next_seq: u64,
     /// Every entry below this has left the "waiting for sync acks" state.
     sync_cursor: u64,
-    /// Changes when the log is cut or replaced (promotion).
+    /// Changes when the log is replaced (promotion).
     epoch: u32,
-    /// A forced promotion stopped replication from this log: nothing more is shipped,
-    /// applied, acknowledged or committed for sync from it, and no lag counts it.
-    cut: bool,
+    /// A forced promotion stopped replication from this log: nothing more is shipped or
+    /// applied from it, and no lag counts it; a sync write below the bound (the entries
+    /// the target had applied) may still be committed on the target's ack.
+    cut: Option<u64>,
 }
 
 impl ReplicationLog {
@@ -86,6 +89,12 @@ impl ReplicationLog {
         self.next_seq
     }
 
+    /// The sequence number of the first entry kept.
+    #[inline]
+    pub fn base(&self) -> u64 {
+        self.base
+    }
+
     #[inline]
     pub fn epoch(&self) -> u32 {
         self.epoch
@@ -94,13 +103,25 @@ impl ReplicationLog {
     /// A forced promotion cut replication from this log.
     #[inline]
     pub fn is_cut(&self) -> bool {
+        self.cut.is_some()
+    }
+
+    /// The bound of the cut: entries below it were on the target.
+    #[inline]
+    pub fn cut_below(&self) -> Option<u64> {
         self.cut
     }
 
-    /// Is an apply or ack of `epoch` still about this log (not stale, not cut)?
+    /// May an apply of `epoch` still happen (this log, not cut)?
     #[inline]
-    pub fn current(&self, epoch: u32) -> bool {
-        epoch == self.epoch && !self.cut
+    pub fn applies(&self, epoch: u32) -> bool {
+        epoch == self.epoch && self.cut.is_none()
+    }
+
+    /// Is an ack of `epoch` about this log (sent before its replacement)?
+    #[inline]
+    pub fn acks(&self, epoch: u32) -> bool {
+        epoch == self.epoch
     }
 
     /// Entries kept (the backlog of the slowest secondary, or of the sync wait).
@@ -197,16 +218,16 @@ impl ReplicationLog {
         voided
     }
 
-    /// Entries from `from` to the end (a forced cut accounts them).
-    pub fn entries_from(&self, from: u64) -> impl Iterator<Item = &Entry> {
+    /// Entries from `from` to the end with their sequence numbers.
+    pub fn entries_from(&self, from: u64) -> impl Iterator<Item = (u64, &Entry)> {
         let skip = from.saturating_sub(self.base) as usize;
-        self.entries.iter().skip(skip)
+        (self.base..).zip(self.entries.iter()).skip(skip)
     }
 
-    /// A forced promotion cuts replication from this log.
-    pub fn cut(&mut self) {
-        self.cut = true;
-        self.epoch = self.epoch.wrapping_add(1);
+    /// A forced promotion cuts replication from this log; the target had applied every
+    /// entry below `below`.
+    pub fn cut(&mut self, below: u64) {
+        self.cut = Some(below);
     }
 
     /// A promotion completed: the new primary starts an empty log that continues the
@@ -223,7 +244,7 @@ impl ReplicationLog {
         self.base = self.next_seq;
         self.sync_cursor = self.next_seq;
         self.epoch = self.epoch.wrapping_add(1);
-        self.cut = false;
+        self.cut = None;
         waiting
     }
 }
@@ -309,14 +330,17 @@ mod tests {
         log.push(entry(0, EntryState::Committed));
         log.push(entry(1, EntryState::WaitingAcks));
         let e = log.epoch();
-        assert!(log.current(e));
-        log.cut();
+        assert!(log.applies(e) && log.acks(e));
+        log.cut(1);
         assert!(log.is_cut());
-        assert!(!log.current(e) && !log.current(log.epoch()));
-        assert_eq!(log.entries_from(1).count(), 1);
+        assert_eq!(log.cut_below(), Some(1));
+        assert!(!log.applies(e), "nothing is applied from a cut log");
+        assert!(log.acks(e), "acks already on their way still count");
+        assert_eq!(log.entries_from(1).map(|(s, _)| s).collect::<Vec<_>>(), [1]);
         let waiting = log.replace();
         assert_eq!(waiting.len(), 1);
-        assert!(!log.is_cut() && log.current(log.epoch()));
+        assert!(!log.is_cut() && log.applies(log.epoch()));
+        assert!(!log.acks(e), "acks about the old log are stale");
         assert_eq!(log.len(), 0);
         assert_eq!(log.push(entry(5, EntryState::Committing)), 2);
         assert!(log.get(2).is_some() && log.get(1).is_none());

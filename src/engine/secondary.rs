@@ -2,9 +2,11 @@
 //! enum, so that impossible combinations cannot be written), whether the primary can
 //! reach it, and its channel's cursors into the log.
 //!
-//! Owns: [`Standing`] (ready / joining / resyncing / removed), reachability and its
-//! epoch, the channel's shipping state and cursors (`next_send`, `applied`, `acked`,
-//! `last_apply_at`) and the lane of applies scheduled on it.
+//! Owns: [`Standing`] (ready / joining / resyncing / removed), reachability, the fault
+//! spell that `remove_secondary_after` times, the channel's shipping state and cursors
+//! (`next_send`, `applied`, `acked`, `last_apply_at`), what it really holds (the last
+//! entry applied, the void entries its channel skipped) and the lane of applies
+//! scheduled on it.
 //!
 //! Must not touch: the log, the event queue, the clients or the metrics. The rules of
 //! when a standing changes (SPEC §3 "Ready", §3.1 "Ready after a resync") are applied
@@ -73,8 +75,14 @@ pub(crate) struct Secondary {
     pub standing: Standing,
     /// The primary can reach it (its region, the primary's and their link are up).
     pub reachable: bool,
-    /// Changes whenever reachability changes (identifies an unreachable spell).
-    pub reach_epoch: u32,
+    /// Its own region or its link to the primary is down: unreachable by its own fault,
+    /// which `remove_secondary_after` times (SPEC §3.1 "Unreachable").
+    pub faulty: bool,
+    /// Changes whenever a fault spell starts or ends (a stale removal is recognised by it).
+    pub fault_epoch: u32,
+    /// Sync writes accepted from this sequence number on wait for its ack: it was ready
+    /// when they were accepted (SPEC §3.1 "Whose acks").
+    pub acks_from: u64,
     pub shipping: Shipping,
     /// Changes when the channel stalls: a stale `ChannelSent` is recognised by it.
     pub send_epoch: u32,
@@ -82,6 +90,12 @@ pub(crate) struct Secondary {
     pub applied: u64,
     /// t_accept of the last write applied here.
     pub last_applied_accept: Option<Nanos>,
+    /// The last entry applied here (`applied` also moves past void entries it never
+    /// received; this does not).
+    pub last_applied_seq: Option<u64>,
+    /// Ranges `[from, to)` of void entries its channel skipped (never sent), newest
+    /// last: below `last_applied_seq`, every other entry is here (SPEC §3.1 duplicates).
+    pub skipped: Vec<(u64, u64)>,
     /// Next entry to put on the channel.
     pub next_send: u64,
     /// Apply time of the last write scheduled to apply (in-order apply).
@@ -98,11 +112,15 @@ impl Secondary {
             region,
             standing: Standing::Ready,
             reachable: true,
-            reach_epoch: 0,
+            faulty: false,
+            fault_epoch: 0,
+            acks_from: 0,
             shipping: Shipping::Idle,
             send_epoch: 0,
             applied: 0,
             last_applied_accept: None,
+            last_applied_seq: None,
+            skipped: Vec::new(),
             next_send: 0,
             last_apply_at: 0,
             acked: 0,
@@ -116,13 +134,48 @@ impl Secondary {
         self.standing.in_set() && self.reachable && self.shipping == Shipping::Idle
     }
 
-    /// Reachability changed: a new spell starts, and the channel forgets what it was
-    /// doing (a send in progress is stale, a blocked channel may try again).
+    /// Reachability changed: the channel forgets what it was doing (a send in
+    /// progress is stale, a blocked channel may try again).
     pub fn set_reachable(&mut self, reachable: bool) {
         self.reachable = reachable;
-        self.reach_epoch = self.reach_epoch.wrapping_add(1);
         self.send_epoch = self.send_epoch.wrapping_add(1);
         self.shipping = Shipping::Idle;
+    }
+
+    /// A fault spell starts (`true`) or ends; returns the spell's epoch.
+    pub fn set_faulty(&mut self, faulty: bool) -> u32 {
+        self.faulty = faulty;
+        self.fault_epoch = self.fault_epoch.wrapping_add(1);
+        self.fault_epoch
+    }
+
+    /// Entry `seq` was applied here.
+    pub fn record_apply(&mut self, seq: u64, t_accept: Nanos) {
+        self.last_applied_accept = Some(t_accept);
+        self.last_applied_seq = Some(self.last_applied_seq.map_or(seq, |s| s.max(seq)));
+    }
+
+    /// The channel skipped the void entries `[from, to)`: they never reach it.
+    pub fn record_skip(&mut self, from: u64, to: u64) {
+        match self.skipped.last_mut() {
+            Some(last) if last.1 == from => last.1 = to,
+            _ => self.skipped.push((from, to)),
+        }
+    }
+
+    /// Forgets skipped ranges wholly below `seq` (the log no longer holds them).
+    pub fn forget_skips_below(&mut self, seq: u64) {
+        let keep = self.skipped.partition_point(|&(_, to)| to <= seq);
+        self.skipped.drain(..keep);
+    }
+
+    /// Does it hold a copy of entry `seq` (applied here, not skipped)?
+    pub fn holds(&self, seq: u64) -> bool {
+        self.last_applied_seq.is_some_and(|last| seq <= last)
+            && !self
+                .skipped
+                .iter()
+                .any(|&(from, to)| from <= seq && seq < to)
     }
 
     /// Reachable again: one removed is added back and resyncs; a resync waiting for
@@ -148,6 +201,8 @@ impl Secondary {
         self.shipping = Shipping::Idle;
         self.last_apply_at = now;
         self.send_epoch = self.send_epoch.wrapping_add(1);
+        self.last_applied_seq = None;
+        self.skipped.clear();
     }
 }
 
@@ -195,6 +250,23 @@ mod tests {
         assert!(s.can_ship());
         s.rejoin(15);
         assert_eq!(s.standing, Standing::Resyncing { target: Some(15) });
+    }
+
+    #[test]
+    fn it_holds_what_it_applied_except_what_its_channel_skipped() {
+        let mut s = Secondary::new(1);
+        assert!(!s.holds(0));
+        s.record_apply(0, 5);
+        s.record_skip(1, 3);
+        s.record_skip(3, 4);
+        s.record_apply(4, 9);
+        assert_eq!(s.skipped, vec![(1, 4)]);
+        assert!(s.holds(0) && s.holds(4));
+        assert!(!s.holds(2) && !s.holds(5));
+        s.forget_skips_below(4);
+        assert!(s.skipped.is_empty());
+        assert_eq!(s.set_faulty(true), 1);
+        assert!(s.faulty);
     }
 
     #[test]

@@ -4,6 +4,7 @@ mod common;
 mod cost;
 mod determinism;
 mod golden;
+mod model_fixes;
 mod oracles;
 mod promotion;
 mod properties;

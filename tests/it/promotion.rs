@@ -298,9 +298,11 @@ fn failures_are_drawn_per_run_identically_for_every_variant() {
     assert_eq!(v0.outages, v1.outages);
 }
 
-/// Under sync, a secondary that has just caught up after a resync joins the sync writes
-/// but still lacks writes acknowledged without it (by a nearer secondary); until it has
-/// applied those it is not a target that loses nothing. Here an explicit forced
+/// SPEC §3.1 "Ready after a resync": a resyncing secondary is ready once it has caught up
+/// since t0 *and* the oldest write it still lacks is less than 1 s old (or `max_lag`, if
+/// smaller); under sync it first *joins* (it takes part in new sync writes) and becomes a
+/// lossless promotion target once it has applied what was acknowledged without it (by a
+/// nearer secondary); until then it is not a target that loses nothing. Here an explicit forced
 /// promotion lands in that window: it loses those writes, and the checker must not hold
 /// it to the promise that sync loses nothing on a promotion to a ready target.
 #[test]

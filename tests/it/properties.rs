@@ -13,7 +13,9 @@
 //! queueing (at ρ = 0.5 an M/D/1 wait beyond 50 service times has probability
 //! around e^-60 per write).
 //!
-//! `GEOSIM_PROP_SEED=N` reproduces a run; `GEOSIM_PROP_CASES` changes the count.
+//! The seed is fixed by default, so two CI runs test the same cases and a failure
+//! reproduces; `GEOSIM_PROP_SEED=N` picks another, `GEOSIM_PROP_SEED=clock` a new one
+//! each run (exploratory runs); `GEOSIM_PROP_CASES` changes the count.
 
 use geosim::engine::rng::SimRng;
 use rand::{Rng as _, SeedableRng};
@@ -331,16 +333,22 @@ fn check_scenario(g: &Generated) -> Vec<String> {
     problems
 }
 
+/// The cases plain `cargo test` runs (see the module's doc for other seeds).
+const DEFAULT_SEED: u64 = 20_261_201;
+
 #[test]
 fn random_valid_scenarios_keep_every_invariant() {
-    let seed = std::env::var("GEOSIM_PROP_SEED")
+    let seed = match std::env::var("GEOSIM_PROP_SEED")
         .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(7, |d| d.as_nanos() as u64)
-        });
+        .as_deref()
+        .map(str::trim)
+    {
+        Some("clock") => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(7, |d| d.as_nanos() as u64),
+        Some(s) => s.parse().unwrap_or(DEFAULT_SEED),
+        None => DEFAULT_SEED,
+    };
     let cases: usize = std::env::var("GEOSIM_PROP_CASES")
         .ok()
         .and_then(|s| s.parse().ok())

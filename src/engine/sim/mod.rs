@@ -317,8 +317,8 @@ impl<'m> Simulation<'m> {
             Event::AutoPromote { region, down_epoch } => {
                 self.on_auto_promote(region as RegionId, down_epoch)
             }
-            Event::RemoveSecondary { node, reach_epoch } => {
-                self.on_remove_secondary(node as usize, reach_epoch)
+            Event::RemoveSecondary { node, fault_epoch } => {
+                self.on_remove_secondary(node as usize, fault_epoch)
             }
             Event::Escalate { promotion } => self.on_escalate(promotion),
             Event::SwitchDone { promotion } => self.on_switch_done(promotion),

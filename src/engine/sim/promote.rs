@@ -133,7 +133,7 @@ impl Simulation<'_> {
         self.observe(|o| o.promotion_forced(now, old, new, ready));
         let mut lost = Vec::new();
         let mut late = Vec::new();
-        for e in self.log.entries_from(from) {
+        for (_, e) in self.log.entries_from(from) {
             match e.state {
                 EntryState::Committed => lost.push((e.counted, e.t_accept)),
                 // Its commit completes after now: it is acknowledged then, and lost.
@@ -149,7 +149,8 @@ impl Simulation<'_> {
                 write.lost = true;
             }
         }
-        self.log.cut();
+        // Shipping stops; acks the target sent before now still count (SPEC §3.1).
+        self.log.cut(from);
         self.read_log_replaced();
         for n in self.nodes.iter_mut() {
             n.send_epoch = n.send_epoch.wrapping_add(1);
@@ -175,6 +176,32 @@ impl Simulation<'_> {
         }
     }
 
+    /// The target of a completed promotion becomes the primary with every entry it
+    /// holds: one the old primary never committed (voided by its crash, or still
+    /// waiting for acks) is a committed copy of its write now, and a duplicate if the
+    /// write was committed before (SPEC §3.1 "Duplicates"); its retries are duplicates
+    /// then (`on_primary_commit`). An entry the old primary committed, or is committing,
+    /// is the same copy.
+    fn count_copies_on(&mut self, target: usize) {
+        let t = &self.nodes[target];
+        let copies: Vec<_> = self
+            .log
+            .entries_from(0)
+            .filter(|&(seq, e)| {
+                matches!(e.state, EntryState::Void | EntryState::WaitingAcks) && t.holds(seq)
+            })
+            .map(|(_, e)| e.w)
+            .collect();
+        for w in copies {
+            if let Some(write) = self.writes.get_mut(w) {
+                write.committed_times += 1;
+                if write.committed_times > 1 && write.counted {
+                    self.metrics.writes_duplicated += 1;
+                }
+            }
+        }
+    }
+
     /// The switch completes: the target is the primary, read-only ends, every other
     /// region resyncs from the new primary, and clients repoint over `dns`.
     pub(crate) fn on_switch_done(&mut self, id: u32) {
@@ -183,6 +210,7 @@ impl Simulation<'_> {
             return;
         };
         let old_region = self.primary_region();
+        self.count_copies_on(p.target);
         // Sync writes still waiting for acks at the old primary are never committed.
         for w in self.log.replace() {
             self.writes.unref(w);

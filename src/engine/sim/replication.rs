@@ -21,7 +21,7 @@ use super::Simulation;
 use crate::engine::event::{Event, Fifo, Outcome, WriteRef};
 use crate::engine::log::{Entry, EntryState};
 use crate::engine::seams::CommitRule;
-use crate::engine::secondary::{Shipping, Standing};
+use crate::engine::secondary::{Secondary, Shipping, Standing};
 use crate::model::{Mode, Nanos, RegionId, Target, NS_PER_S};
 use crate::time::to_nanos;
 
@@ -36,9 +36,24 @@ impl<'m> Simulation<'m> {
         i != self.primary && self.nodes[i].standing.is_ready()
     }
 
-    /// The secondaries a sync write's commit rule counts.
+    /// The ready secondaries.
     fn active_secondaries(&self) -> impl Iterator<Item = usize> + use<'_, 'm> {
         (0..self.nodes.len()).filter(|&i| self.is_active_secondary(i))
+    }
+
+    /// Has the sync write `seq` the acks it waits for? Before a forced cut: those its
+    /// commit rule asks of the secondaries ready when it was accepted and still ready
+    /// (SPEC §3.1 "Whose acks"). After a cut: the target's, for an entry the target had
+    /// applied at the cut (SPEC §3.1 "Acks in flight at a forced cut").
+    fn sync_acked(&self, seq: u64, target: Option<usize>) -> bool {
+        sync_acked(
+            &self.nodes,
+            self.primary,
+            self.config.sync_rule,
+            self.log.cut_below(),
+            target,
+            seq,
+        )
     }
 
     /// t_accept the namespace lag runs from: each ready secondary's oldest write not
@@ -158,9 +173,10 @@ impl<'m> Simulation<'m> {
             }
         }
         if self.observer.is_some() {
-            // A sync write whose acks a mode change made unnecessary was not confirmed.
-            let confirmed =
-                sync.map(|s| s && self.active_secondaries().all(|i| self.nodes[i].acked > seq));
+            // A sync write whose acks a mode change made unnecessary was not confirmed;
+            // after a cut, one the target confirmed was.
+            let target = self.promotions.current().map(|p| p.target);
+            let confirmed = sync.map(|s| s && self.sync_acked(seq, target));
             let now = self.now;
             self.observe(|o| o.committed(now, region, seq, confirmed));
         }
@@ -211,7 +227,12 @@ impl<'m> Simulation<'m> {
             if !n.can_ship() || self.log.is_cut() {
                 return;
             }
-            let seq = self.log.skip_void(n.next_send.max(n.applied));
+            let from = n.next_send;
+            let seq = self.log.skip_void(from.max(n.applied));
+            if seq > from {
+                // Void entries it never received (SPEC §3.1 duplicates: not a copy).
+                self.nodes[i].record_skip(from, seq);
+            }
             self.nodes[i].next_send = seq;
             let Some(&e) = self.log.get(seq) else {
                 return;
@@ -279,7 +300,7 @@ impl<'m> Simulation<'m> {
     }
 
     pub(crate) fn on_applied(&mut self, i: usize, seq: u64, log_epoch: u32) {
-        if !self.log.current(log_epoch) {
+        if !self.log.applies(log_epoch) {
             return;
         }
         let now = self.now;
@@ -291,7 +312,7 @@ impl<'m> Simulation<'m> {
         self.observe(|o| o.applied(now, region, seq, e.t_accept));
         let n = &mut self.nodes[i];
         n.applied = self.log.skip_void(n.applied.max(seq + 1));
-        n.last_applied_accept = Some(e.t_accept);
+        n.record_apply(seq, e.t_accept);
         if counts_delay {
             self.metrics.repl_delay(now - e.t_accept);
         }
@@ -314,6 +335,10 @@ impl<'m> Simulation<'m> {
             .min()
             .unwrap_or(self.log.next_seq());
         self.log.trim(applied_everywhere);
+        let base = self.log.base();
+        for n in self.nodes.iter_mut().filter(|n| !n.skipped.is_empty()) {
+            n.forget_skips_below(base);
+        }
     }
 
     /// Node `i` acknowledges, cumulatively, everything it has applied.
@@ -338,7 +363,7 @@ impl<'m> Simulation<'m> {
     }
 
     pub(crate) fn on_ack(&mut self, i: usize, upto: u64, log_epoch: u32) {
-        if !self.log.current(log_epoch) {
+        if !self.log.acks(log_epoch) {
             return;
         }
         let n = &mut self.nodes[i];
@@ -346,25 +371,17 @@ impl<'m> Simulation<'m> {
         self.try_sync_commits();
     }
 
-    /// Starts the primary commit of every sync write the commit rule's acks are in
-    /// for, in log order.
+    /// Starts the primary commit of every sync write whose acks are in (`sync_acked`),
+    /// in log order.
     pub(crate) fn try_sync_commits(&mut self) {
-        if self.log.is_cut() {
-            return;
-        }
+        let target = self.promotions.current().map(|p| p.target);
         loop {
             // The closure reads the secondaries while the log moves its cursor.
             let (nodes, primary, rule) = (&self.nodes, self.primary, self.config.sync_rule);
-            let done = self.log.next_sync_done(|seq| {
-                let (mut eligible, mut acked) = (0, 0);
-                for (i, n) in nodes.iter().enumerate() {
-                    if i != primary && n.standing.is_ready() {
-                        eligible += 1;
-                        acked += usize::from(n.acked > seq);
-                    }
-                }
-                rule.satisfied(acked, eligible)
-            });
+            let cut = self.log.cut_below();
+            let done = self
+                .log
+                .next_sync_done(|seq| sync_acked(nodes, primary, rule, cut, target, seq));
             match done {
                 Some(seq) => self.start_primary_commit(seq),
                 None => break,
@@ -373,13 +390,14 @@ impl<'m> Simulation<'m> {
         self.trim_log();
     }
 
-    /// Readiness of a resyncing node (SPEC §3 "Ready", §3.1 "Ready after a resync"): it
-    /// has applied every write accepted before its t0. The writes accepted during that
-    /// catch-up are still queued behind it; a secondary minutes behind is not "caught
-    /// up", and joining with that lag would throttle the namespace at once. So while
-    /// the oldest write it still lacks is at least `CAUGHT_UP` old (or `max_lag`, if
-    /// smaller), t0 moves to now and the catch-up goes on (each round is shorter than
-    /// the last while the link outpaces the load). Under sync it then first *joins*.
+    /// Readiness of a resyncing node, exactly SPEC §3.1 "Ready after a resync": it is
+    /// ready once it has caught up since t0 (applied every write the primary accepted
+    /// before t0) *and* the oldest write it still lacks is less than 1 s old (or
+    /// `max_lag`, if smaller), so that joining does not throttle the namespace at once;
+    /// under sync it first *joins* (takes part in new sync writes) and becomes a
+    /// lossless promotion target once it has applied what was acknowledged without it.
+    /// While the second test fails, t0 moves to now and the catch-up goes on (each
+    /// round is shorter than the last while the link outpaces the load).
     fn check_ready(&mut self, i: usize) {
         let standing = self.nodes[i].standing;
         let Some(target) = standing.catch_up_target() else {
@@ -400,15 +418,19 @@ impl<'m> Simulation<'m> {
         let sync = self.config.mode == Mode::Sync;
         let next_seq = self.log.next_seq();
         let n = &mut self.nodes[i];
-        if behind > CAUGHT_UP.min(self.config.max_lag.max(1)) {
+        // Ready only if the oldest write it lacks is less than 1 s old, or `max_lag` if
+        // smaller (a `max_lag` of 0 counts as 1 ns: lacking nothing is ready).
+        if behind >= CAUGHT_UP.min(self.config.max_lag.max(1)) {
             n.standing = Standing::Resyncing {
                 target: Some(next_seq),
             };
             return;
         }
         // Under sync, the writes still queued for it were acknowledged without it: from
-        // now on sync writes wait for it, and once it has applied those too it is a
-        // promotion target that loses no acknowledged write (SPEC §3.1).
+        // now on sync writes wait for it (those accepted before do not: SPEC §3.1 "Whose
+        // acks"), and once it has applied those too it is a promotion target that loses
+        // no acknowledged write (SPEC §3.1 "Ready after a resync").
+        n.acks_from = next_seq;
         n.standing = if sync && n.applied < next_seq {
             Standing::Joining { until: next_seq }
         } else {
@@ -441,21 +463,35 @@ impl<'m> Simulation<'m> {
         }
     }
 
-    /// Can the primary reach node `i` now (both regions and their link up)?
-    fn can_reach(&self, i: usize) -> bool {
+    /// Is node `i` unreachable by its own fault now (its region, or its link to the
+    /// primary, down)?
+    fn at_fault(&self, i: usize) -> bool {
         let now = self.now;
         let p = self.primary_region();
         let r = self.nodes[i].region;
-        !self.avail.is_down(Target::Region(p), now)
-            && !self.avail.is_down(Target::Region(r), now)
-            && !self.avail.is_down(Target::link(p, r), now)
+        self.avail.is_down(Target::Region(r), now) || self.avail.is_down(Target::link(p, r), now)
+    }
+
+    /// Can the primary reach node `i` now (both regions and their link up)?
+    fn can_reach(&self, i: usize) -> bool {
+        !self
+            .avail
+            .is_down(Target::Region(self.primary_region()), self.now)
+            && !self.at_fault(i)
     }
 
     /// Recomputes which secondaries the primary can reach and reacts to changes:
     /// stall, resend, re-ack, resync start, removal timers.
     pub(crate) fn update_reachability(&mut self) {
         for i in 0..self.nodes.len() {
-            if i != self.primary && self.can_reach(i) != self.nodes[i].reachable {
+            if i == self.primary {
+                continue;
+            }
+            let fault = self.at_fault(i);
+            if fault != self.nodes[i].faulty {
+                self.set_faulty(i, fault);
+            }
+            if self.can_reach(i) != self.nodes[i].reachable {
                 self.set_reachable(i, !self.nodes[i].reachable);
             }
         }
@@ -465,26 +501,34 @@ impl<'m> Simulation<'m> {
     pub(crate) fn reset_reachability(&mut self) {
         for i in 0..self.nodes.len() {
             if i != self.primary {
+                let fault = self.at_fault(i);
+                self.set_faulty(i, fault);
                 let reach = self.can_reach(i);
                 self.set_reachable(i, reach);
             }
         }
     }
 
+    /// A fault spell of node `i` starts or ends. `remove_secondary_after` times the
+    /// spell: the primary's own outage is not the secondary's fault and starts no
+    /// removal timer (SPEC §3.1 "Unreachable").
+    fn set_faulty(&mut self, i: usize, fault: bool) {
+        let fault_epoch = self.nodes[i].set_faulty(fault);
+        if let (true, Some(after)) = (fault, self.model.policy.remove_secondary_after) {
+            self.queue.push(
+                self.now.saturating_add(after),
+                Event::RemoveSecondary {
+                    node: i as u32,
+                    fault_epoch,
+                },
+            );
+        }
+    }
+
     fn set_reachable(&mut self, i: usize, reach: bool) {
-        let now = self.now;
         self.nodes[i].set_reachable(reach);
         if reach {
             self.became_reachable(i);
-        } else if let Some(after) = self.model.policy.remove_secondary_after {
-            let reach_epoch = self.nodes[i].reach_epoch;
-            self.queue.push(
-                now.saturating_add(after),
-                Event::RemoveSecondary {
-                    node: i as u32,
-                    reach_epoch,
-                },
-            );
         }
     }
 
@@ -497,10 +541,9 @@ impl<'m> Simulation<'m> {
         self.pump(i);
     }
 
-    pub(crate) fn on_remove_secondary(&mut self, i: usize, reach_epoch: u32) {
+    pub(crate) fn on_remove_secondary(&mut self, i: usize, fault_epoch: u32) {
         let n = &mut self.nodes[i];
-        if n.reach_epoch != reach_epoch || n.reachable || !n.standing.in_set() || i == self.primary
-        {
+        if n.fault_epoch != fault_epoch || !n.faulty || !n.standing.in_set() || i == self.primary {
             return;
         }
         n.standing = Standing::Removed;
@@ -550,4 +593,27 @@ impl<'m> Simulation<'m> {
             self.config.sync_after_seq = None;
         }
     }
+}
+
+/// The acks rule of `Simulation::sync_acked`, on the secondaries alone (so the log can
+/// ask it while it moves its cursor).
+fn sync_acked(
+    nodes: &[Secondary],
+    primary: usize,
+    rule: CommitRule,
+    cut: Option<u64>,
+    target: Option<usize>,
+    seq: u64,
+) -> bool {
+    if let Some(below) = cut {
+        return seq < below && target.is_some_and(|t| nodes[t].acked > seq);
+    }
+    let (mut eligible, mut acked) = (0, 0);
+    for (i, n) in nodes.iter().enumerate() {
+        if i != primary && n.standing.is_ready() && seq >= n.acks_from {
+            eligible += 1;
+            acked += usize::from(n.acked > seq);
+        }
+    }
+    rule.satisfied(acked, eligible)
 }
