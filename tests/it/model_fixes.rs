@@ -222,8 +222,8 @@ fn a_secondary_that_joins_later_does_not_hold_back_earlier_sync_writes() {
 
 /// SPEC §3.1 "Unreachable": the primary's own outage starts no removal timer. The primary
 /// is down 40 min from 300 s, `auto_promote` (forced) after 15 min,
-/// `remove_secondary_after = 10 min`: the secondary stays and is promoted. RTO = 900 s
-/// + switch 30 s + the wait for the first attempt the DNS repoint sends to the new
+/// `remove_secondary_after = 10 min`: the secondary stays and is promoted. RTO is 900 s,
+/// plus the switch's 30 s, plus the wait for the first attempt the DNS repoint sends to the new
 /// primary (share t / 120 s at 100 attempts/s or more: about 1.3 s) + a round trip.
 #[test]
 fn the_primarys_own_outage_does_not_remove_the_secondary() {
