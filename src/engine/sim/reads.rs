@@ -137,8 +137,11 @@ impl Simulation<'_> {
     /// now: every region of the set that lacks it remembers it, and the visibility
     /// region counts its visibility once it has it.
     pub(crate) fn read_write_acked(&mut self, seq: u64, epoch: u32, counted: bool) {
-        if self.readers.is_none() || !self.log.current(epoch) {
-            // Written to a log a promotion cut or replaced: gone, as the lag counts it.
+        if self.readers.is_none() || !self.log.applies(epoch) {
+            // Written to a log a promotion cut or replaced: the lag no longer counts it.
+            // (A sync write the target had applied and the old primary answers after the
+            // cut, SPEC §3.1, is on the new primary; it is left out of staleness and
+            // visibility too: the cut resets what the readers track.)
             return;
         }
         let now = self.now;
