@@ -57,10 +57,21 @@ fn execute(cli: Cli) -> Result<()> {
                 jobs,
                 variants: &variants,
                 quiet,
-                charts: (!no_charts).then_some(format),
+                charts: (!no_charts).then_some(chart_format(format)),
                 check,
             };
             commands::run::run_command(model, &run)
         }
+    }
+}
+
+/// `--format` as the report's own type (the report does not know the command line).
+fn chart_format(format: crate::cli::Format) -> crate::report::charts::ChartFormat {
+    use crate::cli::Format;
+    use crate::report::charts::ChartFormat;
+    match format {
+        Format::Png => ChartFormat::Png,
+        Format::Svg => ChartFormat::Svg,
+        Format::Both => ChartFormat::Both,
     }
 }

@@ -3,40 +3,20 @@
 //! primary's messaging units, billed per unit-hour, and replication is billed per GB of
 //! published data times the number of secondaries.
 //!
-//! This module owns the price list (`[cost]`, validated by `scenario`) and the
-//! arithmetic; it knows nothing of how the bytes were counted.
+//! The price list is model data (`model::Prices`, from `[cost]`, validated by
+//! `scenario`); this module owns the arithmetic, applied to a run's results after the
+//! engine is done. It knows nothing of how the bytes were counted.
 
+pub use crate::model::Prices;
 use crate::model::{Model, Nanos, NS_PER_S};
+pub use crate::results::Bill;
+use crate::results::Summary;
 
 /// Bytes in a billed GB: SI, as cloud bandwidth is billed and as SPEC's "1GB" is read.
 pub const BYTES_PER_GB: f64 = 1e9;
 
 /// The month `cost_month` scales to: 30 days, as monthly price lists assume.
 pub const MONTH: Nanos = 30 * 24 * 3600 * NS_PER_S;
-
-/// `[cost]`: the price list of one namespace.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Prices {
-    /// Messaging units of the primary; every secondary runs the same number.
-    pub units: u32,
-    /// Price of one unit-hour in the primary region.
-    pub unit_hour: f64,
-    /// Price of one unit-hour in a secondary region (default: `unit_hour`).
-    pub secondary_unit_hour: f64,
-    /// Price of one GB replicated to one secondary.
-    pub replicated_gb: f64,
-    /// Label only: no conversion is made.
-    pub currency: String,
-}
-
-/// The bill of one simulated window.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Bill {
-    /// Cost of the window itself.
-    pub cost: f64,
-    /// The same rate of spending over `MONTH`.
-    pub cost_month: f64,
-}
 
 impl Prices {
     /// The bill for running `secondaries` secondaries for `window` while the primaries
@@ -63,6 +43,11 @@ pub fn of_run(model: &Model, bytes_accepted: u64) -> Option<Bill> {
     let prices = model.cost.as_ref()?;
     let window = model.duration.saturating_sub(model.warmup);
     Some(prices.bill(model.secondaries.len(), window, bytes_accepted))
+}
+
+/// Fills the `cost` columns of a finished run from the bytes its primaries accepted.
+pub fn bill_run(model: &Model, summary: &mut Summary) {
+    summary.cost = of_run(model, summary.bytes_accepted);
 }
 
 #[cfg(test)]

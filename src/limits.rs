@@ -14,6 +14,16 @@
 use crate::error::{GeoError, Result};
 use crate::model::{Model, Nanos, OutageKind, Target, NS_PER_S};
 
+/// A name geosim may create inside an output directory: one path component of
+/// `[A-Za-z0-9._-]`, not starting with '.' (so not `.` or `..`, and never hidden).
+pub fn is_safe_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+}
+
 /// Retries per write (`[workload] retries`).
 pub const MAX_RETRIES: i64 = 1_000;
 /// Independent runs per variant (`[simulation] runs`).

@@ -396,7 +396,7 @@ pub struct Model {
     pub promotion: PromotionTiming,
     pub variants: Vec<Variant>,
     /// `[cost]`: prices for the `cost` columns and chart; `None` without the table.
-    pub cost: Option<crate::cost::Prices>,
+    pub cost: Option<Prices>,
     /// `[reads]`; `None` without the table (no reads are simulated).
     pub reads: Option<Reads>,
 }
@@ -453,4 +453,19 @@ impl Model {
             .map_or(0.0, |r| r.rate * self.duration as f64 / NS_PER_S as f64);
         self.writes_issued_from(0) * per_write + 2.0 * reads
     }
+}
+
+/// `[cost]`: the price list of one namespace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prices {
+    /// Messaging units of the primary; every secondary runs the same number.
+    pub units: u32,
+    /// Price of one unit-hour in the primary region.
+    pub unit_hour: f64,
+    /// Price of one unit-hour in a secondary region (default: `unit_hour`).
+    pub secondary_unit_hour: f64,
+    /// Price of one GB replicated to one secondary.
+    pub replicated_gb: f64,
+    /// Label only: no conversion is made.
+    pub currency: String,
 }

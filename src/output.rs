@@ -15,12 +15,16 @@
 //! `OUT/<name>` may not be one, and entries are only renamed or unlinked, never opened
 //! through. A command killed half-way leaves `.tmp`/`.old` directories named by its
 //! process id; the next command on the same directory finishes or undoes their work.
+//!
+//! Long because every rule on what geosim may write, replace or delete is here, so that
+//! it can be audited in one place (tests/safety.rs exercises it).
 
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{GeoError, Result};
+use crate::limits::is_safe_name;
 
 /// Lists, one per line, the files geosim wrote into an output directory.
 pub const MANIFEST: &str = ".geosim-files";
@@ -50,6 +54,36 @@ const LEGACY_RUN_FILES: [&str; 18] = [
     "run.json",
 ];
 
+/// The figures a sweep charted (`<figure>.png`, `.svg`) before output sets had manifests
+/// (round 1). Frozen on purpose: figures added since were never written without one.
+const LEGACY_SWEEP_FIGURES: [&str; 25] = [
+    "writes_offered",
+    "writes_acked",
+    "writes_failed",
+    "writes_lost",
+    "writes_duplicated",
+    "attempts_throttled",
+    "attempts_readonly",
+    "attempts_unavailable",
+    "attempts_timed_out",
+    "availability",
+    "latency_mean_ms",
+    "latency_p50_ms",
+    "latency_p99_ms",
+    "latency_p999_ms",
+    "latency_max_ms",
+    "repl_delay_mean_ms",
+    "repl_delay_p99_ms",
+    "lag_max_s",
+    "throttled_s",
+    "rpo_s",
+    "rto_s",
+    "promotion_s",
+    "events",
+    "cost",
+    "cost_month",
+];
+
 /// What a command's output directory holds, for the rules above.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -76,16 +110,6 @@ pub fn is_shard_file(name: &str) -> bool {
         .and_then(|n| n.strip_suffix(".csv"))
         .and_then(|n| n.split_once("-of-"))
         .is_some_and(|(i, n)| i.parse::<usize>().is_ok() && n.parse::<usize>().is_ok())
-}
-
-/// A name geosim may create inside an output directory: one path component of
-/// `[A-Za-z0-9._-]`, not starting with '.' (so not `.` or `..`, and never hidden).
-pub fn is_safe_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with('.')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
 }
 
 pub struct Staging {
@@ -316,7 +340,7 @@ fn proven_files(dir: &Path, kind: Kind) -> Vec<String> {
                 return Vec::new();
             }
             let mut names = vec!["sweep.csv".into(), "runs.csv".into(), "report.html".into()];
-            for f in crate::sweep::figures::names() {
+            for f in LEGACY_SWEEP_FIGURES {
                 names.push(format!("{f}.png"));
                 names.push(format!("{f}.svg"));
             }

@@ -44,7 +44,7 @@ pub struct Summary {
     /// Bytes of the attempts the primaries accepted (writes issued after warmup).
     pub bytes_accepted: u64,
     /// `cost`, `cost_month`: `None` without `[cost]`.
-    pub cost: Option<crate::cost::Bill>,
+    pub cost: Option<Bill>,
     /// Latency of the writes acknowledged on their first attempt (SPEC §8); 0 when none.
     pub first_try_latency_p50_ms: f64,
     pub first_try_latency_p99_ms: f64,
@@ -154,4 +154,13 @@ pub struct SimResult {
     /// The t-visibility curve at the read region: (Δ ms, share of acknowledged writes
     /// visible Δ after their acknowledgement), from Δ = 0; empty without `[reads]`.
     pub visibility_curve: Vec<(f64, f64)>,
+}
+
+/// The bill of one simulated window.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bill {
+    /// Cost of the window itself.
+    pub cost: f64,
+    /// The same rate of spending over `cost::MONTH` (30 days).
+    pub cost_month: f64,
 }

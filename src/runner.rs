@@ -116,12 +116,14 @@ fn simulate(
     let objectives = model.variants[v].objectives;
     if !options.check {
         let mut result = sim.run(tick)?;
+        crate::cost::bill_run(model, &mut result.summary);
         crate::objectives::judge(&objectives, &mut result.summary);
         return Ok((result, Vec::new()));
     }
     let mut checker = Checker::new(model);
     let mut result = sim.observed(&mut checker).run(tick)?;
     let found = checker.finish(model, &result);
+    crate::cost::bill_run(model, &mut result.summary);
     crate::objectives::judge(&objectives, &mut result.summary);
     Ok((result, found))
 }

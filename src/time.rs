@@ -3,7 +3,7 @@
 //!
 //! Owns the conversions only; the clock itself is the engine's.
 
-use crate::model::Nanos;
+use crate::model::{Nanos, NS_PER_MS, NS_PER_S, NS_PER_US};
 
 /// Nanoseconds from a non-negative float, rounded half away from zero (as
 /// `f64::round`), saturating (samples are already clamped).
@@ -31,6 +31,30 @@ pub fn to_nanos(x: f64) -> Nanos {
     } else {
         0
     }
+}
+
+/// A duration in the largest unit that shows it exactly ("2h", "90s", "1.5s" as "1500ms").
+/// (The spelling of a scenario file's durations, so a message can suggest a value to
+/// paste back: `5m`, `90s`, `250ms`. Durations people read go through
+/// `format::fmt_duration_s`: `5 min`.)
+pub fn fmt_duration(ns: Nanos) -> String {
+    if ns == 0 {
+        return "0s".into();
+    }
+    let units = [
+        (86_400 * NS_PER_S, "d"),
+        (3_600 * NS_PER_S, "h"),
+        (60 * NS_PER_S, "m"),
+        (NS_PER_S, "s"),
+        (NS_PER_MS, "ms"),
+        (NS_PER_US, "us"),
+    ];
+    for (size, unit) in units {
+        if ns.is_multiple_of(size) {
+            return format!("{}{unit}", ns / size);
+        }
+    }
+    format!("{ns}ns")
 }
 
 #[cfg(test)]

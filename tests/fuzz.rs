@@ -473,7 +473,12 @@ fn run_case(text: &str, case: usize, tally: &mut Tally) -> Vec<String> {
             events: 0,
             variants: results.iter().map(|r| r.summary.variant.as_str()).collect(),
         };
-        let _ = geosim::report::render(&model, &results, geosim::cli::Format::Svg, &info);
+        let _ = geosim::report::render(
+            &model,
+            &results,
+            geosim::report::charts::ChartFormat::Svg,
+            &info,
+        );
     }
     violations
 }

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use geosim::cli::Format;
+use geosim::report::charts::ChartFormat;
 use geosim::report::charts::ChartKind;
 use geosim::report::json::RunInfo;
 use geosim::report::palette;
@@ -260,7 +260,7 @@ fn render_report() -> (String, Vec<String>) {
         events: outcome.events,
         variants: model.variants.iter().map(|v| v.name.as_str()).collect(),
     };
-    let files = geosim::report::render(&model, &outcome.results, Format::Svg, &info).unwrap();
+    let files = geosim::report::render(&model, &outcome.results, ChartFormat::Svg, &info).unwrap();
     let (_, bytes) = files
         .into_iter()
         .find(|(name, _)| name == "report.html")

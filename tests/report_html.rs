@@ -5,7 +5,7 @@ mod report_fixture;
 
 use geosim::model::Mode;
 use geosim::report::charts::ChartKind;
-use geosim::report::html::{render_html, ReportMeta};
+use geosim::report::html::{render_html, ReportMeta, Svgs};
 use report_fixture::*;
 
 fn meta() -> ReportMeta {
@@ -22,7 +22,13 @@ const SUMMARY_COLUMNS: &str = "variant,run,seed,mode,max_lag_s,promotion,writes_
 #[test]
 fn report_is_self_contained() {
     let (model, results) = three_variants();
-    let html = render_html(&model, &results, &meta()).unwrap();
+    let html = render_html(
+        &model,
+        &results,
+        &meta(),
+        &Svgs::draw(&model, &results).unwrap(),
+    )
+    .unwrap();
     if let Ok(dir) = std::env::var("GEOSIM_CHART_DIR") {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(std::path::Path::new(&dir).join("report.html"), &html).unwrap();
@@ -51,7 +57,13 @@ fn report_is_self_contained() {
 #[test]
 fn report_has_scenario_summary_sentences_and_provenance() {
     let (model, results) = three_variants();
-    let html = render_html(&model, &results, &meta()).unwrap();
+    let html = render_html(
+        &model,
+        &results,
+        &meta(),
+        &Svgs::draw(&model, &results).unwrap(),
+    )
+    .unwrap();
     for column in SUMMARY_COLUMNS.split(',') {
         assert!(
             html.contains(&format!("<th>{column}</th>")),
@@ -92,7 +104,13 @@ fn user_text_is_escaped() {
     let results = vec![result(&Spec::new(name, Mode::Async, 300.0))];
     let mut meta = meta();
     meta.scenario_file = "a<b>.toml".to_string();
-    let html = render_html(&model, &results, &meta).unwrap();
+    let html = render_html(
+        &model,
+        &results,
+        &meta,
+        &Svgs::draw(&model, &results).unwrap(),
+    )
+    .unwrap();
     assert!(!html.to_lowercase().contains("<script"));
     assert!(!html.contains("<b>x</b>"));
     assert!(!html.contains("a<b>.toml"));
@@ -102,9 +120,9 @@ fn user_text_is_escaped() {
 #[test]
 fn awkward_results_render() {
     let (m12, r12) = many_variants(12);
-    assert!(render_html(&m12, &r12, &meta()).is_ok());
+    assert!(render_html(&m12, &r12, &meta(), &Svgs::draw(&m12, &r12).unwrap()).is_ok());
     let empty = model("empty", &[], 1);
-    let html = render_html(&empty, &[], &meta()).unwrap();
+    let html = render_html(&empty, &[], &meta(), &Svgs::draw(&empty, &[]).unwrap()).unwrap();
     assert_eq!(
         html.to_lowercase().matches("<figure").count(),
         ChartKind::ALL.len()
@@ -112,7 +130,13 @@ fn awkward_results_render() {
     let dead = model("dead", &[("a", Mode::Sync, 10.0)], 1);
     let mut spec = Spec::new("a", Mode::Sync, 10.0);
     spec.all_failed = true;
-    assert!(render_html(&dead, &[result(&spec)], &meta()).is_ok());
+    assert!(render_html(
+        &dead,
+        &[result(&spec)],
+        &meta(),
+        &Svgs::draw(&dead, &[result(&spec)]).unwrap()
+    )
+    .is_ok());
 }
 
 /// The cells of each `<tr>` in the summary section, tags stripped and entities left
@@ -136,7 +160,13 @@ fn summary_rows(html: &str) -> Vec<Vec<String>> {
 #[test]
 fn summary_table_reads_like_summary_csv() {
     let (model, results) = three_variants();
-    let html = render_html(&model, &results, &meta()).unwrap();
+    let html = render_html(
+        &model,
+        &results,
+        &meta(),
+        &Svgs::draw(&model, &results).unwrap(),
+    )
+    .unwrap();
     let csv = String::from_utf8(geosim::report::csv::summary_csv(&results).unwrap()).unwrap();
     let csv_rows: Vec<Vec<String>> = csv
         .lines()
@@ -151,7 +181,13 @@ fn summary_table_reads_like_summary_csv() {
 #[test]
 fn several_runs_show_intervals() {
     let (model, results) = three_variants();
-    let html = render_html(&model, &results, &meta()).unwrap();
+    let html = render_html(
+        &model,
+        &results,
+        &meta(),
+        &Svgs::draw(&model, &results).unwrap(),
+    )
+    .unwrap();
     assert!(!html.contains("Across runs"));
 
     let model = report_fixture::model("mc", &[("async-5m", Mode::Async, 300.0)], 3);
@@ -165,7 +201,13 @@ fn several_runs_show_intervals() {
             result(&spec)
         })
         .collect();
-    let html = render_html(&model, &results, &meta()).unwrap();
+    let html = render_html(
+        &model,
+        &results,
+        &meta(),
+        &Svgs::draw(&model, &results).unwrap(),
+    )
+    .unwrap();
     assert!(html.contains("<h2>Across runs</h2>"), "no interval section");
     // Mean 412, sd 12, t(0.975, 2) = 4.303: half-width 12 × 4.303 / √3 = 29.81.
     assert!(

@@ -6,10 +6,10 @@ use std::sync::atomic::Ordering;
 
 use super::{print, STOP, VERSION};
 use crate::check;
-use crate::cli::Format;
 use crate::error::{ErrorKind, GeoError, Result};
 use crate::limits;
 use crate::model::Model;
+use crate::report::charts::ChartFormat;
 use crate::report::json::{run_json, scenario_hash, RunInfo};
 use crate::results::SimResult;
 use crate::runner::{self, RunOptions, Violation};
@@ -24,7 +24,7 @@ pub struct RunRequest<'a> {
     pub jobs: Option<usize>,
     pub variants: &'a [String],
     pub quiet: bool,
-    pub charts: Option<Format>,
+    pub charts: Option<ChartFormat>,
     pub check: bool,
 }
 
@@ -225,7 +225,7 @@ fn render_outputs(
     model: &Model,
     results: &[SimResult],
     info: &RunInfo,
-    charts: Option<Format>,
+    charts: Option<ChartFormat>,
     year: Option<&crate::year::Year>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files: Vec<(String, Vec<u8>)> = vec![
@@ -256,7 +256,7 @@ pub fn summary_table(model: &Model, results: &[SimResult]) -> String {
     let t = verdict::key_figures(model, results);
     let mut rows = vec![t.header];
     rows.extend(t.rows);
-    let mut out = report::text_table::render(&rows);
+    let mut out = crate::text_table::render(&rows);
     let line = verdict::availability_line(model, results);
     if !line.is_empty() {
         out.push_str(&line);

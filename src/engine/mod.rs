@@ -16,6 +16,7 @@
 //! reads.rs        the readers (SPEC §7): placement, what each region lacks, visibility
 //! seams/          the rules Part II fills in: commit rule, lag rule, ship unit
 //! event.rs        the events; queue.rs and lane.rs: their (time, seq) order
+//! observer.rs     Observer: what a run tells an outside checker (check.rs, tests)
 //! availability.rs outage windows of a run; draw.rs: distribution draws; rng.rs
 //! ```
 
@@ -24,6 +25,7 @@ mod draw;
 pub mod event;
 pub(crate) mod lane;
 pub(crate) mod log;
+pub mod observer;
 pub(crate) mod promotion;
 pub mod queue;
 pub(crate) mod reads;

@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::charts::{Drawn, HEIGHT, WIDTH};
+use super::kit::{Drawn, HEIGHT, WIDTH};
 use super::palette;
 use crate::error::GeoError;
 

@@ -6,9 +6,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::canvas;
-use super::charts::{
-    build, clip, fmt_sig, frame, labelled_points, mesh, pad_range, shown_runs, ChartFormat, Drawn,
-};
+use super::charts::{shown_runs, ChartFormat};
+use super::format::fmt_sig;
+use super::kit::{build, clip, frame, labelled_points, mesh, pad_range, Drawn};
 use super::palette::{self, VariantStyle};
 use crate::error::GeoError;
 use crate::model::Model;

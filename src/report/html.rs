@@ -5,6 +5,8 @@
 //! The sentences come from [`sentences::chart_notes`]; this module owns only the
 //! markup. Every piece of text that comes from the user (scenario, region and variant
 //! names) is escaped here.
+//!
+//! Long because the page's sections are written here in page order, one function each.
 
 use std::fmt::Write as _;
 
@@ -26,11 +28,30 @@ pub struct ReportMeta {
     pub scenario_file: String,
 }
 
-/// The whole `report.html`.
+/// The SVG documents `report.html` inlines. Drawn once: `report::render` writes the same
+/// documents as the `.svg` files.
+pub struct Svgs {
+    /// The charts of SPEC §4, in report order.
+    pub charts: Vec<(ChartKind, String)>,
+    /// `visibility.svg`; `None` without `[reads]`.
+    pub visibility: Option<String>,
+}
+
+impl Svgs {
+    pub fn draw(model: &Model, results: &[SimResult]) -> Result<Svgs, GeoError> {
+        Ok(Svgs {
+            charts: charts::render_svgs(model, results)?,
+            visibility: super::visibility_chart::render_svg(model, results)?,
+        })
+    }
+}
+
+/// The whole `report.html`, around the charts `svgs` drawn of the same results.
 pub fn render_html(
     model: &Model,
     results: &[SimResult],
     meta: &ReportMeta,
+    svgs: &Svgs,
 ) -> Result<String, GeoError> {
     let title = format!("geosim report: {}", model.name);
     let mut page = String::with_capacity(1 << 20);
@@ -45,7 +66,7 @@ pub fn render_html(
     page.push_str(&scenario_section(model));
     page.push_str(&summary_section(model, results));
     page.push_str(&runs_section(results));
-    page.push_str(&charts_section(model, results)?);
+    page.push_str(&charts_section(model, results, svgs));
     page.push_str(&reproduce_section(meta));
     page.push_str("</main>\n</body>\n</html>\n");
     Ok(page)
@@ -345,7 +366,7 @@ fn timeline_svg(model: &Model) -> String {
              <path d=\"M{cx:.1} {:.1}l7 7l-7 7l-7 -7z\" fill=\"#222\"/>",
             LEFT - 10.0,
             y + 11.0,
-            esc(&charts::clip(&action_label(model, &a.kind), 38)),
+            esc(&crate::report::kit::clip(&action_label(model, &a.kind), 38)),
             y + 7.0,
             y
         );
@@ -622,30 +643,32 @@ fn chart_heading(kind: ChartKind) -> &'static str {
     }
 }
 
-fn charts_section(model: &Model, results: &[SimResult]) -> Result<String, GeoError> {
+fn charts_section(model: &Model, results: &[SimResult], svgs: &Svgs) -> String {
     let mut h = String::from("<section id=\"charts\">\n<h2>Charts</h2>\n");
     for (kind, notes) in chart_notes(model, results) {
-        let svg = charts::render_svg(model, results, kind)?;
+        let Some((_, svg)) = svgs.charts.iter().find(|(k, _)| *k == kind) else {
+            continue;
+        };
         let _ = writeln!(
             h,
             "<figure id=\"{0}\">\n<h3>{1}</h3>\n{2}\n<figcaption>{3} <small>(<code>{0}.png</code>, <code>{0}.svg</code>)</small></figcaption>\n</figure>",
             kind.stem(),
             chart_heading(kind),
-            inline_svg(&svg, chart_heading(kind)),
+            inline_svg(svg, chart_heading(kind)),
             esc(&notes.join(" "))
         );
     }
-    if let Some(svg) = super::visibility_chart::render_svg(model, results)? {
+    if let Some(svg) = &svgs.visibility {
         let heading = "How stale a read can be";
         let _ = writeln!(
             h,
             "<figure id=\"visibility\">\n<h3>{heading}</h3>\n{}\n<figcaption>{} <small>(<code>visibility.png</code>, <code>visibility.svg</code>)</small></figcaption>\n</figure>",
-            inline_svg(&svg, heading),
+            inline_svg(svg, heading),
             esc(&super::visibility_chart::sentence(model, results))
         );
     }
     h.push_str("</section>\n");
-    Ok(h)
+    h
 }
 
 /// A standalone SVG document made fit to sit inside HTML: HTML parsers put `<svg>`

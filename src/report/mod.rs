@@ -6,48 +6,68 @@ mod canvas;
 pub mod charts;
 pub mod cost_chart;
 pub mod csv;
-pub mod format;
+/// Number and duration formatting lives below the report (the CLI, the year and the
+/// sweep tables use it too); kept nameable here for the report's own modules.
+pub use crate::format;
 pub mod html;
 pub mod json;
+pub(crate) mod kit;
 pub mod palette;
 pub mod sentences;
 pub mod sweep_charts;
 pub mod sweep_csv;
 pub mod sweep_html;
-pub mod text_table;
 pub mod verdict;
 pub mod visibility_chart;
 pub mod year_csv;
 
-use crate::cli::Format;
 use crate::error::Result;
 use crate::model::Model;
 use crate::results::SimResult;
+use charts::ChartFormat;
 
-/// The charts in `format` and `report.html`, as (file name, bytes).
+/// The charts in `format` and `report.html`, as (file name, bytes): for each chart its
+/// PNG before its SVG, then the cost chart, the visibility chart and the report.
 pub fn render(
     model: &Model,
     results: &[SimResult],
-    format: Format,
+    format: ChartFormat,
     info: &json::RunInfo,
 ) -> Result<Vec<(String, Vec<u8>)>> {
-    let chart_format = match format {
-        Format::Png => charts::ChartFormat::Png,
-        Format::Svg => charts::ChartFormat::Svg,
-        Format::Both => charts::ChartFormat::Both,
+    let png = matches!(format, ChartFormat::Png | ChartFormat::Both);
+    let svg = matches!(format, ChartFormat::Svg | ChartFormat::Both);
+    let svgs = html::Svgs::draw(model, results)?;
+    let pngs = if png {
+        charts::render_charts(model, results, ChartFormat::Png)?
+    } else {
+        Vec::new()
     };
-    let mut files = charts::render_charts(model, results, chart_format)?;
-    files.extend(cost_chart::render(model, results, chart_format)?);
-    files.extend(visibility_chart::render(model, results, chart_format)?);
+    let mut pngs = pngs.into_iter();
+    let mut files = Vec::new();
+    for (kind, document) in &svgs.charts {
+        files.extend(pngs.next());
+        if svg {
+            files.push((
+                format!("{}.svg", kind.stem()),
+                document.clone().into_bytes(),
+            ));
+        }
+    }
+    files.extend(cost_chart::render(model, results, format)?);
+    if png {
+        files.extend(visibility_chart::render(model, results, ChartFormat::Png)?);
+    }
+    if let (true, Some(document)) = (svg, &svgs.visibility) {
+        let name = format!("{}.svg", visibility_chart::STEM);
+        files.push((name, document.clone().into_bytes()));
+    }
     let meta = html::ReportMeta {
         version: info.version.to_string(),
         seed: info.seed,
         scenario_hash: info.scenario_hash.to_string(),
         scenario_file: info.scenario_file.to_string(),
     };
-    files.push((
-        "report.html".to_string(),
-        html::render_html(model, results, &meta)?.into_bytes(),
-    ));
+    let page = html::render_html(model, results, &meta, &svgs)?;
+    files.push(("report.html".to_string(), page.into_bytes()));
     Ok(files)
 }

@@ -12,7 +12,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::canvas;
-use super::charts::{fmt_sig, Drawn, WIDTH};
+use super::format::fmt_sig;
+use super::kit::{Drawn, WIDTH};
 use super::palette::{self, Marker, Stroke, VariantStyle, FONT};
 use crate::error::Result;
 use crate::sweep::data::{self, SweepData};

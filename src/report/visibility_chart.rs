@@ -10,16 +10,18 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::canvas;
-use super::charts::{
-    clip, draw_legend, fmt_pct, fmt_sig, font, frame, log_ticks, mesh, nested_width, shown_runs,
-    stroke_path, text, with_legend, ChartFormat, Drawn,
+use super::charts::{shown_runs, ChartFormat};
+use super::format::{fmt_pct, fmt_sig};
+use super::kit::{
+    clip, draw_legend, font, frame, log_ticks, mesh, nested_width, stroke_path, text, with_legend,
+    Drawn,
 };
 use super::palette::{self, VariantStyle};
 use crate::error::GeoError;
 use crate::model::Model;
 use crate::results::SimResult;
 
-const STEM: &str = "visibility";
+pub(crate) const STEM: &str = "visibility";
 
 /// A variant's curve, from its lowest-numbered run.
 struct Curve<'a> {

@@ -127,7 +127,7 @@ impl<'a> Ctx<'a> {
                     format!(
                         "{} is not within the run, which ends at [simulation] duration = {}",
                         v.get_ref().text(),
-                        super::plan::fmt_duration(end)
+                        crate::time::fmt_duration(end)
                     ),
                 )
                 .with_help("times count from the start of the run and must be before its end")),

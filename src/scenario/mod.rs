@@ -22,7 +22,8 @@ mod suggest;
 pub mod units;
 mod validate;
 
-pub use plan::{fmt_duration, plan};
+pub use crate::time::fmt_duration;
+pub use plan::plan;
 pub use validate::{load, load_source, parse, read, Source};
 
 #[cfg(test)]

@@ -1,33 +1,13 @@
 //! The expanded plan `geosim check` prints: what a validated model will run, with every
 //! default filled in, so a user can see what the file means before spending CPU on it.
 
+use crate::time::fmt_duration;
 use std::fmt::Write as _;
 
 use crate::model::{
     ActionKind, Dist, Mode, Model, Nanos, OutageKind, PromoteKind, Quorum, Sampled, Target,
-    Variant, NS_PER_MS, NS_PER_S, NS_PER_US,
+    Variant, NS_PER_MS,
 };
-
-/// A duration in the largest unit that shows it exactly ("2h", "90s", "1.5s" as "1500ms").
-pub fn fmt_duration(ns: Nanos) -> String {
-    if ns == 0 {
-        return "0s".into();
-    }
-    let units = [
-        (86_400 * NS_PER_S, "d"),
-        (3_600 * NS_PER_S, "h"),
-        (60 * NS_PER_S, "m"),
-        (NS_PER_S, "s"),
-        (NS_PER_MS, "ms"),
-        (NS_PER_US, "us"),
-    ];
-    for (size, unit) in units {
-        if ns.is_multiple_of(size) {
-            return format!("{}{unit}", ns / size);
-        }
-    }
-    format!("{ns}ns")
-}
 
 fn fmt_ms(ns: f64) -> String {
     let ms = ns / NS_PER_MS as f64;

@@ -6,6 +6,9 @@
 //! resolves a variant's keys; `geosim presets` prints them (`describe`). Every number here
 //! was checked against the cited page; where the documentation and SPEC §6.5 differ, the
 //! documentation wins and `notes` says so. Nothing here knows the engine.
+//!
+//! Long because it is data: every preset's rules, ranges and the quoted sentences of
+//! the documentation they come from.
 
 use std::fmt::Write as _;
 
@@ -439,7 +442,7 @@ pub fn names() -> Vec<&'static str> {
 
 /// A duration as a scenario writes it, in the largest whole unit.
 pub(super) fn duration(ns: Nanos) -> String {
-    super::plan::fmt_duration(ns)
+    crate::time::fmt_duration(ns)
 }
 
 impl Rule {

@@ -6,6 +6,9 @@
 //! Every value remembers where it came from (`Origin`), so an error points at the key the
 //! user wrote, or at `preset` when the preset supplied it. `presets` holds the data; this
 //! module applies it. It knows nothing of the engine.
+//!
+//! Long because each protocol key is resolved across four layers (variant, table,
+//! preset, default) with its origin, and checked against the preset's ranges.
 
 use std::ops::Range;
 

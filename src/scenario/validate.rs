@@ -5,6 +5,9 @@
 //! first one in the file, so fixing errors top to bottom works. Regions, links, events and
 //! distributions live in their own modules; this one owns the file, `[simulation]`,
 //! `[workload]`, `[replication]`, `[[variant]]` and the assembly of the `Model`.
+//!
+//! Long because the sections it owns are checked in file order, one function each, and
+//! the assembly of the `Model` needs all of them.
 
 use std::io::Read;
 use std::path::Path;
@@ -273,7 +276,7 @@ fn failure_count(
             &format!("failure[{i}].mtbf"),
             format!(
                 "mtbf = {} would draw about {expected} failures in one run; the limit is {MAX_FAILURES}",
-                super::plan::fmt_duration(failure.mtbf)
+                crate::time::fmt_duration(failure.mtbf)
             ),
         )
         .with_help("mtbf is the mean time between failures: e.g. mtbf = \"30d\""))
@@ -324,7 +327,7 @@ fn simulation_table(ctx: &Ctx, s: &Spanned<RawSimulation>, stem: &str) -> Result
                 format!(
                     "duration = {} is longer than the limit [simulation] max_duration = {}",
                     d.get_ref().0,
-                    super::plan::fmt_duration(max_duration)
+                    crate::time::fmt_duration(max_duration)
                 ),
             )
             .with_help(format!(
@@ -376,14 +379,14 @@ fn simulation_table(ctx: &Ctx, s: &Spanned<RawSimulation>, stem: &str) -> Result
             )
             .with_help(format!(
                 "set a larger [simulation] bucket, e.g. bucket = \"{}\"",
-                super::plan::fmt_duration((duration / MAX_BUCKETS + 1).next_multiple_of(NS_PER_S))
+                crate::time::fmt_duration((duration / MAX_BUCKETS + 1).next_multiple_of(NS_PER_S))
             )));
     }
     let name = match &raw.name {
         Some(n) => {
             let v = n.get_ref();
             // The name becomes a directory under the output folder.
-            if !crate::output::is_safe_name(v) {
+            if !crate::limits::is_safe_name(v) {
                 return Err(ctx
                     .error(
                         n.span(),
@@ -396,7 +399,7 @@ fn simulation_table(ctx: &Ctx, s: &Spanned<RawSimulation>, stem: &str) -> Result
             }
             v.clone()
         }
-        None if crate::output::is_safe_name(stem) => stem.to_string(),
+        None if crate::limits::is_safe_name(stem) => stem.to_string(),
         None => {
             return Err(ctx
                 .error(
@@ -555,7 +558,7 @@ fn workload_table(
                     &format!("{key}.at"),
                     format!(
                         "phases must be in ascending order of `at`, each after the one before ({})",
-                        super::plan::fmt_duration(prev.at)
+                        crate::time::fmt_duration(prev.at)
                     ),
                 )
                 .with_help(

@@ -5,6 +5,9 @@
 //! are written with Rust's shortest round-trip formatting, not fixed decimals: merging
 //! recomputes means and intervals from them, and only exact values make the merged files
 //! byte-identical to a single-machine sweep's. This module only (de)serialises.
+//!
+//! Long because shard files are untrusted input: the reader checks every header key,
+//! column and figure (with its message) next to the writer that produced them.
 
 use toml::{Table, Value};
 
@@ -269,7 +272,7 @@ fn header(t: &Table) -> std::result::Result<(SweepHeader, usize, usize, usize), 
         )
     })?;
     let scenario = text("scenario")?;
-    if !crate::output::is_safe_name(&scenario) {
+    if !crate::limits::is_safe_name(&scenario) {
         return Err((
             "scenario",
             format!(

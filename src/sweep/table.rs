@@ -31,7 +31,7 @@ pub fn summary_table(data: &SweepData) -> String {
         row.extend(SHOWN.iter().map(|(name, _)| cell(&g, name)));
         rows.push(row);
     }
-    crate::report::text_table::render(&rows)
+    crate::text_table::render(&rows)
 }
 
 fn cell(g: &Group, name: &str) -> String {

@@ -130,7 +130,7 @@ pub fn check(model: &Model, variants: &[usize], jobs: usize, available: Option<f
     let what = format!(
         "an episode of the year of failures lasts about {} (lead-in, the longest mean repair, \
          every attempt of a write, the promotion's switch and DNS window, the resync)",
-        crate::scenario::fmt_duration(e.episode)
+        crate::time::fmt_duration(e.episode)
     );
     if e.episode_events > model.max_events as f64 {
         return Err(GeoError::limit(
@@ -297,7 +297,7 @@ pub fn table(year: &Year) -> String {
             r.loss_max.to_string(),
         ]);
     }
-    out.push_str(&crate::report::text_table::render(&cells));
+    out.push_str(&crate::text_table::render(&cells));
     let unsettled: usize = rows.iter().map(|r| r.unsettled).sum();
     if unsettled > 0 {
         out.push_str(&format!(

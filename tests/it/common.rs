@@ -91,9 +91,10 @@ pub fn down(target: Target, start: Nanos, duration: Nanos) -> Outage {
 
 /// Runs variant `v`, run `run` of `model`, and checks the run's invariants.
 pub fn simulate(model: &Model, v: usize, run: u32) -> SimResult {
-    let r = Simulation::new(model, v, run)
+    let mut r = Simulation::new(model, v, run)
         .run(&|_| {})
         .expect("simulation within limits");
+    geosim::cost::bill_run(model, &mut r.summary);
     check_invariants(&r);
     r
 }

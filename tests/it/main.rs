@@ -5,6 +5,7 @@ mod cost;
 mod determinism;
 mod golden;
 mod model_fixes;
+mod module_graph;
 mod oracles;
 mod promotion;
 mod properties;

@@ -38,7 +38,7 @@ use super::rng::{stream, Purpose, SimRng};
 use super::seams::{CommitRule, LagRule, ShipUnit};
 use super::secondary::Secondary;
 use super::writes::Writes;
-use crate::check::Observer;
+use crate::engine::observer::Observer;
 use crate::error::{GeoError, Result};
 use crate::metrics::Recorder;
 use crate::model::{ActionKind, Mode, Model, Nanos, RegionId, Target, NS_PER_S};
@@ -387,7 +387,6 @@ impl<'m> Simulation<'m> {
                 .longest()
                 .map(|n| n as f64 / NS_PER_S as f64),
             events: self.events,
-            cost: crate::cost::of_run(model, self.metrics.bytes_accepted),
             ..Summary::default()
         };
         self.metrics.fill(&mut summary);

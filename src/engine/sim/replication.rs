@@ -16,6 +16,9 @@
 //!
 //! Adding a per-secondary state: a variant of `Standing` (or a field of `Secondary`),
 //! its meaning in `Standing`'s methods, and its transitions here.
+//!
+//! Long because the handlers of one room share its state transitions: split, each file
+//! would have to know the others' invariants.
 
 use super::Simulation;
 use crate::engine::event::{Event, Fifo, Outcome, WriteRef};
