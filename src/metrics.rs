@@ -379,6 +379,7 @@ impl Recorder {
         self.rpo_max_ns = self.rpo_max_ns.max(window);
     }
 
+    #[cfg(test)]
     pub fn has_open_rto(&self) -> bool {
         !self.rto_open.is_empty()
     }

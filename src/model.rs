@@ -455,6 +455,17 @@ impl Model {
     }
 }
 
+impl Model {
+    /// A region's name, or `a<->b` for a link (`?` for an id the model does not have).
+    pub fn target_name(&self, target: Target) -> String {
+        let name = |r: RegionId| self.regions.get(r).map_or("?", |r| r.name.as_str());
+        match target {
+            Target::Region(r) => name(r).to_string(),
+            Target::Link(a, b) => format!("{}<->{}", name(a), name(b)),
+        }
+    }
+}
+
 /// `[cost]`: the price list of one namespace.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prices {

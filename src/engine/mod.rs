@@ -27,7 +27,7 @@ pub(crate) mod lane;
 pub(crate) mod log;
 pub mod observer;
 pub(crate) mod promotion;
-pub mod queue;
+pub(crate) mod queue;
 pub(crate) mod reads;
 pub mod rng;
 pub(crate) mod seams;

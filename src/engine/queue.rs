@@ -91,11 +91,6 @@ impl<E> EventQueue<E> {
         }
     }
 
-    /// The time of the event popped last.
-    pub fn now(&self) -> Nanos {
-        self.now
-    }
-
     /// Schedules `event` at `time` (not before now).
     pub fn push(&mut self, time: Nanos, event: E) {
         let seq = self.reserve_seq();
@@ -192,6 +187,7 @@ impl<E> EventQueue<E> {
     }
 
     /// Removes the earliest event (external sources must be empty).
+    #[cfg(test)]
     pub fn pop(&mut self) -> Option<(Nanos, E)> {
         self.pop_from(self.peek()?)
     }
@@ -201,15 +197,6 @@ impl<E> EventQueue<E> {
     pub fn advance_to(&mut self, time: Nanos) {
         debug_assert!(time >= self.now, "event handled out of order");
         self.now = time;
-    }
-
-    /// Events pending in the heap and the lanes.
-    pub fn len(&self) -> usize {
-        self.heap.len() + self.lanes.iter().map(VecDeque::len).sum::<usize>()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

@@ -73,4 +73,17 @@ mod tests {
         assert_eq!(first, again.next_u64());
         assert_eq!(mix(0), 0xE220_A839_7B1D_CDAF);
     }
+
+    /// The generator's actual output, pinned: a change of the named generator, of its
+    /// seeding or of the stream derivation changes every figure geosim prints, so it
+    /// must be deliberate (and re-bless the goldens).
+    #[test]
+    fn output_values_are_pinned() {
+        let mut r = stream(1, 1, Purpose::Arrivals);
+        assert_eq!(r.next_u64(), 0x2375_0FBC_AC67_8986);
+        assert_eq!(r.next_u64(), 0x76EA_D923_FA9A_29B5);
+        assert_eq!(r.next_u64(), 0xE80D_060D_309F_8191);
+        let mut other = stream(20_261_201, 7, Purpose::Replication);
+        assert_eq!(other.next_u64(), 0x8635_AE5D_17F6_F4B5);
+    }
 }

@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use super::canvas;
 use super::charts::{shown_runs, ChartFormat};
 use super::format::fmt_sig;
-use super::kit::{build, clip, frame, labelled_points, mesh, pad_range, Drawn};
+use super::kit::{build, clip, finite_or_zero, frame, labelled_points, mesh, pad_range, Drawn};
 use super::palette::{self, VariantStyle};
 use crate::error::GeoError;
 use crate::model::Model;
@@ -32,19 +32,11 @@ fn points<'a>(model: &Model, results: &'a [SimResult]) -> Vec<Point<'a>> {
             Some(Point {
                 name: &r.summary.variant,
                 style: palette::variant_style(index),
-                rpo_s: finite(r.summary.rpo_s),
-                cost_month: finite(bill.cost_month),
+                rpo_s: finite_or_zero(r.summary.rpo_s),
+                cost_month: finite_or_zero(bill.cost_month),
             })
         })
         .collect()
-}
-
-fn finite(v: f64) -> f64 {
-    if v.is_finite() {
-        v
-    } else {
-        0.0
-    }
 }
 
 /// `cost_rpo.png` / `.svg` as (file name, bytes); nothing without `[cost]`.

@@ -72,7 +72,8 @@ pub fn render_html(
     Ok(page)
 }
 
-const CSS: &str = "\
+/// The style of report.html, which the sweep page shares (`sweep_html` adds its own rules).
+pub(crate) const CSS: &str = "\
 body{margin:0;background:#fafafa;color:#222;font:15px/1.5 'DejaVu Sans',Verdana,sans-serif}\
 main{max-width:1060px;margin:0 auto;padding:1em 1.5em 3em}\
 h1{font-size:1.6em;margin:.6em 0 .2em}h2{margin-top:1.8em;border-bottom:1px solid #ddd}\
@@ -137,13 +138,6 @@ fn mean_ms(mean_ns: f64) -> String {
 
 fn region(model: &Model, id: RegionId) -> &str {
     model.regions.get(id).map_or("?", |r| r.name.as_str())
-}
-
-fn target_name(model: &Model, t: Target) -> String {
-    match t {
-        Target::Region(r) => region(model, r).to_string(),
-        Target::Link(a, b) => format!("{}<->{}", region(model, a), region(model, b)),
-    }
 }
 
 fn provenance(model: &Model, meta: &ReportMeta) -> String {
@@ -307,8 +301,8 @@ fn action_label(model: &Model, kind: &ActionKind) -> String {
 
 fn outage_label(model: &Model, target: Target, kind: OutageKind) -> String {
     match kind {
-        OutageKind::Down => format!("{} down", target_name(model, target)),
-        OutageKind::Slow(f) => format!("{} slow ×{}", target_name(model, target), fmt_sig(f)),
+        OutageKind::Down => format!("{} down", model.target_name(target)),
+        OutageKind::Slow(f) => format!("{} slow ×{}", model.target_name(target), fmt_sig(f)),
     }
 }
 
@@ -428,7 +422,7 @@ fn events_list(model: &Model) -> String {
     for f in &model.failures {
         items.push(format!(
             "random outages of {}: one every {} on average, repaired in {} on average (drawn per run; the charts show run 1's)",
-            target_name(model, f.target),
+            model.target_name(f.target),
             fmt_ns(f.mtbf),
             fmt_ns(f.mttr.mean.min(u64::MAX as f64) as Nanos)
         ));

@@ -1,7 +1,7 @@
 //! The sentences `report.html` writes under each chart: two or three per chart,
 //! generated from the figures of this run. A pure function of the model and the
 //! results, kept apart from the markup so it can be snapshot-tested on its own
-//! (tests/report_sentences.rs). It returns plain text; escaping is the page's job.
+//! (tests/report/sentences.rs). It returns plain text; escaping is the page's job.
 //!
 //! A sentence is a claim: "best" or "lowest" is said only of a variant at least as good
 //! as every other on each figure named, figures that print the same are said as ties,

@@ -6,7 +6,8 @@
 
 use std::fmt::Write;
 
-use super::charts::fmt_sig;
+use super::format::fmt_sig;
+use super::html::{esc, CSS};
 use super::palette;
 use super::sweep_charts::SweepChart;
 use crate::error::Result;
@@ -15,17 +16,9 @@ use crate::sweep::data::{self, SweepData};
 use crate::sweep::figures::FIGURES;
 use crate::sweep::grid::display;
 
-const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1060px;margin:2em auto;color:#222;padding:0 1em}\
-table{border-collapse:collapse;font-size:13px;margin:1em 0}th,td{border-bottom:1px solid #ddd;padding:3px 8px;text-align:right;white-space:nowrap}\
-th{background:#f4f4f4}td.l,th.l{text-align:left}figure{margin:2em 0}figcaption{color:#555;font-size:14px}\
-code{background:#f4f4f4;padding:0 3px}.swatch{display:inline-block;width:.8em;height:.8em;margin-right:.4em}";
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+/// The sweep page's own rules, after report.html's (one look for both pages).
+const STYLE: &str = "td.l,th.l{text-align:left}figure{margin:2em 0}\
+.swatch{display:inline-block;width:.8em;height:.8em;margin-right:.4em}";
 
 pub fn render_html(data: &SweepData, charts: &[SweepChart]) -> Result<String> {
     let h = &data.header;
@@ -34,7 +27,7 @@ pub fn render_html(data: &SweepData, charts: &[SweepChart]) -> Result<String> {
     // Writing to a String cannot fail.
     let _ = write!(
         out,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>geosim sweep: {name}</title><style>{STYLE}</style></head><body>\n\
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>geosim sweep: {name}</title><style>{CSS}{STYLE}</style></head><body>\n<main>\n\
 <h1>Sweep of \u{201c}{name}\u{201d}</h1>\n<p>geosim {} · scenario hash <code>{}</code> · seed {} · {} grid points</p>\n",
         esc(&h.version),
         esc(&h.scenario_hash),
@@ -70,7 +63,7 @@ two settings whose intervals overlap are not told apart by this many runs.</p>\n
     out.push_str(
         "<h2>Files</h2>\n<p><code>sweep.csv</code>: every figure of <code>summary.csv</code> as <code>_mean</code> and \
 <code>_ci95</code> per grid point and variant. <code>runs.csv</code>: the figures of every run, exact, in the shard \
-format (<code>geosim merge runs.csv</code> reproduces these files). <code>sweep_*.png</code>/<code>.svg</code>: the charts.</p>\n</body></html>\n",
+format (<code>geosim merge runs.csv</code> reproduces these files). <code>sweep_*.png</code>/<code>.svg</code>: the charts.</p>\n</main>\n</body></html>\n",
     );
     Ok(out)
 }

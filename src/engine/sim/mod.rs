@@ -395,7 +395,7 @@ impl<'m> Simulation<'m> {
             .windows()
             .iter()
             .map(|w| OutageRecord {
-                target: target_name(model, w.target),
+                target: model.target_name(w.target),
                 start_s: w.start as f64 / NS_PER_S as f64,
                 end_s: w.end.min(model.duration) as f64 / NS_PER_S as f64,
                 kind: match w.kind {
@@ -417,13 +417,5 @@ impl<'m> Simulation<'m> {
                 .map(|r| r.visibility_curve())
                 .unwrap_or_default(),
         }
-    }
-}
-
-/// A region's name, or `a<->b` for a link.
-pub fn target_name(model: &Model, target: Target) -> String {
-    match target {
-        Target::Region(r) => model.regions[r].name.clone(),
-        Target::Link(a, b) => format!("{}<->{}", model.regions[a].name, model.regions[b].name),
     }
 }

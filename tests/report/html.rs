@@ -1,12 +1,10 @@
 //! report.html: self-contained (no script, nothing fetched), one inline SVG per chart,
 //! every summary column, user text escaped.
 
-mod report_fixture;
-
+use crate::report_fixture::*;
 use geosim::model::Mode;
 use geosim::report::charts::ChartKind;
 use geosim::report::html::{render_html, ReportMeta, Svgs};
-use report_fixture::*;
 
 fn meta() -> ReportMeta {
     ReportMeta {
@@ -190,7 +188,7 @@ fn several_runs_show_intervals() {
     .unwrap();
     assert!(!html.contains("Across runs"));
 
-    let model = report_fixture::model("mc", &[("async-5m", Mode::Async, 300.0)], 3);
+    let model = crate::report_fixture::model("mc", &[("async-5m", Mode::Async, 300.0)], 3);
     let results: Vec<_> = [(1, 400, 1.5), (2, 412, 1.9), (3, 424, 2.3)]
         .iter()
         .map(|&(run, lost, rpo)| {

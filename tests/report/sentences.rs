@@ -2,13 +2,11 @@
 //! result sets (tests/report_fixture). Exact strings: any change to the wording or the
 //! figures shows up here.
 
-mod report_fixture;
-
+use crate::report_fixture::*;
 use geosim::model::Mode;
 use geosim::report::charts::ChartKind;
 use geosim::report::sentences::chart_notes;
 use geosim::results::SimResult;
-use report_fixture::*;
 
 fn notes(model: &geosim::model::Model, results: &[SimResult]) -> Vec<(ChartKind, Vec<String>)> {
     chart_notes(model, results)

@@ -3,12 +3,10 @@
 //!
 //! Set `GEOSIM_CHART_DIR=/some/dir` to also write every rendered chart there for a look.
 
-mod report_fixture;
-
+use crate::report_fixture::*;
 use geosim::model::Mode;
 use geosim::report::charts::{render_charts, ChartFormat, ChartKind, HEIGHT, WIDTH};
 use geosim::results::SimResult;
-use report_fixture::*;
 
 const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
