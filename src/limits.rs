@@ -85,7 +85,13 @@ pub fn estimate(model: &Model, variants: usize, jobs: usize) -> Estimate {
         .fold(0.0, f64::max);
     // Lag is throttled at max_lag while a secondary is ready; a secondary that is down
     // (and perhaps removed) lets the backlog grow for as long as it is down.
-    let max_lag = model.variants.iter().map(|v| v.max_lag).max().unwrap_or(0);
+    // `max_lag = "none"` bounds nothing; the outage term below still holds.
+    let max_lag = model
+        .variants
+        .iter()
+        .filter_map(|v| v.max_lag)
+        .max()
+        .unwrap_or(0);
     let backlog_s = (secs(max_lag).max(longest_outage_s(model))).min(duration_s);
     let w = &model.workload;
     let attempt_s =

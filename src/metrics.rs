@@ -142,9 +142,15 @@ pub struct Recorder {
     // Namespace lag: t − `oldest` since `lag_since` (no lag when `oldest` is None).
     lag_since: Nanos,
     oldest: Option<Nanos>,
-    max_lag: Nanos,
+    /// Rule 4's lag limit (`None`: "none", SPEC §6.3).
+    max_lag: Option<Nanos>,
+    /// Rule 4's backlog limit (SPEC §6.3 `max_lag_writes`).
+    pub max_lag_writes: Option<u64>,
     lag_max_ns: Nanos,
     throttled_ns: Nanos,
+    // Namespace backlog (SPEC §6.3) since `lag_since`, and its largest value after warmup.
+    backlog: u64,
+    backlog_max: u64,
 
     // The bucket being filled.
     bucket_start: Nanos,
@@ -164,7 +170,12 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    pub fn new(warmup: Nanos, duration: Nanos, bucket_width: Nanos, max_lag: Nanos) -> Recorder {
+    pub fn new(
+        warmup: Nanos,
+        duration: Nanos,
+        bucket_width: Nanos,
+        max_lag: Option<Nanos>,
+    ) -> Recorder {
         let first_bucket = warmup / bucket_width * bucket_width;
         Recorder {
             warmup,
@@ -184,8 +195,11 @@ impl Recorder {
             lag_since: 0,
             oldest: None,
             max_lag,
+            max_lag_writes: None,
             lag_max_ns: 0,
             throttled_ns: 0,
+            backlog: 0,
+            backlog_max: 0,
             bucket_start: 0,
             bucket: Counts::default(),
             bucket_lag_ns: 0,
@@ -268,28 +282,42 @@ impl Recorder {
     }
 
     /// Accounts the lag from `lag_since` to `t` (the lag rises with slope 1 while
-    /// something is pending, so its maximum is at the end of the segment).
+    /// something is pending, so its maximum is at the end of the segment), and the time
+    /// rule 4 throttles (SPEC §10 `throttled_s`): the whole segment while the backlog,
+    /// constant over it, exceeds `max_lag_writes`; else from the moment the lag exceeds
+    /// `max_lag`.
     fn lag_segment(&mut self, t: Nanos) {
         if t <= self.lag_since {
             return;
         }
-        if let Some(a) = self.oldest {
-            let lag_end = t.saturating_sub(a);
-            // Like the counts, the bucket that straddles warmup shows only what
-            // happened after it.
-            if t > self.warmup {
+        // Like the counts, the bucket that straddles warmup shows only what happened
+        // after it.
+        if t > self.warmup {
+            let start = self.lag_since.max(self.warmup);
+            self.backlog_max = self.backlog_max.max(self.backlog);
+            let lag_from = match (self.oldest, self.max_lag) {
+                (Some(a), Some(m)) => Some(a.saturating_add(m).saturating_add(1)),
+                _ => None,
+            };
+            if let Some(a) = self.oldest {
+                let lag_end = t.saturating_sub(a);
                 self.bucket_lag_ns = self.bucket_lag_ns.max(lag_end);
                 self.lag_max_ns = self.lag_max_ns.max(lag_end);
-                let from = self
-                    .lag_since
-                    .max(self.warmup)
-                    .max(a.saturating_add(self.max_lag).saturating_add(1));
-                if t > from {
-                    self.throttled_ns += t - from;
-                }
+            }
+            let from = if self.backlog_over() {
+                Some(start)
+            } else {
+                lag_from.map(|f| f.max(start))
+            };
+            if let Some(from) = from.filter(|&f| t > f) {
+                self.throttled_ns += t - from;
             }
         }
         self.lag_since = t;
+    }
+
+    fn backlog_over(&self) -> bool {
+        self.max_lag_writes.is_some_and(|k| self.backlog > k)
     }
 
     /// The namespace lag changed at `now`: it is now `now − oldest` (None: no lag).
@@ -308,8 +336,27 @@ impl Recorder {
         }
     }
 
+    /// The namespace backlog is `backlog` from `now` on (SPEC §6.3).
+    pub fn backlog_changed(&mut self, now: Nanos, backlog: u64) {
+        if backlog == self.backlog {
+            return;
+        }
+        let was_over = self.backlog_over();
+        let before = self.backlog;
+        self.backlog = backlog;
+        if self.backlog_over() != was_over {
+            // The throttled state changes here: close the segment under the old one.
+            self.backlog = before;
+            self.lag_segment(now);
+            self.backlog = backlog;
+        }
+        if now >= self.warmup {
+            self.backlog_max = self.backlog_max.max(backlog);
+        }
+    }
+
     /// `set_max_lag` took effect at `now`.
-    pub fn max_lag_changed(&mut self, now: Nanos, max_lag: Nanos) {
+    pub fn max_lag_changed(&mut self, now: Nanos, max_lag: Option<Nanos>) {
         self.lag_segment(now);
         self.max_lag = max_lag;
     }
@@ -420,6 +467,7 @@ impl Recorder {
         s.repl_delay_p99_ms = self.repl_delay.quantile_ms(0.99);
         s.lag_max_s = self.lag_max_ns as f64 / NS_PER_S as f64;
         s.throttled_s = self.throttled_ns as f64 / NS_PER_S as f64;
+        s.backlog_max = self.backlog_max;
         s.rpo_s = self.rpo_max_ns as f64 / NS_PER_S as f64;
         s.rto_s = self.rto_max_ns.map(|n| n as f64 / NS_PER_S as f64);
         s.bytes_accepted = self.bytes_accepted;
@@ -465,7 +513,7 @@ mod tests {
     #[test]
     fn lag_integral_and_throttled_time() {
         // max_lag 5 s; a write accepted at 10 s stays pending until 30 s.
-        let mut r = Recorder::new(0, 60 * S, S, 5 * S);
+        let mut r = Recorder::new(0, 60 * S, S, Some(5 * S));
         r.advance_to(10 * S, "p");
         r.lag_changed(10 * S, Some(10 * S));
         r.advance_to(30 * S, "p");
@@ -484,7 +532,7 @@ mod tests {
 
     #[test]
     fn rto_closes_on_first_ack_of_a_later_write() {
-        let mut r = Recorder::new(0, 100 * S, S, S);
+        let mut r = Recorder::new(0, 100 * S, S, Some(S));
         r.primary_outage(10 * S);
         r.first_ack_after_outage(9 * S, 11 * S); // issued before the outage: no
         assert!(r.has_open_rto());
@@ -497,7 +545,7 @@ mod tests {
 
     #[test]
     fn first_try_latency_leaves_out_retried_writes() {
-        let mut r = Recorder::new(0, 100 * S, S, S);
+        let mut r = Recorder::new(0, 100 * S, S, Some(S));
         for _ in 0..98 {
             r.offered();
             r.acked(10 * NS_PER_MS, true);
@@ -527,7 +575,7 @@ mod tests {
 
     #[test]
     fn first_try_percentiles_are_clamped_to_the_recorded_extremes() {
-        let mut r = Recorder::new(0, 100 * S, S, S);
+        let mut r = Recorder::new(0, 100 * S, S, Some(S));
         // 1.2345 ms: the histogram's middle of its bucket is not the value itself.
         r.offered();
         r.acked(1_234_567, true);

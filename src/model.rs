@@ -259,7 +259,8 @@ pub const DEFAULT_SEMI_SYNC_TIMEOUT: Nanos = 10 * NS_PER_S;
 pub struct Variant {
     pub name: String,
     pub mode: Mode,
-    pub max_lag: Nanos,
+    /// Rule 4's lag limit; `None`: `max_lag = "none"`, the lag never throttles (SPEC §6.3).
+    pub max_lag: Option<Nanos>,
     /// Overrides the kind of every promotion of this variant.
     pub promote: Option<PromoteKind>,
     /// Snapshot mode: a recovery point at every multiple of this (SPEC §6.4; default 5m).
@@ -344,7 +345,7 @@ impl Variant {
         Variant {
             name: name.to_string(),
             mode,
-            max_lag,
+            max_lag: Some(max_lag),
             promote: None,
             sync_acks: None,
             semi_sync_timeout: DEFAULT_SEMI_SYNC_TIMEOUT,

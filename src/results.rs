@@ -12,7 +12,11 @@ pub struct Summary {
     pub seed: u64,
     /// "sync" or "async": the variant's mode at the start.
     pub mode: String,
-    pub max_lag_s: f64,
+    /// `None`: `max_lag = "none"` (SPEC §10: the column is empty).
+    pub max_lag_s: Option<f64>,
+    /// The variant's `max_lag_writes` (not a column: for the sentences that explain
+    /// `throttled_s`).
+    pub max_lag_writes: Option<u64>,
     /// `none`, `planned`, `forced` or `planned>forced`.
     pub promotion: String,
     pub writes_offered: u64,
@@ -48,6 +52,12 @@ pub struct Summary {
     /// Latency of the writes acknowledged on their first attempt (SPEC §8); 0 when none.
     pub first_try_latency_p50_ms: f64,
     pub first_try_latency_p99_ms: f64,
+    /// The largest namespace backlog after warmup, in writes (SPEC §6.3, §10).
+    pub backlog_max: u64,
+    /// Semi-sync fallbacks started after warmup, and the time spent in fallback after
+    /// warmup (SPEC §6.2, §10); `None` for a variant that never ran semi-sync.
+    pub fallbacks: Option<u64>,
+    pub fallback_s: Option<f64>,
     /// Writes issued after warmup, neither acknowledged nor failed when the run stopped:
     /// they count against `availability` (acked / offered) without having failed.
     pub writes_in_flight: u64,

@@ -896,7 +896,7 @@ fn valid_shard(rng: &mut Rng) -> String {
                     variant: ["sync", "async,5m"][variant_index].into(),
                     run,
                     mode: ["sync", "async"][variant_index].into(),
-                    max_lag_s: 300.0,
+                    max_lag_s: Some(300.0),
                     promotion: "none".into(),
                     figures,
                 });

@@ -4,7 +4,7 @@
 use crate::error::{GeoError, Result};
 use crate::results::{ReadSummary, SimResult, Summary};
 
-pub const SUMMARY_COLUMNS: [&str; 46] = [
+pub const SUMMARY_COLUMNS: [&str; 49] = [
     "variant",
     "run",
     "seed",
@@ -41,6 +41,9 @@ pub const SUMMARY_COLUMNS: [&str; 46] = [
     // then the objectives.
     "first_try_latency_p50_ms",
     "first_try_latency_p99_ms",
+    "backlog_max",
+    "fallbacks",
+    "fallback_s",
     "recovery_points",
     "reads_offered",
     "reads_ok",
@@ -100,7 +103,7 @@ pub fn summary_cells(s: &Summary) -> [String; SUMMARY_COLUMNS.len()] {
         s.run.to_string(),
         s.seed.to_string(),
         s.mode.clone(),
-        d3(s.max_lag_s),
+        opt_d3(s.max_lag_s),
         s.promotion.clone(),
         s.writes_offered.to_string(),
         s.writes_acked.to_string(),
@@ -129,6 +132,9 @@ pub fn summary_cells(s: &Summary) -> [String; SUMMARY_COLUMNS.len()] {
         s.cost.map(|b| money(b.cost_month)).unwrap_or_default(),
         d3(s.first_try_latency_p50_ms),
         d3(s.first_try_latency_p99_ms),
+        s.backlog_max.to_string(),
+        s.fallbacks.map(|n| n.to_string()).unwrap_or_default(),
+        opt_d3(s.fallback_s),
         s.recovery_points.map(|n| n.to_string()).unwrap_or_default(),
         read_cell(s, |r| r.reads_offered.to_string()),
         read_cell(s, |r| r.reads_ok.to_string()),

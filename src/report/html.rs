@@ -272,7 +272,7 @@ fn variant_table(model: &Model) -> String {
             palette::variant_hex(i),
             esc(&v.name),
             v.mode.as_str(),
-            fmt_ns(v.max_lag),
+            v.max_lag.map_or_else(|| "none".to_string(), fmt_ns),
             v.promote.map_or("as scheduled", |k| k.as_str())
         );
     }

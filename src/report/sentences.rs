@@ -161,11 +161,19 @@ fn lag_notes(shown: &[&SimResult], unit: TimeUnit) -> Vec<String> {
         .iter()
         .filter(|x| x.throttled_s > 0.0)
         .map(|x| {
+            let why = match (x.max_lag_s, x.max_lag_writes) {
+                (Some(l), None) => format!("with its lag above its max_lag of {}", secs(l)),
+                (None, Some(k)) => format!("with its backlog above its max_lag_writes of {k}"),
+                (Some(l), Some(k)) => format!(
+                    "with its lag above its max_lag of {} or its backlog above its max_lag_writes of {k}",
+                    secs(l)
+                ),
+                (None, None) => "in rule 4".to_string(),
+            };
             format!(
-                "{} spent {} with its lag above its max_lag of {}, throttling writes",
+                "{} spent {} {why}, throttling writes",
                 x.variant,
                 secs(x.throttled_s),
-                secs(x.max_lag_s)
             )
         })
         .collect();

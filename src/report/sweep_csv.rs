@@ -37,7 +37,7 @@ pub fn identity(g: &Group) -> [String; 4] {
     [
         g.variant.to_string(),
         g.mode.to_string(),
-        format!("{:.3}", g.max_lag_s),
+        g.max_lag_s.map(|x| format!("{x:.3}")).unwrap_or_default(),
         g.runs.to_string(),
     ]
 }

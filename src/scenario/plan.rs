@@ -127,7 +127,7 @@ pub fn plan(m: &Model) -> String {
             "  {}: mode {}, max_lag {}, promote {}{}{reads_at}",
             v.name,
             v.mode.as_str(),
-            fmt_duration(v.max_lag),
+            v.max_lag.map_or_else(|| "none".to_string(), fmt_duration),
             v.promote.map_or("as requested", PromoteKind::as_str),
             protocol(v)
         );

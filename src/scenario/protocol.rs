@@ -88,7 +88,8 @@ pub(super) struct Context<'a> {
 #[derive(Debug, Clone)]
 pub(super) struct Protocol {
     pub mode: Mode,
-    pub max_lag: Nanos,
+    /// `None`: `max_lag = "none"` (SPEC §6.3).
+    pub max_lag: Option<Nanos>,
     pub sync_acks: Option<Quorum>,
     pub semi_sync_timeout: Nanos,
     pub lag_quorum: Quorum,
@@ -305,9 +306,8 @@ pub(super) fn resolve(
     let resolved = Protocol {
         mode: run_mode,
         max_lag: match max_lag {
-            Lag::At(ns) => ns,
-            // Refused below until the engine has the lag rule (phase 2 of issue 12).
-            Lag::Off => u64::MAX,
+            Lag::At(ns) => Some(ns),
+            Lag::Off => None,
         },
         sync_acks,
         semi_sync_timeout,
@@ -326,16 +326,7 @@ pub(super) fn resolve(
         };
         check_preset(ctx, c, p, &resolved, max_lag, &at)?;
     }
-    not_built_yet(
-        ctx,
-        c,
-        &resolved,
-        max_lag,
-        &lag_origin,
-        &acks_origin,
-        &quorum_origin,
-        &writes_origin,
-    )?;
+    not_built_yet(ctx, c, &resolved, &acks_origin)?;
     Ok(resolved)
 }
 
@@ -581,20 +572,10 @@ fn check_preset(
     Ok(())
 }
 
-/// Refuses, with a clear error, the settings whose engine behaviour is not built yet (the
-/// engine is being restructured; SPEC §6.1–§6.3 land on its seams in phase 2 of issue
-/// 12). A key may not be accepted and then silently do nothing.
-#[allow(clippy::too_many_arguments)]
-fn not_built_yet(
-    ctx: &Ctx,
-    c: &Context,
-    v: &Protocol,
-    max_lag: Lag,
-    lag_at: &Origin,
-    acks_at: &Origin,
-    quorum_at: &Origin,
-    writes_at: &Origin,
-) -> Result<(), GeoError> {
+/// Refuses, with a clear error, the settings whose engine behaviour is not built yet
+/// (SPEC §6.1–§6.2 land on the engine's seams in phase 2 of issue 12). A key may not be
+/// accepted and then silently do nothing.
+fn not_built_yet(ctx: &Ctx, c: &Context, v: &Protocol, acks_at: &Origin) -> Result<(), GeoError> {
     let all = c.secondaries as u32;
     let refuse = |o: &Origin, what: String, help: &str| {
         Err(ctx
@@ -605,34 +586,11 @@ fn not_built_yet(
             )
             .with_help(help.to_string()))
     };
-    if max_lag == Lag::Off {
-        return refuse(
-            lag_at,
-            "max_lag = \"none\"".into(),
-            "set a max_lag duration until the lag rules land (issue 12)",
-        );
-    }
     if let Some(Quorum::Count(k)) = v.sync_acks.filter(|q| *q != Quorum::Count(all)) {
         return refuse(
             acks_at,
             format!("sync_acks = {k} (any {k} of {all})"),
             "use sync_acks = \"all\" until quorum commit lands (issue 12)",
-        );
-    }
-    if let Quorum::Count(k) = v.lag_quorum {
-        if k != all {
-            return refuse(
-                quorum_at,
-                format!("lag_quorum = {k}"),
-                "use lag_quorum = \"all\" until the lag rules land (issue 12)",
-            );
-        }
-    }
-    if let Some(k) = v.max_lag_writes {
-        return refuse(
-            writes_at,
-            format!("max_lag_writes = {k}"),
-            "remove max_lag_writes until the lag rules land (issue 12)",
         );
     }
     if v.auto_promote.is_some() {

@@ -114,7 +114,14 @@ fn standard_variant_matrix_and_max_lag_defaults() {
     let got: Vec<_> = m
         .variants
         .iter()
-        .map(|v| (v.name.as_str(), v.mode, v.max_lag / NS_PER_S, v.promote))
+        .map(|v| {
+            (
+                v.name.as_str(),
+                v.mode,
+                v.max_lag.unwrap() / NS_PER_S,
+                v.promote,
+            )
+        })
         .collect();
     assert_eq!(
         got,
@@ -135,7 +142,7 @@ fn standard_variant_matrix_and_max_lag_defaults() {
         "secondaries = [\"eastus\"]",
         "secondaries = [\"eastus\"]\nmax_lag = \"0s\"",
     ));
-    assert!(m.variants.iter().all(|v| v.max_lag == 0));
+    assert!(m.variants.iter().all(|v| v.max_lag == Some(0)));
 }
 
 #[test]
@@ -160,13 +167,16 @@ mode = "async"
     let v = &m.variants;
     assert_eq!(
         (v[0].mode, v[0].max_lag, v[0].promote),
-        (Mode::Sync, 10 * NS_PER_S, None)
+        (Mode::Sync, Some(10 * NS_PER_S), None)
     );
     assert_eq!(
         (v[1].mode, v[1].max_lag, v[1].promote),
-        (Mode::Async, 60 * NS_PER_S, Some(PromoteKind::Forced))
+        (Mode::Async, Some(60 * NS_PER_S), Some(PromoteKind::Forced))
     );
-    assert_eq!((v[2].mode, v[2].max_lag), (Mode::Async, 300 * NS_PER_S));
+    assert_eq!(
+        (v[2].mode, v[2].max_lag),
+        (Mode::Async, Some(300 * NS_PER_S))
+    );
 }
 
 #[test]
@@ -317,12 +327,18 @@ fn a_preset_sets_what_the_scenario_leaves_out() {
         "[[variant]]\nname = \"a\"\n\n[[variant]]\nname = \"b\"\nmax_lag = \"30m\"\n\n[[variant]]\nname = \"c\"\nmax_lag = \"0\"\n",
     ));
     let v = &m.variants;
-    assert_eq!((v[0].mode, v[0].max_lag), (Mode::Async, 300 * NS_PER_S));
+    assert_eq!(
+        (v[0].mode, v[0].max_lag),
+        (Mode::Async, Some(300 * NS_PER_S))
+    );
     assert_eq!(v[0].preset, Some("azure-service-bus"));
     // A key the user sets wins over the preset's default.
-    assert_eq!((v[1].mode, v[1].max_lag), (Mode::Async, 1_800 * NS_PER_S));
+    assert_eq!(
+        (v[1].mode, v[1].max_lag),
+        (Mode::Async, Some(1_800 * NS_PER_S))
+    );
     // SPEC §10: Service Bus's max_lag "0" is sync, which throttles as sync does.
-    assert_eq!((v[2].mode, v[2].max_lag), (Mode::Sync, 10 * NS_PER_S));
+    assert_eq!((v[2].mode, v[2].max_lag), (Mode::Sync, Some(10 * NS_PER_S)));
 }
 
 #[test]
@@ -345,7 +361,7 @@ fn a_variant_preset_overrides_the_base_one() {
     ));
     let v = &m.variants[0];
     assert_eq!(v.preset, Some("postgres-sync"));
-    assert_eq!((v.mode, v.max_lag), (Mode::Sync, 60 * NS_PER_S));
+    assert_eq!((v.mode, v.max_lag), (Mode::Sync, Some(60 * NS_PER_S)));
     assert_eq!(v.acks(Mode::Sync), crate::model::Quorum::All);
 }
 

@@ -34,7 +34,8 @@ pub struct RunRow {
     pub variant: String,
     pub run: u32,
     pub mode: String,
-    pub max_lag_s: f64,
+    /// `None`: `max_lag = "none"`.
+    pub max_lag_s: Option<f64>,
     pub promotion: String,
     /// In `FIGURES` order.
     pub figures: Vec<Option<f64>>,
@@ -90,7 +91,7 @@ pub struct Group<'a> {
     pub variant_index: usize,
     pub variant: &'a str,
     pub mode: &'a str,
-    pub max_lag_s: f64,
+    pub max_lag_s: Option<f64>,
     pub runs: usize,
     /// Per figure in `FIGURES` order; `None` where no run has a value (e.g. `rto_s`
     /// without a primary outage). A figure some runs lack is described over the others.

@@ -39,7 +39,7 @@ macro_rules! read_figure {
 
 /// Every numeric figure of `summary.csv` that varies between runs, in column order
 /// (`max_lag_s` is a setting, not a figure; `run` and `seed` identify the row).
-pub const FIGURES: [Figure; 38] = [
+pub const FIGURES: [Figure; 41] = [
     figure!(writes_offered, 3),
     figure!(writes_acked, 3),
     figure!(writes_failed, 3),
@@ -84,6 +84,17 @@ pub const FIGURES: [Figure; 38] = [
     },
     figure!(first_try_latency_p50_ms, 3),
     figure!(first_try_latency_p99_ms, 3),
+    figure!(backlog_max, 3),
+    Figure {
+        name: "fallbacks",
+        decimals: 3,
+        value: |s| s.fallbacks.map(|n| n as f64),
+    },
+    Figure {
+        name: "fallback_s",
+        decimals: 3,
+        value: |s| s.fallback_s,
+    },
     Figure {
         name: "recovery_points",
         decimals: 3,

@@ -239,7 +239,7 @@ mod tests {
                 variant: "v".into(),
                 run: 1,
                 mode: "async".into(),
-                max_lag_s: 1.0,
+                max_lag_s: Some(1.0),
                 promotion: "none".into(),
                 figures: vec![Some(point as f64); FIGURES.len()],
             })

@@ -18,7 +18,7 @@ use crate::error::{GeoError, Result};
 use crate::scenario::keys::KeyPath;
 
 /// Bumped whenever the layout changes, so an old shard is refused, not misread.
-const FORMAT: i64 = 2;
+const FORMAT: i64 = 3;
 const KIND: &str = "geosim sweep shard";
 const FIXED_COLUMNS: [&str; 7] = [
     "point",
@@ -67,7 +67,7 @@ pub fn to_bytes(shard: &Shard) -> Result<Vec<u8>> {
             r.variant.clone(),
             r.run.to_string(),
             r.mode.clone(),
-            r.max_lag_s.to_string(),
+            r.max_lag_s.map(|x| x.to_string()).unwrap_or_default(),
             r.promotion.clone(),
         ];
         record.extend(
@@ -527,7 +527,11 @@ fn row(r: &csv::StringRecord) -> std::result::Result<RunRow, (usize, String)> {
         variant: text(2)?,
         run: u32::try_from(int(3)?).map_err(|_| (3, "run out of range".to_string()))?,
         mode,
-        max_lag_s: num(5)?,
+        max_lag_s: if text(5)?.is_empty() {
+            None
+        } else {
+            Some(num(5)?)
+        },
         promotion: text(6)?,
         figures,
     })
@@ -558,7 +562,7 @@ mod tests {
                         variant: ["sync", "async,5m"][variant_index].into(),
                         run,
                         mode: "async".into(),
-                        max_lag_s: 300.0,
+                        max_lag_s: Some(300.0),
                         promotion: "planned>forced".into(),
                         figures: figures.clone(),
                     });
@@ -613,7 +617,7 @@ mod tests {
         assert!(e.contains("need 8 rows"), "{e}");
         assert!(err("point,run\n1,2\n").contains("not a geosim sweep shard"));
         assert!(err("").contains("the file is empty"));
-        let e = err(&text.replace("format = 2", "format = 9"));
+        let e = err(&text.replace("format = 3", "format = 9"));
         assert!(e.contains("s.csv:") && e.contains("format 9"), "{e}");
         assert!(err(&text.replace("\n3,1,", "\n2,1,")).contains("point 2 does not belong"));
         // A truncated last number: the file no longer ends with its newline.

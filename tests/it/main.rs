@@ -9,6 +9,7 @@ mod module_graph;
 mod oracles;
 mod promotion;
 mod properties;
+mod protocols;
 mod reads;
 mod validation;
 mod year;

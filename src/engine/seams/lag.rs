@@ -7,11 +7,11 @@
 //! t_accept to [`LagRule::namespace_oldest`].
 //!
 //! How Part II uses it:
-//! - §6.3 `lag_quorum = k`: `KthSmallest(k)`, already computed here (with fewer than k
-//!   ready, over those that are, §10); `"all"` stays `All`. The variant's `lag_quorum`
-//!   picks it in `Config`.
-//! - §6.3 backlog (`max_lag_writes`): the same rule over each secondary's count of
-//!   unapplied writes; pass counts instead of times to a sibling of `namespace_oldest`.
+//! - §6.3 `lag_quorum = k`: `KthSmallest(k)` (with fewer than k ready, over those that
+//!   are, §10); `"all"` stays `All`. The variant's `lag_quorum` picks it in `Config`.
+//! - §6.3 backlog (`max_lag_writes`): the same rule over each ready secondary's count
+//!   of unapplied writes ([`LagRule::namespace_backlog`], from `namespace_backlog` in
+//!   `engine/sim/replication.rs`).
 //! - The async → sync switch, a planned drain and readiness look at every ready
 //!   secondary whatever the rule (§6.3): they do not go through here.
 
@@ -22,7 +22,6 @@ pub(crate) enum LagRule {
     /// The largest lag over the ready secondaries (SPEC §3).
     All,
     /// The k-th smallest lag over the ready secondaries (SPEC §6.3 `lag_quorum`).
-    #[cfg_attr(not(test), allow(dead_code))]
     KthSmallest(u32),
 }
 
@@ -34,20 +33,51 @@ impl LagRule {
     pub fn namespace_oldest(self, pending: impl Iterator<Item = Option<Nanos>>) -> Option<Nanos> {
         match self {
             LagRule::All => pending.flatten().min(),
-            LagRule::KthSmallest(k) => {
-                // Few secondaries: sort their lags, smallest (latest time, or none) first.
-                let mut lags: Vec<Option<Nanos>> = pending.collect();
-                lags.sort_by(|a, b| match (a, b) {
-                    (None, None) => std::cmp::Ordering::Equal,
-                    (None, Some(_)) => std::cmp::Ordering::Less,
-                    (Some(_), None) => std::cmp::Ordering::Greater,
-                    (Some(x), Some(y)) => y.cmp(x),
-                });
-                let k = (k as usize).clamp(1, lags.len().max(1));
-                lags.get(k - 1).copied().flatten()
-            }
+            // A smaller lag is a later t_accept, and no pending write the smallest lag
+            // of all: order by `Reverse`, with `None` (lag 0) before every time.
+            LagRule::KthSmallest(k) => kth_smallest(pending.map(|p| p.map(std::cmp::Reverse)), k)
+                .and_then(|p| p.map(|r| r.0)),
         }
     }
+
+    /// The namespace backlog (SPEC §6.3): taken the same way over each ready
+    /// secondary's count of writes accepted and not yet applied there; 0 with none.
+    #[inline]
+    pub fn namespace_backlog(self, backlogs: impl Iterator<Item = u64>) -> u64 {
+        match self {
+            LagRule::All => backlogs.max().unwrap_or(0),
+            LagRule::KthSmallest(k) => kth_smallest(backlogs, k).unwrap_or(0),
+        }
+    }
+}
+
+/// The k-th smallest item (1-based; with fewer than k items, the largest; `None` with
+/// none), without allocating for the few secondaries a scenario has.
+fn kth_smallest<T: Ord + Copy + Default>(items: impl Iterator<Item = T>, k: u32) -> Option<T> {
+    const FEW: usize = 16;
+    let mut buf = [T::default(); FEW];
+    let mut n = 0;
+    let mut more: Vec<T> = Vec::new();
+    for x in items {
+        if n < FEW {
+            buf[n] = x;
+            n += 1;
+        } else {
+            more.push(x);
+        }
+    }
+    let all: &mut [T] = if more.is_empty() {
+        &mut buf[..n]
+    } else {
+        more.extend_from_slice(&buf[..n]);
+        &mut more
+    };
+    if all.is_empty() {
+        return None;
+    }
+    let k = (k as usize).clamp(1, all.len());
+    all.sort_unstable();
+    Some(all[k - 1])
 }
 
 #[cfg(test)]
@@ -78,5 +108,22 @@ mod tests {
             LagRule::KthSmallest(2).namespace_oldest(std::iter::empty()),
             None
         );
+    }
+
+    #[test]
+    fn the_backlog_follows_the_same_rule() {
+        let b = || [40u64, 0, 7].into_iter();
+        assert_eq!(LagRule::All.namespace_backlog(b()), 40);
+        assert_eq!(LagRule::KthSmallest(1).namespace_backlog(b()), 0);
+        assert_eq!(LagRule::KthSmallest(2).namespace_backlog(b()), 7);
+        assert_eq!(LagRule::KthSmallest(3).namespace_backlog(b()), 40);
+        assert_eq!(LagRule::KthSmallest(9).namespace_backlog(b()), 40);
+        assert_eq!(
+            LagRule::KthSmallest(1).namespace_backlog(std::iter::empty()),
+            0
+        );
+        // More secondaries than the stack buffer holds.
+        let many = (0..40u64).rev();
+        assert_eq!(LagRule::KthSmallest(3).namespace_backlog(many), 2);
     }
 }

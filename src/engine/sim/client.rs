@@ -138,7 +138,7 @@ impl Simulation<'_> {
             Some(Outcome::Unavailable)
         } else if self.promotions.current().is_some() {
             Some(Outcome::ReadOnly)
-        } else if self.namespace_lag() > self.config.max_lag {
+        } else if self.throttles() {
             Some(Outcome::Throttled)
         } else {
             None

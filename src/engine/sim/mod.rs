@@ -41,14 +41,17 @@ use super::writes::Writes;
 use crate::engine::observer::Observer;
 use crate::error::{GeoError, Result};
 use crate::metrics::Recorder;
-use crate::model::{ActionKind, Mode, Model, Nanos, RegionId, Target, NS_PER_S};
+use crate::model::{ActionKind, Mode, Model, Nanos, Quorum, RegionId, Target, NS_PER_S};
 use crate::results::{OutageRecord, SimResult, Summary};
 
 /// The namespace's write-path configuration that actions change during a run.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Config {
     pub mode: Mode,
-    pub max_lag: Nanos,
+    /// Rule 4's lag limit; `None`: the lag never throttles (SPEC §6.3 `max_lag = "none"`).
+    pub max_lag: Option<Nanos>,
+    /// Rule 4's backlog limit (SPEC §6.3 `max_lag_writes`).
+    pub max_lag_writes: Option<u64>,
     /// async → sync requested: switch once every ready secondary has applied every
     /// write with seq below this.
     pub sync_after_seq: Option<u64>,
@@ -135,6 +138,7 @@ impl<'m> Simulation<'m> {
         let regions: Vec<RegionId> = nodes.iter().map(|n| n.region).collect();
         let readers = Readers::new(model, variant, &regions);
         let mut metrics = Recorder::new(model.warmup, model.duration, model.bucket, v.max_lag);
+        metrics.max_lag_writes = v.max_lag_writes;
         if readers.is_some() {
             metrics.reads = Some(crate::metrics::reads::ReadRecorder::new());
         }
@@ -165,9 +169,13 @@ impl<'m> Simulation<'m> {
             config: Config {
                 mode: v.mode,
                 max_lag: v.max_lag,
+                max_lag_writes: v.max_lag_writes,
                 sync_after_seq: None,
                 sync_rule: CommitRule::All,
-                lag_rule: LagRule::All,
+                lag_rule: match v.lag_quorum {
+                    Quorum::All => LagRule::All,
+                    Quorum::Count(k) => LagRule::KthSmallest(k),
+                },
                 ship_unit: ShipUnit::Write,
             },
             nodes,
@@ -360,8 +368,8 @@ impl<'m> Simulation<'m> {
             } => self.request_promotion(kind, target, escalate_after),
             ActionKind::SetMode(mode) => self.set_mode(mode),
             ActionKind::SetMaxLag(max_lag) => {
-                self.config.max_lag = max_lag;
-                self.metrics.max_lag_changed(self.now, max_lag);
+                self.config.max_lag = Some(max_lag);
+                self.metrics.max_lag_changed(self.now, Some(max_lag));
             }
         }
     }
@@ -380,7 +388,8 @@ impl<'m> Simulation<'m> {
             run: self.run,
             seed: model.seed,
             mode: v.mode.as_str().to_string(),
-            max_lag_s: v.max_lag as f64 / NS_PER_S as f64,
+            max_lag_s: v.max_lag.map(|l| l as f64 / NS_PER_S as f64),
+            max_lag_writes: v.max_lag_writes,
             promotion: self.promotion_label(),
             promotion_s: self
                 .promotions

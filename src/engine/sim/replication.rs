@@ -78,10 +78,39 @@ impl<'m> Simulation<'m> {
             .map_or(0, |a| self.now.saturating_sub(a))
     }
 
-    /// Tells the recorder the lag's reference point after anything that may move it.
+    /// The namespace backlog now (SPEC §6.3): each ready secondary's count of writes
+    /// accepted and not yet applied there, taken by the lag rule; 0 once a forced cut
+    /// stopped replication from the log.
+    pub(crate) fn namespace_backlog(&self) -> u64 {
+        if self.log.is_cut() {
+            return 0;
+        }
+        let next = self.log.next_seq();
+        let backlogs = self
+            .active_secondaries()
+            .map(|i| next.saturating_sub(self.nodes[i].applied));
+        self.config.lag_rule.namespace_backlog(backlogs)
+    }
+
+    /// Rule 4 (SPEC §6.3): the namespace lag exceeds `max_lag`, or the namespace
+    /// backlog exceeds `max_lag_writes`.
+    pub(crate) fn throttles(&self) -> bool {
+        self.config
+            .max_lag
+            .is_some_and(|m| self.namespace_lag() > m)
+            || self
+                .config
+                .max_lag_writes
+                .is_some_and(|k| self.namespace_backlog() > k)
+    }
+
+    /// Tells the recorder the lag's reference point and the backlog after anything
+    /// that may move them.
     pub(crate) fn refresh_lag(&mut self) {
         let oldest = self.oldest_pending();
         self.metrics.lag_changed(self.now, oldest);
+        let backlog = self.namespace_backlog();
+        self.metrics.backlog_changed(self.now, backlog);
     }
 
     /// The commit rule of a write accepted now: sync writes follow the variant's
@@ -423,7 +452,11 @@ impl<'m> Simulation<'m> {
         let n = &mut self.nodes[i];
         // Ready only if the oldest write it lacks is less than 1 s old, or `max_lag` if
         // smaller (a `max_lag` of 0 counts as 1 ns: lacking nothing is ready).
-        if behind >= CAUGHT_UP.min(self.config.max_lag.max(1)) {
+        let limit = self
+            .config
+            .max_lag
+            .map_or(CAUGHT_UP, |m| CAUGHT_UP.min(m.max(1)));
+        if behind >= limit {
             n.standing = Standing::Resyncing {
                 target: Some(next_seq),
             };

@@ -35,7 +35,7 @@ pub(super) fn draw_lag<DB: DrawingBackend>(
     let limit_max = view
         .lines
         .iter()
-        .map(|l| l.result.summary.max_lag_s)
+        .filter_map(|l| l.result.summary.max_lag_s)
         .filter(|&m| m.is_finite() && (data_max == 0.0 || m <= data_max * 1.5))
         .fold(0.0, f64::max);
     let y = pad_range(0.0, data_max.max(limit_max), true, 0.12);
@@ -49,9 +49,13 @@ pub(super) fn draw_lag<DB: DrawingBackend>(
          \u{2191} = above this scale). Dashed upright: promotion completed.",
     )?;
     let entries = legend_entries(view, |l| {
-        let m = l.result.summary.max_lag_s;
-        let above = if m > y.1 { " \u{2191}" } else { "" };
-        format!("{} (max_lag {} s{above})", l.name, fmt_sig(m))
+        match l.result.summary.max_lag_s {
+            Some(m) => {
+                let above = if m > y.1 { " \u{2191}" } else { "" };
+                format!("{} (max_lag {} s{above})", l.name, fmt_sig(m))
+            }
+            None => format!("{} (max_lag none)", l.name),
+        }
     });
     let (plot_area, legend_area) = with_legend(&body, &entries)?;
     draw_legend(&legend_area, &entries)?;
@@ -88,7 +92,9 @@ pub(super) fn draw_max_lags<DB: DrawingBackend>(
 ) -> Drawn<(), DB> {
     let mut levels: Vec<(f64, Vec<VariantStyle>)> = Vec::new();
     for line in &view.lines {
-        let m = line.result.summary.max_lag_s;
+        let Some(m) = line.result.summary.max_lag_s else {
+            continue;
+        };
         if !(m.is_finite() && m >= y.0 && m <= y.1) {
             continue;
         }
