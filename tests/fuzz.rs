@@ -943,6 +943,10 @@ const SHARD_EXTREMES: &[&str] = &[
 
 fn mutate_shard(text: &str, rng: &mut Rng) -> String {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    if lines.is_empty() {
+        // An earlier mutation truncated it to nothing: nothing left to mutate.
+        return String::new();
+    }
     match rng.below(7) {
         // A number (or any cell) replaced by an extreme.
         0..=2 => {
