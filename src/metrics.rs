@@ -148,6 +148,12 @@ pub struct Recorder {
     pub max_lag_writes: Option<u64>,
     lag_max_ns: Nanos,
     throttled_ns: Nanos,
+    /// The variant ran semi-sync at some point (SPEC §10: else its fallback columns are
+    /// empty).
+    pub ran_semi_sync: bool,
+    fallbacks: u64,
+    fallback_since: Option<Nanos>,
+    fallback_ns: Nanos,
     // Namespace backlog (SPEC §6.3) since `lag_since`, and its largest value after warmup.
     backlog: u64,
     backlog_max: u64,
@@ -200,6 +206,10 @@ impl Recorder {
             throttled_ns: 0,
             backlog: 0,
             backlog_max: 0,
+            ran_semi_sync: false,
+            fallbacks: 0,
+            fallback_since: None,
+            fallback_ns: 0,
             bucket_start: 0,
             bucket: Counts::default(),
             bucket_lag_ns: 0,
@@ -232,6 +242,7 @@ impl Recorder {
             self.close_bucket(self.duration, primary);
         }
         self.lag_segment(self.duration);
+        self.fallback_ended(self.duration);
         for &start in &self.rto_open {
             let rto = self.duration.saturating_sub(start);
             self.rto_max_ns = Some(self.rto_max_ns.map_or(rto, |m| m.max(rto)));
@@ -333,6 +344,22 @@ impl Recorder {
             let lag = self.current_lag(now);
             self.bucket_lag_ns = self.bucket_lag_ns.max(lag);
             self.lag_max_ns = self.lag_max_ns.max(lag);
+        }
+    }
+
+    /// Semi-sync fell back to async at `now` (SPEC §6.2).
+    pub fn fallback_started(&mut self, now: Nanos) {
+        if now >= self.warmup && now <= self.duration {
+            self.fallbacks += 1;
+        }
+        self.fallback_since = Some(now);
+    }
+
+    /// Semi-sync returned from its fallback at `now`.
+    pub fn fallback_ended(&mut self, now: Nanos) {
+        if let Some(since) = self.fallback_since.take() {
+            let (from, to) = (since.max(self.warmup), now.min(self.duration));
+            self.fallback_ns += to.saturating_sub(from);
         }
     }
 
@@ -468,6 +495,10 @@ impl Recorder {
         s.lag_max_s = self.lag_max_ns as f64 / NS_PER_S as f64;
         s.throttled_s = self.throttled_ns as f64 / NS_PER_S as f64;
         s.backlog_max = self.backlog_max;
+        if self.ran_semi_sync {
+            s.fallbacks = Some(self.fallbacks);
+            s.fallback_s = Some(self.fallback_ns as f64 / NS_PER_S as f64);
+        }
         s.rpo_s = self.rpo_max_ns as f64 / NS_PER_S as f64;
         s.rto_s = self.rto_max_ns.map(|n| n as f64 / NS_PER_S as f64);
         s.bytes_accepted = self.bytes_accepted;

@@ -165,6 +165,9 @@ pub struct Failure {
 pub enum Mode {
     Sync,
     Async,
+    /// SPEC §6.2: sync with `sync_acks` (default 1), falling back to async when a write
+    /// has waited `semi_sync_timeout`.
+    SemiSync,
 }
 
 impl Mode {
@@ -172,6 +175,7 @@ impl Mode {
         match self {
             Mode::Sync => "sync",
             Mode::Async => "async",
+            Mode::SemiSync => "semi-sync",
         }
     }
 }
@@ -364,6 +368,7 @@ impl Variant {
     pub fn acks(&self, mode: Mode) -> Quorum {
         self.sync_acks.unwrap_or(match mode {
             Mode::Sync | Mode::Async => Quorum::All,
+            Mode::SemiSync => Quorum::Count(1),
         })
     }
 }
@@ -446,7 +451,7 @@ impl Model {
         let k = self.secondaries.len() as f64;
         let per_write = match self.variants[v].mode {
             Mode::Async => 5.0 + k,
-            Mode::Sync => 5.0 + 2.0 * k,
+            Mode::Sync | Mode::SemiSync => 5.0 + 2.0 * k,
         };
         // A read is two events: its arrival, and its arrival at the region.
         let reads = self

@@ -89,6 +89,9 @@ pub enum Event {
     ReadArrival,
     /// A read issued at `issued` reaches node `node`, which answers it.
     ReadAt { node: u32, issued: u64 },
+    /// Semi-sync (SPEC §6.2): time to see whether the oldest write waiting for acks has
+    /// waited `semi_sync_timeout`.
+    SemiSyncTimer,
 }
 
 #[cfg(test)]

@@ -136,6 +136,14 @@ impl ReplicationLog {
         self.sync_cursor < self.next_seq
     }
 
+    /// t_accept of the oldest entry still waiting for sync acks (SPEC §6.2: what the
+    /// semi-sync timeout runs from); None when none waits.
+    pub fn oldest_waiting(&self) -> Option<Nanos> {
+        self.entries_from(self.sync_cursor)
+            .find(|(_, e)| e.state == EntryState::WaitingAcks)
+            .map(|(_, e)| e.t_accept)
+    }
+
     /// Appends an accepted write; returns its sequence number. An entry that waits for
     /// no acks moves the sync cursor past it if the cursor was there.
     pub fn push(&mut self, entry: Entry) -> u64 {

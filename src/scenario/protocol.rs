@@ -102,7 +102,6 @@ pub(super) struct Protocol {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ModeName {
     Run(Mode),
-    SemiSync,
     Snapshot,
 }
 
@@ -110,7 +109,6 @@ impl ModeName {
     fn text(self) -> &'static str {
         match self {
             ModeName::Run(m) => m.as_str(),
-            ModeName::SemiSync => "semi-sync",
             ModeName::Snapshot => "snapshot",
         }
     }
@@ -120,14 +118,14 @@ fn mode_name(text: &str) -> Option<ModeName> {
     match text {
         "sync" => Some(ModeName::Run(Mode::Sync)),
         "async" => Some(ModeName::Run(Mode::Async)),
-        "semi-sync" => Some(ModeName::SemiSync),
+        "semi-sync" => Some(ModeName::Run(Mode::SemiSync)),
         "snapshot" => Some(ModeName::Snapshot),
         _ => None,
     }
 }
 
-/// A `mode` or `set_mode` value the engine runs: `"sync"` or `"async"`; `"semi-sync"`
-/// and `"snapshot"` are SPEC §6 modes still being built, refused with a clear error.
+/// A `mode` or `set_mode` value the engine runs: `"sync"`, `"async"` or `"semi-sync"`;
+/// `"snapshot"` is a SPEC §6 mode still being built, refused with a clear error.
 pub(super) fn mode(ctx: &Ctx, v: &Spanned<String>, key: &str) -> Result<Mode, GeoError> {
     match mode_name(v.get_ref()) {
         Some(ModeName::Run(m)) => Ok(m),
@@ -138,7 +136,7 @@ pub(super) fn mode(ctx: &Ctx, v: &Spanned<String>, key: &str) -> Result<Mode, Ge
                 key,
                 format!("unknown replication mode \"{}\"", v.get_ref()),
             )
-            .with_help("use \"sync\" or \"async\"")),
+            .with_help("use \"sync\", \"async\" or \"semi-sync\"")),
     }
 }
 
@@ -147,11 +145,11 @@ fn not_yet(ctx: &Ctx, span: Range<usize>, key: &str, m: ModeName) -> GeoError {
         span,
         key,
         format!(
-            "mode \"{}\" is not yet supported: this build of the engine runs \"sync\" and \"async\"",
+            "mode \"{}\" is not yet supported: this build of the engine runs \"sync\", \"async\" and \"semi-sync\"",
             m.text()
         ),
     )
-    .with_help("use \"sync\" or \"async\" until the engine runs it (issue 12)")
+    .with_help("use \"sync\", \"async\" or \"semi-sync\" until the engine runs it (issue 12)")
 }
 
 /// The first of the variant's and the base table's value of a key, with its origin.
@@ -214,7 +212,7 @@ pub(super) fn resolve(
                     &o.key,
                     format!("unknown replication mode \"{}\"", v.get_ref()),
                 )
-                .with_help("use \"sync\" or \"async\"")
+                .with_help("use \"sync\", \"async\" or \"semi-sync\"")
             })?;
             (m, o)
         }
@@ -248,13 +246,13 @@ pub(super) fn resolve(
         other => return Err(not_yet(ctx, mode_origin.span, &mode_origin.key, other)),
     };
     let (max_lag, lag_origin) = match (&written_lag, p.and_then(|p| p.sets.max_lag)) {
-        (Some((_, o)), _) if zero_means_sync => (Lag::At(default_max_lag(run_mode)), o.clone()),
+        (Some((_, o)), _) if zero_means_sync => (default_lag(run_mode), o.clone()),
         (Some((l, o)), _) => (*l, o.clone()),
         (None, Some(l)) => (l, from_preset("max_lag")),
-        (None, None) => (Lag::At(default_max_lag(run_mode)), from_preset("max_lag")),
+        (None, None) => (default_lag(run_mode), from_preset("max_lag")),
     };
 
-    let (sync_acks, acks_origin) = match pick(var, &c.base, |k| k.sync_acks, "sync_acks") {
+    let (sync_acks, _) = match pick(var, &c.base, |k| k.sync_acks, "sync_acks") {
         Some((v, o)) => (
             Some(quorum(
                 ctx,
@@ -326,15 +324,16 @@ pub(super) fn resolve(
         };
         check_preset(ctx, c, p, &resolved, max_lag, &at)?;
     }
-    not_built_yet(ctx, c, &resolved, &acks_origin)?;
+    not_built_yet(ctx, c, &resolved)?;
     Ok(resolved)
 }
 
-/// SPEC §2.2: 5m for async, 10s for sync.
-pub(super) fn default_max_lag(mode: Mode) -> Nanos {
+/// SPEC §2.2: 5m for async, 10s for sync; §6.2: "none" for semi-sync.
+fn default_lag(mode: Mode) -> Lag {
     match mode {
-        Mode::Async => 300 * NS_PER_S,
-        Mode::Sync => 10 * NS_PER_S,
+        Mode::Async => Lag::At(300 * NS_PER_S),
+        Mode::Sync => Lag::At(10 * NS_PER_S),
+        Mode::SemiSync => Lag::Off,
     }
 }
 
@@ -575,8 +574,7 @@ fn check_preset(
 /// Refuses, with a clear error, the settings whose engine behaviour is not built yet
 /// (SPEC §6.1–§6.2 land on the engine's seams in phase 2 of issue 12). A key may not be
 /// accepted and then silently do nothing.
-fn not_built_yet(ctx: &Ctx, c: &Context, v: &Protocol, acks_at: &Origin) -> Result<(), GeoError> {
-    let all = c.secondaries as u32;
+fn not_built_yet(ctx: &Ctx, c: &Context, v: &Protocol) -> Result<(), GeoError> {
     let refuse = |o: &Origin, what: String, help: &str| {
         Err(ctx
             .error(
@@ -586,13 +584,6 @@ fn not_built_yet(ctx: &Ctx, c: &Context, v: &Protocol, acks_at: &Origin) -> Resu
             )
             .with_help(help.to_string()))
     };
-    if let Some(Quorum::Count(k)) = v.sync_acks.filter(|q| *q != Quorum::Count(all)) {
-        return refuse(
-            acks_at,
-            format!("sync_acks = {k} (any {k} of {all})"),
-            "use sync_acks = \"all\" until quorum commit lands (issue 12)",
-        );
-    }
     if v.auto_promote.is_some() {
         let o = Origin {
             key: c.base.table.to_string(),

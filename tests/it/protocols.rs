@@ -173,3 +173,301 @@ fn backlog_max_without_a_limit_counts_what_a_down_secondary_lacks() {
         );
     }
 }
+
+// ---- Quorum commit (SPEC §6.1, §10) ----
+
+/// p and secondaries at constant RTTs `rtts_ms` from p (in `secondaries` order), 1 ms
+/// local RTT and commits, `rate` writes/s for `secs` s, one variant.
+fn spread(rtts_ms: &[f64], rate: f64, secs: u64, v: Variant) -> Model {
+    let names: Vec<String> = std::iter::once("p".to_string())
+        .chain((1..=rtts_ms.len()).map(|i| format!("s{i}")))
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut m = regions_model(&names, 50.0, rate, secs * S);
+    for (i, &rtt) in rtts_ms.iter().enumerate() {
+        for (a, b) in [(0, i + 1), (i + 1, 0)] {
+            m.links[a][b].as_mut().unwrap().rtt = ms(rtt);
+        }
+    }
+    m.variants = vec![v];
+    m
+}
+
+fn quorum(name: &str, k: Quorum) -> Variant {
+    let mut v = variant(name, Mode::Sync, 10 * S);
+    v.sync_acks = Some(k);
+    v
+}
+
+#[test]
+fn a_quorum_write_waits_for_its_kth_nearest_secondary() {
+    // local RTT 1 + the k-th smallest RTT (20, 40, 80 ms) + the secondary's and the
+    // primary's commits (1 + 1): exactly, for every write (constant delays).
+    for (k, expect) in [
+        (Quorum::Count(1), 23.0),
+        (Quorum::Count(2), 43.0),
+        (Quorum::Count(3), 83.0),
+        (Quorum::All, 83.0),
+    ] {
+        // The RTTs listed out of order: the rule picks the k-th nearest, not the k-th listed.
+        let m = spread(&[40.0, 80.0, 20.0], 200.0, 30, quorum("q", k));
+        let s = simulate(&m, 0, 1).summary;
+        assert!(s.writes_acked > 5_000);
+        assert!(
+            (s.latency_mean_ms - expect).abs() < 1e-9,
+            "k = {k:?}: mean {} vs {expect}",
+            s.latency_mean_ms
+        );
+        assert!((s.latency_p99_ms - expect).abs() <= expect * 1e-3, "k = {k:?}");
+        assert_eq!(s.attempts_throttled, 0);
+    }
+}
+
+#[test]
+fn a_quorum_survives_one_secondary_down_and_lag_quorum_decides_throttling() {
+    // ANY 2 of 3; the nearest (20 ms) down from 10 s for good. Writes then wait for
+    // the next two (40, 80 ms): latency 1 + 80 + 2 = 83 ms, no write blocks.
+    let run = |lag_quorum: Quorum| {
+        let mut v = quorum("q2", Quorum::Count(2));
+        v.lag_quorum = lag_quorum;
+        v.max_lag = Some(5 * S);
+        let mut m = spread(&[20.0, 40.0, 80.0], 100.0, 60, v);
+        m.outages = vec![down(Target::Region(1), 10 * S, 100 * S)];
+        simulate(&m, 0, 1)
+    };
+    let r = run(Quorum::Count(2));
+    let s = &r.summary;
+    assert_eq!(s.attempts_throttled, 0);
+    assert_eq!(s.attempts_timed_out, 0);
+    let late: Vec<f64> = r
+        .timeseries
+        .iter()
+        .filter(|b| b.t_s >= 11.0 && b.acked > 0)
+        .map(|b| b.latency_p99_ms)
+        .collect();
+    assert!(!late.is_empty());
+    for p99 in late {
+        assert!((p99 - 83.0).abs() <= 0.1, "bucket p99 {p99}");
+    }
+    // lag_quorum = "all": the down secondary still counts, so throttling starts once
+    // its lag passes max_lag (5 s after its first lack, see LACK_AFTER_DOWN_S).
+    let s = run(Quorum::All).summary;
+    let expect = 60.0 - (10.0 + LACK_AFTER_DOWN_S + 5.0);
+    assert!(
+        (s.throttled_s - expect).abs() < 0.1,
+        "throttled_s {} vs {expect}",
+        s.throttled_s
+    );
+}
+
+#[test]
+fn with_fewer_than_k_ready_a_write_waits_for_every_ready_one() {
+    // ANY 3 of 3; the farthest (80 ms) down from 10 s and removed 5 s later. Then 2
+    // are ready: writes wait for both (1 + 40 + 2 = 43 ms), as SPEC §10 says.
+    let mut m = spread(&[20.0, 40.0, 80.0], 100.0, 60, quorum("q3", Quorum::Count(3)));
+    m.outages = vec![down(Target::Region(3), 10 * S, 100 * S)];
+    m.policy.remove_secondary_after = Some(5 * S);
+    let r = simulate(&m, 0, 1);
+    let late: Vec<f64> = r
+        .timeseries
+        .iter()
+        .filter(|b| b.t_s >= 20.0 && b.acked > 0)
+        .map(|b| b.latency_p99_ms)
+        .collect();
+    assert!(late.len() > 30);
+    for p99 in late {
+        assert!((p99 - 43.0).abs() <= 0.05, "bucket p99 {p99}");
+    }
+    // While it was ready and down (10 s to 15 s) nothing committed.
+    let stalled: u64 = r
+        .timeseries
+        .iter()
+        .filter(|b| b.t_s >= 11.0 && b.t_s < 15.0)
+        .map(|b| b.acked)
+        .sum();
+    assert_eq!(stalled, 0);
+}
+
+#[test]
+fn commits_block_while_fewer_than_k_standbys_answer() {
+    // ANY 2 of 3 with no lag limit (postgres-sync): two standbys down from 10 s to 30 s.
+    // No write is acknowledged from one round trip after 10 s until they are back.
+    let mut v = quorum("q2", Quorum::Count(2));
+    v.max_lag = None;
+    let mut m = spread(&[20.0, 40.0, 80.0], 100.0, 60, v);
+    m.outages = vec![
+        down(Target::Region(1), 10 * S, 20 * S),
+        down(Target::Region(2), 10 * S, 20 * S),
+    ];
+    m.workload.timeout = 120 * S;
+    let r = simulate(&m, 0, 1);
+    let acked_in = |from: f64, to: f64| -> u64 {
+        r.timeseries
+            .iter()
+            .filter(|b| b.t_s >= from && b.t_s < to)
+            .map(|b| b.acked)
+            .sum()
+    };
+    assert_eq!(acked_in(11.0, 30.0), 0);
+    assert!(acked_in(30.0, 31.0) > 1_500, "the blocked writes commit on return");
+    assert_eq!(r.summary.attempts_throttled, 0);
+    assert_eq!(r.summary.writes_failed, 0);
+}
+
+#[test]
+fn the_default_target_is_the_most_advanced_up_secondary() {
+    // Async, s1 (listed first) 200 ms away, s2 20 ms. The primary fails at 30 s and a
+    // forced promotion without a target follows at once. The default target is s2 (it
+    // has applied more): it lacks the writes committed in the last 10 ms of their
+    // one-way delay, about rate × 10 ms = 10 (Poisson) — not s1's rate × 100 ms = 100.
+    let rate = 1000.0;
+    let mut m = spread(&[200.0, 20.0], rate, 60, variant("async", Mode::Async, 300 * S));
+    m.outages = vec![down(Target::Region(0), 30 * S, 100 * S)];
+    m.actions = vec![Action {
+        at: 30 * S,
+        kind: ActionKind::Promote {
+            kind: PromoteKind::Forced,
+            target: None,
+            escalate_after: None,
+        },
+    }];
+    let all = runs(&m, 6);
+    for s in &all {
+        assert_eq!(s.promotion, "forced");
+    }
+    let lost = mean(all.iter().map(|s| s.writes_lost as f64));
+    // Poisson(10): the mean of 6 has sd 1.3.
+    assert!((lost - 10.0).abs() < 5.0, "mean writes_lost {lost}");
+}
+
+// ---- Semi-sync (SPEC §6.2, §10) ----
+
+#[test]
+fn semi_sync_falls_back_at_the_timeout_and_returns_after_catching_up() {
+    // p and s1 at 20 ms; semi-sync (1 ack, timeout 10 s); s1 down from 10 s to 40 s.
+    // The first write s1 lacks was accepted at a ≥ 10 s − 11 ms (its apply falls in the
+    // outage); the namespace falls back at a + 10 s. On s1's return every write it
+    // lacks leaves at 40 s and is applied at 40.011 s: caught up, back to semi-sync.
+    // fallback_s = 40.011 − (a + 10) ≤ 20.022 s, short of it by a's exponential gap
+    // (mean 10 ms at 100 writes/s).
+    let mut v = variant("semi", Mode::SemiSync, 5 * S);
+    v.max_lag = None;
+    let mut m = spread(&[20.0], 100.0, 60, v);
+    m.outages = vec![down(Target::Region(1), 10 * S, 30 * S)];
+    for seed in 1..=4 {
+        m.seed = seed;
+        let r = simulate(&m, 0, 1);
+        let s = &r.summary;
+        assert_eq!(s.fallbacks, Some(1));
+        let f = s.fallback_s.unwrap();
+        assert!(f <= 20.022 + 1e-9 && f > 20.022 - 0.1, "fallback_s {f}");
+        // The write that waited the whole timeout: 0.5 + 10 s + 1 + 0.5 ms, on its
+        // first attempt (answered at the fallback, SPEC §10).
+        assert!((s.latency_max_ms - 10_002.0).abs() < 1e-6, "{}", s.latency_max_ms);
+        assert_eq!(s.attempts_timed_out, 0);
+        assert_eq!(s.writes_failed, 0);
+        let acked_in = |from: f64, to: f64| -> u64 {
+            r.timeseries
+                .iter()
+                .filter(|b| b.t_s >= from && b.t_s < to)
+                .map(|b| b.acked)
+                .sum()
+        };
+        // Waiting until the fallback; async during it; semi-sync again after 40 s.
+        assert_eq!(acked_in(11.0, 19.0), 0);
+        assert!(acked_in(19.0, 21.0) > 900, "the waiting writes answered at once");
+        for b in r.timeseries.iter().filter(|b| b.acked > 0) {
+            let want = if (21.0..39.0).contains(&b.t_s) {
+                2.0
+            } else if b.t_s >= 41.0 || b.t_s < 9.0 {
+                23.0
+            } else {
+                continue;
+            };
+            assert!(
+                (b.latency_p99_ms - want).abs() <= want * 1e-3,
+                "bucket {} p99 {} vs {want}",
+                b.t_s,
+                b.latency_p99_ms
+            );
+        }
+    }
+}
+
+#[test]
+fn semi_sync_without_a_stall_never_falls_back_and_others_have_no_fallback_columns() {
+    let mut v = variant("semi", Mode::SemiSync, 5 * S);
+    v.max_lag = None;
+    let m = spread(&[20.0, 80.0], 100.0, 30, v);
+    let s = simulate(&m, 0, 1).summary;
+    assert_eq!((s.fallbacks, s.fallback_s), (Some(0), Some(0.0)));
+    // One ack of two: the nearer one, 1 + 20 + 2 ms.
+    assert!((s.latency_mean_ms - 23.0).abs() < 1e-9, "{}", s.latency_mean_ms);
+    let m = spread(&[20.0], 100.0, 30, variant("sync", Mode::Sync, 5 * S));
+    let s = simulate(&m, 0, 1).summary;
+    assert_eq!((s.fallbacks, s.fallback_s), (None, None));
+}
+
+#[test]
+fn fallbacks_and_fallback_s_count_after_warmup_only() {
+    // As above, warmup 30 s: the fallback began before it (≈ 20 s), so it is not
+    // counted, and only its 10.011 s after warmup are.
+    let mut v = variant("semi", Mode::SemiSync, 5 * S);
+    v.max_lag = None;
+    let mut m = spread(&[20.0], 100.0, 60, v);
+    m.warmup = 30 * S;
+    m.outages = vec![down(Target::Region(1), 10 * S, 30 * S)];
+    let s = simulate(&m, 0, 1).summary;
+    assert_eq!(s.fallbacks, Some(0));
+    assert!((s.fallback_s.unwrap() - 10.011).abs() < 1e-9, "{:?}", s.fallback_s);
+}
+
+#[test]
+fn set_mode_enters_semi_sync_once_caught_up() {
+    // Async until 20 s, then set_mode semi-sync: latency 2 ms before, 23 ms after.
+    let mut m = spread(&[20.0], 100.0, 40, variant("a", Mode::Async, 300 * S));
+    m.actions = vec![Action {
+        at: 20 * S,
+        kind: ActionKind::SetMode(Mode::SemiSync),
+    }];
+    let r = simulate(&m, 0, 1);
+    assert_eq!(r.summary.fallbacks, Some(0));
+    for b in r.timeseries.iter().filter(|b| b.acked > 0) {
+        let want = if b.t_s < 19.0 { 2.0 } else if b.t_s >= 21.0 { 23.0 } else { continue };
+        assert!((b.latency_p99_ms - want).abs() <= want * 1e-3, "{} {}", b.t_s, b.latency_p99_ms);
+    }
+}
+
+#[test]
+fn the_checker_finds_nothing_wrong_with_quorum_and_semi_sync_promotions() {
+    use geosim::check::Checker;
+    use geosim::engine::Simulation;
+    // A quorum (ANY 1 of 3) and a semi-sync namespace; the nearest secondary stalls,
+    // then the primary fails and a forced promotion to the default target follows.
+    let mut semi = variant("semi", Mode::SemiSync, 5 * S);
+    semi.max_lag = None;
+    semi.semi_sync_timeout = 2 * S;
+    for v in [quorum("q1", Quorum::Count(1)), quorum("q2", Quorum::Count(2)), semi] {
+        let mut m = spread(&[20.0, 40.0, 80.0], 200.0, 60, v);
+        m.outages = vec![
+            down(Target::Region(1), 10 * S, 10 * S),
+            down(Target::Region(0), 30 * S, 100 * S),
+        ];
+        m.actions = vec![Action {
+            at: 31 * S,
+            kind: ActionKind::Promote {
+                kind: PromoteKind::Forced,
+                target: None,
+                escalate_after: None,
+            },
+        }];
+        let mut checker = Checker::new(&m);
+        let r = Simulation::new(&m, 0, 1)
+            .observed(&mut checker)
+            .run(&|_| {})
+            .unwrap();
+        assert_eq!(checker.finish(&m, &r), Vec::<String>::new());
+        check_invariants(&r);
+        assert_eq!(r.summary.promotion, "forced");
+    }
+}

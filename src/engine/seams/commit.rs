@@ -8,11 +8,13 @@
 //!
 //! How Part II uses it:
 //! - §6.1 quorum commit (`sync_acks = k`): `Quorum(k)`; [`CommitRule::satisfied`]
-//!   already counts "any k of the ready ones, or every ready one when fewer than k are
-//!   ready" (§10). The variant's `sync_acks` sets `Config::sync_rule` to it.
+//!   counts "any k of the ready ones, or every ready one when fewer than k are ready"
+//!   (§10). The variant's `sync_acks` sets `Config::sync_rule` ([`CommitRule::of`]).
 //! - §6.2 semi-sync: `Quorum(k)` (default 1) while it waits; a fallback to async is a
 //!   switch of the rule to `None` (as `set_mode` does today), and back.
 //! - §6.4 snapshot: `None` (writes commit as async).
+
+use crate::model::Quorum;
 
 /// Which acks a write needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,11 +24,18 @@ pub(crate) enum CommitRule {
     /// Every secondary that counts for the write (sync, SPEC §3).
     All,
     /// Any `k` of them, or all of them while fewer than `k` count (SPEC §6.1, §10).
-    #[cfg_attr(not(test), allow(dead_code))]
     Quorum(u32),
 }
 
 impl CommitRule {
+    /// The rule of a variant's `sync_acks` (SPEC §6.1).
+    pub fn of(acks: Quorum) -> CommitRule {
+        match acks {
+            Quorum::All => CommitRule::All,
+            Quorum::Count(k) => CommitRule::Quorum(k),
+        }
+    }
+
     /// Does a write wait for acks at all when `eligible` secondaries count for it?
     /// (With none ready, writes proceed as without geo-replication, SPEC §3.)
     #[inline]

@@ -52,11 +52,23 @@ pub(crate) struct Config {
     pub max_lag: Option<Nanos>,
     /// Rule 4's backlog limit (SPEC §6.3 `max_lag_writes`).
     pub max_lag_writes: Option<u64>,
-    /// async → sync requested: switch once every ready secondary has applied every
-    /// write with seq below this.
+    /// async → sync (or semi-sync) requested: switch to `switch_to` once every ready
+    /// secondary has applied every write with seq below this.
     pub sync_after_seq: Option<u64>,
+    pub switch_to: Mode,
     /// Which acks a sync write needs (SPEC §3: every ready secondary; §6.1).
     pub sync_rule: CommitRule,
+    /// Which acks a semi-sync write needs (SPEC §6.2: `sync_acks`, default 1).
+    pub semi_rule: CommitRule,
+    /// Semi-sync's wait limit (`semi_sync_timeout`).
+    pub semi_timeout: Nanos,
+    /// Semi-sync fell back to async at this time and has not returned (SPEC §6.2).
+    pub fallback: Option<Nanos>,
+    /// It returns once `sync_acks` ready secondaries have applied every write below this
+    /// (those accepted before the fallback).
+    pub resume_after_seq: u64,
+    /// A `SemiSyncTimer` event is pending.
+    pub semi_timer_armed: bool,
     /// Which secondaries the namespace lag counts (SPEC §3: all; §6.3).
     pub lag_rule: LagRule,
     /// What a channel ships (SPEC §3: one write; §6.4).
@@ -139,6 +151,7 @@ impl<'m> Simulation<'m> {
         let readers = Readers::new(model, variant, &regions);
         let mut metrics = Recorder::new(model.warmup, model.duration, model.bucket, v.max_lag);
         metrics.max_lag_writes = v.max_lag_writes;
+        metrics.ran_semi_sync = v.mode == Mode::SemiSync;
         if readers.is_some() {
             metrics.reads = Some(crate::metrics::reads::ReadRecorder::new());
         }
@@ -171,7 +184,13 @@ impl<'m> Simulation<'m> {
                 max_lag: v.max_lag,
                 max_lag_writes: v.max_lag_writes,
                 sync_after_seq: None,
-                sync_rule: CommitRule::All,
+                switch_to: Mode::Sync,
+                sync_rule: CommitRule::of(v.acks(Mode::Sync)),
+                semi_rule: CommitRule::of(v.acks(Mode::SemiSync)),
+                semi_timeout: v.semi_sync_timeout,
+                fallback: None,
+                resume_after_seq: 0,
+                semi_timer_armed: false,
                 lag_rule: match v.lag_quorum {
                     Quorum::All => LagRule::All,
                     Quorum::Count(k) => LagRule::KthSmallest(k),
@@ -332,6 +351,7 @@ impl<'m> Simulation<'m> {
             Event::SwitchDone { promotion } => self.on_switch_done(promotion),
             Event::ReadArrival => self.on_read_arrival(),
             Event::ReadAt { node, issued } => self.on_read_at(node as usize, issued),
+            Event::SemiSyncTimer => self.on_semi_sync_timer(),
         }
     }
 

@@ -21,8 +21,8 @@ fn seconds(t: Nanos) -> f64 {
 }
 
 impl Simulation<'_> {
-    /// A promotion request from an action or the policy. `target` None: the first
-    /// ready secondary.
+    /// A promotion request from an action or the policy. `target` None: the default
+    /// target of SPEC §6.1 (`default_target`).
     pub(crate) fn request_promotion(
         &mut self,
         kind: PromoteKind,
@@ -36,16 +36,9 @@ impl Simulation<'_> {
             Request::Start => {}
         }
         let candidate = |i: usize| i != self.primary && self.nodes[i].standing.in_set();
-        let standing = |i: usize| self.nodes[i].standing;
         let node = match target {
             Some(r) => (0..self.nodes.len()).find(|&i| candidate(i) && self.nodes[i].region == r),
-            // Prefer a secondary that has every acknowledged write; one still joining
-            // is better than none.
-            None => (0..self.nodes.len())
-                .find(|&i| candidate(i) && standing(i) == Standing::Ready)
-                .or_else(|| {
-                    (0..self.nodes.len()).find(|&i| candidate(i) && standing(i).is_ready())
-                }),
+            None => self.default_target(),
         };
         let Some(node) = node else {
             return; // nothing to promote to: the request has no effect
@@ -78,6 +71,34 @@ impl Simulation<'_> {
     /// A planned promotion's drain is complete when the target has applied every
     /// write the old primary accepted and the old primary, the link and the target
     /// are all up; then the switch starts.
+    /// SPEC §6.1 default promotion target (every mode): the ready secondary whose region
+    /// is up now and that has applied the most writes, ties in `secondaries` order (the
+    /// nodes' order); if none is up, the first ready secondary — one that has every
+    /// acknowledged write before one still joining.
+    fn default_target(&self) -> Option<usize> {
+        let ready = |i: usize| {
+            i != self.primary
+                && self.nodes[i].standing.in_set()
+                && self.nodes[i].standing.is_ready()
+        };
+        let up = |i: usize| {
+            !self
+                .avail
+                .is_down(Target::Region(self.nodes[i].region), self.now)
+        };
+        let mut best: Option<usize> = None;
+        for i in (0..self.nodes.len()).filter(|&i| ready(i) && up(i)) {
+            if best.is_none_or(|b| self.nodes[i].applied > self.nodes[b].applied) {
+                best = Some(i);
+            }
+        }
+        best.or_else(|| {
+            (0..self.nodes.len())
+                .find(|&i| ready(i) && self.nodes[i].standing == Standing::Ready)
+                .or_else(|| (0..self.nodes.len()).find(|&i| ready(i)))
+        })
+    }
+
     pub(crate) fn check_drain(&mut self) {
         let Some(p) = self.promotions.draining() else {
             return;

@@ -44,15 +44,14 @@ impl<'m> Simulation<'m> {
         (0..self.nodes.len()).filter(|&i| self.is_active_secondary(i))
     }
 
-    /// Has the sync write `seq` the acks it waits for? Before a forced cut: those its
-    /// commit rule asks of the secondaries ready when it was accepted and still ready
-    /// (SPEC §3.1 "Whose acks"). After a cut: the target's, for an entry the target had
-    /// applied at the cut (SPEC §3.1 "Acks in flight at a forced cut").
-    fn sync_acked(&self, seq: u64, target: Option<usize>) -> bool {
+    /// Has every secondary the sync write `seq` counted on acknowledged it (SPEC §6.1:
+    /// the promise "sync loses no acknowledged write" of a promotion to any ready target
+    /// covers such writes only; a quorum write may lack on the target)?
+    fn acked_by_all(&self, seq: u64, target: Option<usize>) -> bool {
         sync_acked(
             &self.nodes,
             self.primary,
-            self.config.sync_rule,
+            CommitRule::All,
             self.log.cut_below(),
             target,
             seq,
@@ -114,11 +113,21 @@ impl<'m> Simulation<'m> {
     }
 
     /// The commit rule of a write accepted now: sync writes follow the variant's
-    /// rule, async ones need no ack.
-    fn commit_rule(&self) -> CommitRule {
+    /// rule, semi-sync ones its semi-sync rule unless it has fallen back, async ones
+    /// need no ack.
+    pub(crate) fn commit_rule(&self) -> CommitRule {
         match self.config.mode {
             Mode::Sync => self.config.sync_rule,
-            Mode::Async => CommitRule::None,
+            Mode::SemiSync if self.config.fallback.is_none() => self.config.semi_rule,
+            Mode::SemiSync | Mode::Async => CommitRule::None,
+        }
+    }
+
+    /// The rule the writes waiting for acks now are held to.
+    fn ack_rule(&self) -> CommitRule {
+        match self.config.mode {
+            Mode::SemiSync => self.config.semi_rule,
+            Mode::Sync | Mode::Async => self.config.sync_rule,
         }
     }
 
@@ -155,10 +164,78 @@ impl<'m> Simulation<'m> {
         }
         if sync {
             self.pump_all();
+            if self.config.mode == Mode::SemiSync {
+                self.arm_semi_sync_timer(now);
+            }
         } else {
             self.start_primary_commit(seq);
         }
         self.refresh_lag();
+    }
+
+    /// Semi-sync (SPEC §6.2): one timer at a time, due when the oldest write waiting for
+    /// acks (accepted at `oldest`) will have waited `semi_sync_timeout`.
+    fn arm_semi_sync_timer(&mut self, oldest: Nanos) {
+        if !self.config.semi_timer_armed {
+            self.config.semi_timer_armed = true;
+            let due = oldest.saturating_add(self.config.semi_timeout);
+            self.queue.push(due, Event::SemiSyncTimer);
+        }
+    }
+
+    /// The timer is due: if the oldest write still waiting has waited the timeout, the
+    /// namespace falls back to async; otherwise the timer is set for the write that is
+    /// now the oldest waiting one.
+    pub(crate) fn on_semi_sync_timer(&mut self) {
+        self.config.semi_timer_armed = false;
+        if self.config.mode != Mode::SemiSync || self.config.fallback.is_some() {
+            return;
+        }
+        let Some(oldest) = self.log.oldest_waiting() else {
+            return;
+        };
+        if oldest.saturating_add(self.config.semi_timeout) > self.now {
+            self.arm_semi_sync_timer(oldest);
+            return;
+        }
+        if self.log.is_cut() {
+            // A forced promotion stopped replication from this log: its waiting writes
+            // are lost, not committed now.
+            return;
+        }
+        // Fall back: commit every write waiting for acks, in accept order (each is
+        // answered after its own commit), and accept later writes as async.
+        self.config.fallback = Some(self.now);
+        self.config.resume_after_seq = self.log.next_seq();
+        self.metrics.fallback_started(self.now);
+        for seq in self.log.release_sync_waits() {
+            self.start_primary_commit(seq);
+        }
+        self.trim_log();
+        self.check_mode_switch();
+    }
+
+    /// Semi-sync returns from a fallback once `sync_acks` ready secondaries (every ready
+    /// one, when fewer are ready) have caught up since it began (SPEC §6.2, §10).
+    fn check_resume(&mut self) {
+        if self.config.fallback.is_none() {
+            return;
+        }
+        let target = self.config.resume_after_seq;
+        let (mut ready, mut caught_up) = (0, 0);
+        for i in self.active_secondaries() {
+            ready += 1;
+            caught_up += usize::from(self.nodes[i].applied >= target);
+        }
+        if self.config.semi_rule.satisfied(caught_up, ready) {
+            self.end_fallback();
+        }
+    }
+
+    fn end_fallback(&mut self) {
+        if self.config.fallback.take().is_some() {
+            self.metrics.fallback_ended(self.now);
+        }
     }
 
     /// Starts the primary's durable commit of `seq`. Scheduled only if the primary
@@ -205,10 +282,11 @@ impl<'m> Simulation<'m> {
             }
         }
         if self.observer.is_some() {
-            // A sync write whose acks a mode change made unnecessary was not confirmed;
-            // after a cut, one the target confirmed was.
+            // A sync write whose acks a mode change made unnecessary was not confirmed,
+            // nor one a quorum committed without every ready secondary's ack; after a
+            // cut, one the target confirmed was.
             let target = self.promotions.current().map(|p| p.target);
-            let confirmed = sync.map(|s| s && self.sync_acked(seq, target));
+            let confirmed = sync.map(|s| s && self.acked_by_all(seq, target));
             let now = self.now;
             self.observe(|o| o.committed(now, region, seq, confirmed));
         }
@@ -409,7 +487,7 @@ impl<'m> Simulation<'m> {
         let target = self.promotions.current().map(|p| p.target);
         loop {
             // The closure reads the secondaries while the log moves its cursor.
-            let (nodes, primary, rule) = (&self.nodes, self.primary, self.config.sync_rule);
+            let (nodes, primary, rule) = (&self.nodes, self.primary, self.ack_rule());
             let cut = self.log.cut_below();
             let done = self
                 .log
@@ -447,7 +525,7 @@ impl<'m> Simulation<'m> {
             .log
             .get(self.nodes[i].applied)
             .map_or(0, |e| self.now.saturating_sub(e.t_accept));
-        let sync = self.config.mode == Mode::Sync;
+        let sync = self.commit_rule() != CommitRule::None;
         let next_seq = self.log.next_seq();
         let n = &mut self.nodes[i];
         // Ready only if the oldest write it lacks is less than 1 s old, or `max_lag` if
@@ -589,9 +667,19 @@ impl<'m> Simulation<'m> {
         self.refresh_lag();
     }
 
-    /// `set_mode`: sync → async at once; async → sync once the ready secondaries have
-    /// caught up since the request.
+    /// `set_mode`: to async at once; from async to sync or semi-sync once the ready
+    /// secondaries have caught up since the request (SPEC §3; a semi-sync namespace in
+    /// fallback is async for this); between sync and semi-sync at once.
     pub(crate) fn set_mode(&mut self, mode: Mode) {
+        let current = self.config.mode;
+        let effectively_async =
+            current == Mode::Async || (current == Mode::SemiSync && self.config.fallback.is_some());
+        if mode != Mode::Async && mode == current && !effectively_async {
+            return;
+        }
+        if mode != Mode::SemiSync {
+            self.end_fallback();
+        }
         match mode {
             Mode::Async => {
                 self.config.mode = Mode::Async;
@@ -607,17 +695,39 @@ impl<'m> Simulation<'m> {
                 }
                 self.trim_log();
             }
-            Mode::Sync if self.config.mode == Mode::Async => {
+            Mode::Sync | Mode::SemiSync if effectively_async => {
+                if mode == Mode::SemiSync && current == Mode::SemiSync {
+                    // In fallback already: it returns by its own rule.
+                    return;
+                }
+                self.config.mode = Mode::Async;
+                self.config.switch_to = mode;
                 if self.config.sync_after_seq.is_none() {
                     self.config.sync_after_seq = Some(self.log.next_seq());
                 }
                 self.check_mode_switch();
             }
-            Mode::Sync => {}
+            Mode::Sync | Mode::SemiSync => {
+                // Between sync and semi-sync: the writes waiting now keep waiting,
+                // under the new mode's rule (and, for semi-sync, its timeout).
+                self.enter(mode);
+                self.try_sync_commits();
+                if let Some(oldest) = self.log.oldest_waiting().filter(|_| mode == Mode::SemiSync) {
+                    self.arm_semi_sync_timer(oldest);
+                }
+            }
+        }
+    }
+
+    fn enter(&mut self, mode: Mode) {
+        self.config.mode = mode;
+        if mode == Mode::SemiSync {
+            self.metrics.ran_semi_sync = true;
         }
     }
 
     pub(crate) fn check_mode_switch(&mut self) {
+        self.check_resume();
         let Some(target) = self.config.sync_after_seq else {
             return;
         };
@@ -625,7 +735,7 @@ impl<'m> Simulation<'m> {
             .active_secondaries()
             .all(|i| self.nodes[i].applied >= target);
         if caught_up {
-            self.config.mode = Mode::Sync;
+            self.enter(self.config.switch_to);
             self.config.sync_after_seq = None;
         }
     }
