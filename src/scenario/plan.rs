@@ -152,11 +152,19 @@ pub fn plan(m: &Model) -> String {
 fn protocol(v: &Variant) -> String {
     let mut o = String::new();
     if v.mode != Mode::Async || v.sync_acks.is_some() {
-        let mode = if v.mode == Mode::Async { Mode::Sync } else { v.mode };
+        let mode = if v.mode == Mode::Async {
+            Mode::Sync
+        } else {
+            v.mode
+        };
         let _ = write!(o, ", sync_acks {}", v.acks(mode).label());
     }
     if v.mode == Mode::SemiSync {
-        let _ = write!(o, ", semi_sync_timeout {}", fmt_duration(v.semi_sync_timeout));
+        let _ = write!(
+            o,
+            ", semi_sync_timeout {}",
+            fmt_duration(v.semi_sync_timeout)
+        );
     }
     if v.lag_quorum != Quorum::All {
         let _ = write!(o, ", lag_quorum {}", v.lag_quorum.label());

@@ -324,7 +324,6 @@ pub(super) fn resolve(
         };
         check_preset(ctx, c, p, &resolved, max_lag, &at)?;
     }
-    not_built_yet(ctx, c, &resolved)?;
     Ok(resolved)
 }
 
@@ -567,34 +566,6 @@ fn check_preset(
                 )
                 .with_help(help));
         }
-    }
-    Ok(())
-}
-
-/// Refuses, with a clear error, the settings whose engine behaviour is not built yet
-/// (SPEC §6.1–§6.2 land on the engine's seams in phase 2 of issue 12). A key may not be
-/// accepted and then silently do nothing.
-fn not_built_yet(ctx: &Ctx, c: &Context, v: &Protocol) -> Result<(), GeoError> {
-    let refuse = |o: &Origin, what: String, help: &str| {
-        Err(ctx
-            .error(
-                o.span.clone(),
-                &o.key,
-                format!("{what} is not yet supported by this build of the engine"),
-            )
-            .with_help(help.to_string()))
-    };
-    if v.auto_promote.is_some() {
-        let o = Origin {
-            key: c.base.table.to_string(),
-            span: c.table_span.clone(),
-            written: false,
-        };
-        return refuse(
-            &o,
-            "a preset's own [policy] auto_promote".into(),
-            "write [policy] auto_promote in the scenario",
-        );
     }
     Ok(())
 }

@@ -218,7 +218,10 @@ fn a_quorum_write_waits_for_its_kth_nearest_secondary() {
             "k = {k:?}: mean {} vs {expect}",
             s.latency_mean_ms
         );
-        assert!((s.latency_p99_ms - expect).abs() <= expect * 1e-3, "k = {k:?}");
+        assert!(
+            (s.latency_p99_ms - expect).abs() <= expect * 1e-3,
+            "k = {k:?}"
+        );
         assert_eq!(s.attempts_throttled, 0);
     }
 }
@@ -264,7 +267,12 @@ fn a_quorum_survives_one_secondary_down_and_lag_quorum_decides_throttling() {
 fn with_fewer_than_k_ready_a_write_waits_for_every_ready_one() {
     // ANY 3 of 3; the farthest (80 ms) down from 10 s and removed 5 s later. Then 2
     // are ready: writes wait for both (1 + 40 + 2 = 43 ms), as SPEC §10 says.
-    let mut m = spread(&[20.0, 40.0, 80.0], 100.0, 60, quorum("q3", Quorum::Count(3)));
+    let mut m = spread(
+        &[20.0, 40.0, 80.0],
+        100.0,
+        60,
+        quorum("q3", Quorum::Count(3)),
+    );
     m.outages = vec![down(Target::Region(3), 10 * S, 100 * S)];
     m.policy.remove_secondary_after = Some(5 * S);
     let r = simulate(&m, 0, 1);
@@ -309,7 +317,10 @@ fn commits_block_while_fewer_than_k_standbys_answer() {
             .sum()
     };
     assert_eq!(acked_in(11.0, 30.0), 0);
-    assert!(acked_in(30.0, 31.0) > 1_500, "the blocked writes commit on return");
+    assert!(
+        acked_in(30.0, 31.0) > 1_500,
+        "the blocked writes commit on return"
+    );
     assert_eq!(r.summary.attempts_throttled, 0);
     assert_eq!(r.summary.writes_failed, 0);
 }
@@ -321,7 +332,12 @@ fn the_default_target_is_the_most_advanced_up_secondary() {
     // has applied more): it lacks the writes committed in the last 10 ms of their
     // one-way delay, about rate × 10 ms = 10 (Poisson) — not s1's rate × 100 ms = 100.
     let rate = 1000.0;
-    let mut m = spread(&[200.0, 20.0], rate, 60, variant("async", Mode::Async, 300 * S));
+    let mut m = spread(
+        &[200.0, 20.0],
+        rate,
+        60,
+        variant("async", Mode::Async, 300 * S),
+    );
     m.outages = vec![down(Target::Region(0), 30 * S, 100 * S)];
     m.actions = vec![Action {
         at: 30 * S,
@@ -363,7 +379,11 @@ fn semi_sync_falls_back_at_the_timeout_and_returns_after_catching_up() {
         assert!(f <= 20.022 + 1e-9 && f > 20.022 - 0.1, "fallback_s {f}");
         // The write that waited the whole timeout: 0.5 + 10 s + 1 + 0.5 ms, on its
         // first attempt (answered at the fallback, SPEC §10).
-        assert!((s.latency_max_ms - 10_002.0).abs() < 1e-6, "{}", s.latency_max_ms);
+        assert!(
+            (s.latency_max_ms - 10_002.0).abs() < 1e-6,
+            "{}",
+            s.latency_max_ms
+        );
         assert_eq!(s.attempts_timed_out, 0);
         assert_eq!(s.writes_failed, 0);
         let acked_in = |from: f64, to: f64| -> u64 {
@@ -375,7 +395,10 @@ fn semi_sync_falls_back_at_the_timeout_and_returns_after_catching_up() {
         };
         // Waiting until the fallback; async during it; semi-sync again after 40 s.
         assert_eq!(acked_in(11.0, 19.0), 0);
-        assert!(acked_in(19.0, 21.0) > 900, "the waiting writes answered at once");
+        assert!(
+            acked_in(19.0, 21.0) > 900,
+            "the waiting writes answered at once"
+        );
         for b in r.timeseries.iter().filter(|b| b.acked > 0) {
             let want = if (21.0..39.0).contains(&b.t_s) {
                 2.0
@@ -402,7 +425,11 @@ fn semi_sync_without_a_stall_never_falls_back_and_others_have_no_fallback_column
     let s = simulate(&m, 0, 1).summary;
     assert_eq!((s.fallbacks, s.fallback_s), (Some(0), Some(0.0)));
     // One ack of two: the nearer one, 1 + 20 + 2 ms.
-    assert!((s.latency_mean_ms - 23.0).abs() < 1e-9, "{}", s.latency_mean_ms);
+    assert!(
+        (s.latency_mean_ms - 23.0).abs() < 1e-9,
+        "{}",
+        s.latency_mean_ms
+    );
     let m = spread(&[20.0], 100.0, 30, variant("sync", Mode::Sync, 5 * S));
     let s = simulate(&m, 0, 1).summary;
     assert_eq!((s.fallbacks, s.fallback_s), (None, None));
@@ -419,7 +446,11 @@ fn fallbacks_and_fallback_s_count_after_warmup_only() {
     m.outages = vec![down(Target::Region(1), 10 * S, 30 * S)];
     let s = simulate(&m, 0, 1).summary;
     assert_eq!(s.fallbacks, Some(0));
-    assert!((s.fallback_s.unwrap() - 10.011).abs() < 1e-9, "{:?}", s.fallback_s);
+    assert!(
+        (s.fallback_s.unwrap() - 10.011).abs() < 1e-9,
+        "{:?}",
+        s.fallback_s
+    );
 }
 
 #[test]
@@ -433,8 +464,19 @@ fn set_mode_enters_semi_sync_once_caught_up() {
     let r = simulate(&m, 0, 1);
     assert_eq!(r.summary.fallbacks, Some(0));
     for b in r.timeseries.iter().filter(|b| b.acked > 0) {
-        let want = if b.t_s < 19.0 { 2.0 } else if b.t_s >= 21.0 { 23.0 } else { continue };
-        assert!((b.latency_p99_ms - want).abs() <= want * 1e-3, "{} {}", b.t_s, b.latency_p99_ms);
+        let want = if b.t_s < 19.0 {
+            2.0
+        } else if b.t_s >= 21.0 {
+            23.0
+        } else {
+            continue;
+        };
+        assert!(
+            (b.latency_p99_ms - want).abs() <= want * 1e-3,
+            "{} {}",
+            b.t_s,
+            b.latency_p99_ms
+        );
     }
 }
 
@@ -447,7 +489,11 @@ fn the_checker_finds_nothing_wrong_with_quorum_and_semi_sync_promotions() {
     let mut semi = variant("semi", Mode::SemiSync, 5 * S);
     semi.max_lag = None;
     semi.semi_sync_timeout = 2 * S;
-    for v in [quorum("q1", Quorum::Count(1)), quorum("q2", Quorum::Count(2)), semi] {
+    for v in [
+        quorum("q1", Quorum::Count(1)),
+        quorum("q2", Quorum::Count(2)),
+        semi,
+    ] {
         let mut m = spread(&[20.0, 40.0, 80.0], 200.0, 60, v);
         m.outages = vec![
             down(Target::Region(1), 10 * S, 10 * S),
@@ -469,5 +515,58 @@ fn the_checker_finds_nothing_wrong_with_quorum_and_semi_sync_promotions() {
         assert_eq!(checker.finish(&m, &r), Vec::<String>::new());
         check_invariants(&r);
         assert_eq!(r.summary.promotion, "forced");
+    }
+}
+
+#[test]
+fn a_sql_failover_group_promotes_after_its_own_grace_period() {
+    // preset azure-sql-failover-group, no [policy]: the preset's Microsoft-managed
+    // failover (forced, after 1 h) applies. Primary down from 10 min for 2 h: the
+    // promotion is requested at 70 min and completes a switch (30 s) later; RTO is
+    // that plus the first acknowledgement in the DNS window.
+    let text = r#"
+[simulation]
+duration = "90m"
+seed = 13
+
+[[region]]
+name = "westeurope"
+
+[[region]]
+name = "northeurope"
+
+[workload]
+client_region = "westeurope"
+rate = 50
+size = "1KiB"
+
+[replication]
+primary = "westeurope"
+secondaries = ["northeurope"]
+preset = "azure-sql-failover-group"
+max_lag = "1d"
+
+[[outage]]
+target = "westeurope"
+start = "10m"
+duration = "2h"
+"#;
+    let path = std::env::temp_dir().join(format!("geosim-sql-fog-{}.toml", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    let model = geosim::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::remove_file(&path).ok();
+    assert!(model.policy.auto_promote.is_none());
+    for v in 0..model.variants.len() {
+        let r = simulate(&model, v, 1);
+        assert_eq!(r.promotions.len(), 1, "{}", model.variants[v].name);
+        let p = &r.promotions[0];
+        assert_eq!(p.requested_s, 4200.0);
+        if p.kind == "planned" {
+            // The standard matrix's planned variant: its drain needs the old primary.
+            assert!(p.completed_s.is_none());
+            continue;
+        }
+        let rto = r.summary.rto_s.unwrap();
+        assert!((3630.0..3640.0).contains(&rto), "rto_s {rto}");
     }
 }

@@ -41,7 +41,9 @@ use super::writes::Writes;
 use crate::engine::observer::Observer;
 use crate::error::{GeoError, Result};
 use crate::metrics::Recorder;
-use crate::model::{ActionKind, Mode, Model, Nanos, Quorum, RegionId, Target, NS_PER_S};
+use crate::model::{
+    ActionKind, AutoPromote, Mode, Model, Nanos, Quorum, RegionId, Target, NS_PER_S,
+};
 use crate::results::{OutageRecord, SimResult, Summary};
 
 /// The namespace's write-path configuration that actions change during a run.
@@ -392,6 +394,14 @@ impl<'m> Simulation<'m> {
                 self.metrics.max_lag_changed(self.now, Some(max_lag));
             }
         }
+    }
+
+    /// The variant's own `auto_promote` (its preset's, SPEC §6.5: a SQL failover
+    /// group's grace period), else the scenario's `[policy] auto_promote`.
+    pub(crate) fn auto_promote(&self) -> Option<AutoPromote> {
+        self.model.variants[self.variant]
+            .auto_promote
+            .or(self.model.policy.auto_promote)
     }
 
     pub(crate) fn primary_region(&self) -> RegionId {

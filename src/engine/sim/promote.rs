@@ -261,7 +261,7 @@ impl Simulation<'_> {
     }
 
     pub(crate) fn on_auto_promote(&mut self, region: RegionId, down_epoch: u32) {
-        let Some(auto) = self.model.policy.auto_promote else {
+        let Some(auto) = self.auto_promote() else {
             return;
         };
         let still_down = self.down_epoch[region] == down_epoch

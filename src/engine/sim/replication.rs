@@ -558,7 +558,7 @@ impl<'m> Simulation<'m> {
     pub(crate) fn primary_went_down(&mut self, region: RegionId) {
         let now = self.now;
         self.metrics.primary_outage(now);
-        if let Some(auto) = self.model.policy.auto_promote {
+        if let Some(auto) = self.auto_promote() {
             self.queue.push(
                 now.saturating_add(auto.after),
                 Event::AutoPromote {

@@ -48,14 +48,12 @@ pub(super) fn draw_lag<DB: DrawingBackend>(
         "Shaded: outages. Dashed across: each variant\u{2019}s max_lag (throttling above it; \
          \u{2191} = above this scale). Dashed upright: promotion completed.",
     )?;
-    let entries = legend_entries(view, |l| {
-        match l.result.summary.max_lag_s {
-            Some(m) => {
-                let above = if m > y.1 { " \u{2191}" } else { "" };
-                format!("{} (max_lag {} s{above})", l.name, fmt_sig(m))
-            }
-            None => format!("{} (max_lag none)", l.name),
+    let entries = legend_entries(view, |l| match l.result.summary.max_lag_s {
+        Some(m) => {
+            let above = if m > y.1 { " \u{2191}" } else { "" };
+            format!("{} (max_lag {} s{above})", l.name, fmt_sig(m))
         }
+        None => format!("{} (max_lag none)", l.name),
     });
     let (plot_area, legend_area) = with_legend(&body, &entries)?;
     draw_legend(&legend_area, &entries)?;
