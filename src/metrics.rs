@@ -4,6 +4,10 @@
 //!
 //! The engine tells the recorder what happened and when; the recorder knows nothing
 //! of the model's mechanics.
+//!
+//! Long because one recorder streams every figure of `summary.csv` that accumulates over
+//! a run (latency, the lag, throttling and backlog of SPEC §6.3, semi-sync fallbacks,
+//! RTO) and its unit tests sit here; the reads recorder is already apart (`reads.rs`).
 
 pub mod reads;
 
