@@ -8,6 +8,9 @@ use crate::error::Result;
 use crate::scenario;
 
 pub use crate::commands::{STOP, VERSION};
+/// `--version`: the package version, with the commit when built from a git checkout
+/// (`build.rs`).
+pub const LONG_VERSION: &str = env!("GEOSIM_LONG_VERSION");
 
 /// Runs the command line `args` (without the program name) and returns the exit code.
 pub fn main_with(cli: Cli) -> i32 {
@@ -24,6 +27,7 @@ fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Check { scenario } => {
             let model = scenario::load(&scenario)?;
+            warn(&model);
             print(&scenario::plan(&model));
             Ok(())
         }
@@ -37,6 +41,21 @@ fn execute(cli: Cli) -> Result<()> {
             print(&scenario::catalog::listing(from.as_deref())?);
             Ok(())
         }
+        Command::Schema => {
+            print(&crate::schema::schema_text());
+            Ok(())
+        }
+        Command::Completions { shell } => {
+            print_bytes(&crate::tools::completions(shell));
+            Ok(())
+        }
+        Command::Man => {
+            let page = crate::tools::man().map_err(|e| {
+                crate::error::GeoError::io("man page", format!("cannot render: {e}"))
+            })?;
+            print_bytes(&page);
+            Ok(())
+        }
         Command::Run {
             scenario,
             out,
@@ -47,8 +66,13 @@ fn execute(cli: Cli) -> Result<()> {
             format,
             no_charts,
             check,
+            sets,
+            exports,
         } => {
-            let (model, source) = scenario::load_source(&scenario)?;
+            let loaded = crate::overrides::load(&scenario, &sets)?;
+            crate::export::check_paths(&exports)?;
+            let (model, source) = (loaded.model, loaded.source);
+            warn(&model);
             let run = RunRequest {
                 scenario: &scenario,
                 text: source.text.as_bytes(),
@@ -59,6 +83,8 @@ fn execute(cli: Cli) -> Result<()> {
                 quiet,
                 charts: (!no_charts).then_some(chart_format(format)),
                 check,
+                sets: &loaded.sets,
+                exports: &exports,
             };
             commands::run::run_command(model, &run)
         }
@@ -74,4 +100,19 @@ fn chart_format(format: crate::cli::Format) -> crate::report::charts::ChartForma
         Format::Svg => ChartFormat::Svg,
         Format::Both => ChartFormat::Both,
     }
+}
+
+/// The scenario's warnings (`scenario::warnings`), on stderr: they never stop a command.
+fn warn(model: &crate::model::Model) {
+    for w in scenario::warnings(model) {
+        eprintln!("warning: {w}");
+    }
+}
+
+/// Prints bytes to stdout; a closed pipe is not an error.
+fn print_bytes(bytes: &[u8]) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(bytes);
+    let _ = out.flush();
 }

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(
     name = "geosim",
-    version,
+    version = crate::app::LONG_VERSION,
     about = "Deterministic discrete-event simulator of cross-region replication trade-offs",
     long_about = "Simulates a scenario's replication variants (sync vs async, lag limits, planned vs \
 forced promotion) side by side and writes RPO, latency and availability figures, charts and an HTML report."
@@ -43,15 +43,23 @@ pub enum Command {
         #[arg(long = "variant", value_name = "NAME")]
         variants: Vec<String>,
         /// Hide progress output.
-        #[arg(long)]
+        #[arg(short, long)]
         quiet: bool,
+        /// Set one scenario key for this run, e.g. workload.rate=800 (repeatable; the key
+        /// paths and values of `sweep --set`, one value each). Echoed in run.json and the report.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
+        /// Also write the figures to FILE: .json (every figure and the run's metadata),
+        /// .md (the key-figures table) or .csv, by extension (repeatable).
+        #[arg(long = "export", value_name = "FILE")]
+        exports: Vec<PathBuf>,
         /// Chart file format.
         #[arg(long, value_enum, default_value_t = Format::Both)]
         format: Format,
         /// Write only the CSV and JSON files, no charts or report.
         #[arg(long)]
         no_charts: bool,
-        /// Check every simulation against the model's invariants (SPEC §5); a
+        /// Check every simulation against the model's invariants (README, --check); a
         /// violation is an error (exit 1) naming the variant, run and seed.
         #[arg(long)]
         check: bool,
@@ -75,4 +83,14 @@ pub enum Command {
         #[arg(long, value_name = "REGION")]
         from: Option<String>,
     },
+    /// Print the JSON Schema of the scenario file (for editors; docs/scenario-reference.md
+    /// documents every key).
+    Schema,
+    /// Print a shell completion script (README, "Shell completions and man page").
+    Completions {
+        #[arg(value_enum)]
+        shell: crate::tools::CompletionShell,
+    },
+    /// Print the man page (roff), e.g. geosim man > geosim.1.
+    Man,
 }

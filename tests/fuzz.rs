@@ -472,6 +472,7 @@ fn run_case(text: &str, case: usize, tally: &mut Tally) -> Vec<String> {
             wall_s: 0.0,
             events: 0,
             variants: results.iter().map(|r| r.summary.variant.as_str()).collect(),
+            sets: &[],
         };
         let _ = geosim::report::render(
             &model,

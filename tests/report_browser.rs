@@ -259,6 +259,7 @@ fn render_report() -> (String, Vec<String>) {
         wall_s: outcome.wall_s,
         events: outcome.events,
         variants: model.variants.iter().map(|v| v.name.as_str()).collect(),
+        sets: &[],
     };
     let files = geosim::report::render(&model, &outcome.results, ChartFormat::Svg, &info).unwrap();
     let (_, bytes) = files

@@ -1,7 +1,7 @@
 //! `geosim merge`: shard files (untrusted input) → the files of the whole sweep.
 
 use super::print;
-use super::sweep::{chart_figures, render, write};
+use super::sweep::{chart_figures, export, render, write};
 use crate::error::Result;
 use crate::output;
 use crate::sweep::args::MergeArgs;
@@ -9,6 +9,7 @@ use crate::sweep::{merge, table};
 
 pub fn merge(args: &MergeArgs) -> Result<()> {
     let charts = chart_figures(&args.render)?;
+    crate::export::check_paths(&args.exports)?;
     let found = merge::shard_files(&args.shards)?;
     if !args.quiet {
         for line in &found.report {
@@ -24,6 +25,7 @@ pub fn merge(args: &MergeArgs) -> Result<()> {
         output::Kind::Sweep,
     )?;
     let dir = write(staging, &out)?;
+    export(&args.exports, &data.header, &out)?;
     print(&table::summary_table(&data));
     if !args.quiet {
         eprintln!("merged {} shards into {}", found.files.len(), dir.display());

@@ -26,6 +26,10 @@ pub struct RunRequest<'a> {
     pub quiet: bool,
     pub charts: Option<ChartFormat>,
     pub check: bool,
+    /// `--set KEY=VALUE`s applied to the scenario, as echoed (`crate::overrides`).
+    pub sets: &'a [String],
+    /// `--export FILE`s (`crate::export`).
+    pub exports: &'a [std::path::PathBuf],
 }
 
 pub fn run_command(mut model: Model, req: &RunRequest) -> Result<()> {
@@ -77,6 +81,7 @@ pub fn run_command(mut model: Model, req: &RunRequest) -> Result<()> {
             .iter()
             .map(|r| r.summary.variant.as_str())
             .collect(),
+        sets: req.sets,
     };
     let files = render_outputs(&model, &outcome.results, &info, req.charts, year.as_ref())?;
     let mut violations = outcome.violations;
@@ -87,6 +92,9 @@ pub fn run_command(mut model: Model, req: &RunRequest) -> Result<()> {
         staging.write(name, bytes)?;
     }
     let dir = staging.commit()?;
+    if !req.exports.is_empty() {
+        crate::export::write_all(req.exports, &run_export(&model, &info, req.sets, &files))?;
+    }
     print(&summary_table(&model, &outcome.results));
     if let Some(year) = &year {
         print(&crate::year::table(year));
@@ -247,6 +255,52 @@ fn render_outputs(
     }
     files.push(("run.json".into(), run_json(model, info).into_bytes()));
     Ok(files)
+}
+
+/// `--export` of a run: summary.csv and year.csv as rendered, with run.json's metadata.
+fn run_export<'a>(
+    model: &Model,
+    info: &RunInfo,
+    sets: &[String],
+    files: &'a [(String, Vec<u8>)],
+) -> crate::export::Export<'a> {
+    use crate::export::{Export, Table, TableKind};
+    use crate::json_value::Json;
+    let find = |n: &str| {
+        files
+            .iter()
+            .find(|(name, _)| name == n)
+            .map(|(_, b)| b.as_slice())
+    };
+    let mut tables = Vec::new();
+    if let Some(csv) = find("summary.csv") {
+        tables.push(Table {
+            name: "summary",
+            kind: TableKind::Summary,
+            csv,
+        });
+    }
+    if let Some(csv) = find("year.csv") {
+        tables.push(Table {
+            name: "year",
+            kind: TableKind::Year,
+            csv,
+        });
+    }
+    Export {
+        command: "run",
+        meta: vec![
+            ("geosim_version", Json::str(info.version)),
+            ("scenario", Json::str(&model.name)),
+            ("scenario_file", Json::str(info.scenario_file)),
+            ("scenario_hash", Json::str(info.scenario_hash)),
+            ("seed", Json::Int(info.seed as i64)),
+            ("runs", Json::Int(i64::from(model.runs))),
+            ("sets", Json::strs(sets)),
+            ("variants", Json::strs(&info.variants)),
+        ],
+        tables,
+    }
 }
 
 /// The terminal summary: the key figures of report.html in the same units and the line

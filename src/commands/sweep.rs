@@ -40,6 +40,14 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
     let (file, text, stem) = (source.label, source.text, source.stem);
     let charts = chart_figures(&args.render)?;
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
+    crate::export::check_paths(&args.exports)?;
+    if shard.is_some() && !args.exports.is_empty() {
+        return Err(
+            GeoError::invalid("--export needs the whole sweep, and --shard runs a slice")
+                .with_key("--export")
+                .with_help("export from `geosim merge SHARDS... --export FILE` instead"),
+        );
+    }
     let jobs = super::jobs(args.jobs)?;
     let (grid, doc) = grid(&text, &file, &args.sets)?;
     if args.seed.is_some() && grid.axes.iter().any(|a| a.key() == "simulation.seed") {
@@ -119,6 +127,7 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
             let data = SweepData { header, rows };
             let files = render(&data, &charts)?;
             let dir = write(staging, &files)?;
+            export(&args.exports, &data.header, &files)?;
             print(&table::summary_table(&data));
             dir
         }
@@ -132,6 +141,52 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// `--export` of a whole sweep: sweep.csv as rendered, with the sweep's header.
+pub(super) fn export(
+    paths: &[std::path::PathBuf],
+    header: &SweepHeader,
+    files: &[(String, Vec<u8>)],
+) -> Result<()> {
+    use crate::export::{Export, Table, TableKind};
+    use crate::json_value::Json;
+    let find = |n: &str| {
+        files
+            .iter()
+            .find(|(name, _)| name == n)
+            .map(|(_, b)| b.as_slice())
+    };
+    let Some(csv) = find("sweep.csv").filter(|_| !paths.is_empty()) else {
+        return Ok(());
+    };
+    let axes: Vec<_> = header
+        .grid
+        .axes
+        .iter()
+        .map(|a| {
+            Json::obj([
+                ("key", Json::str(a.key())),
+                ("values", Json::strs(a.values.iter().map(grid::display))),
+            ])
+        })
+        .collect();
+    let e = Export {
+        command: "sweep",
+        meta: vec![
+            ("geosim_version", Json::str(&header.version)),
+            ("scenario", Json::str(&header.scenario)),
+            ("scenario_hash", Json::str(&header.scenario_hash)),
+            ("seed", Json::Int(header.seed as i64)),
+            ("axes", Json::Arr(axes)),
+        ],
+        tables: vec![Table {
+            name: "sweep",
+            kind: TableKind::Sweep,
+            csv,
+        }],
+    };
+    crate::export::write_all(paths, &e)
 }
 
 /// Every file of a whole sweep, as (name, bytes).

@@ -26,6 +26,8 @@ pub struct ReportMeta {
     pub seed: u64,
     pub scenario_hash: String,
     pub scenario_file: String,
+    /// `run --set KEY=VALUE`s applied to the scenario file.
+    pub sets: Vec<String>,
 }
 
 /// The SVG documents `report.html` inlines. Drawn once: `report::render` writes the same
@@ -140,12 +142,18 @@ fn region(model: &Model, id: RegionId) -> &str {
     model.regions.get(id).map_or("?", |r| r.name.as_str())
 }
 
+/// ` --set k=v` for each `run --set`, as the command line takes them (empty without).
+fn set_args(meta: &ReportMeta) -> String {
+    meta.sets.iter().map(|s| format!(" --set {s}")).collect()
+}
+
 fn provenance(model: &Model, meta: &ReportMeta) -> String {
     format!(
-        "<p class=\"meta\">geosim {} · scenario file <code>{}</code> · scenario hash <code>{}</code> · \
+        "<p class=\"meta\">geosim {} · scenario file <code>{}{}</code> · scenario hash <code>{}</code> · \
          seed {} · {} run(s) per variant · {} simulated (warm-up {})</p>\n",
         esc(&meta.version),
         esc(&meta.scenario_file),
+        esc(&set_args(meta)),
         esc(&meta.scenario_hash),
         meta.seed,
         model.runs,
@@ -686,10 +694,11 @@ fn inline_svg(svg: &str, label: &str) -> String {
 fn reproduce_section(meta: &ReportMeta) -> String {
     format!(
         "<section id=\"reproduce\">\n<h2>Reproduce</h2>\n<p>geosim is deterministic: \
-         <code>geosim run {} --seed {}</code> with geosim {} and a scenario file of hash \
+         <code>geosim run {}{} --seed {}</code> with geosim {} and a scenario file of hash \
          <code>{}</code> gives the same <code>summary.csv</code> and <code>timeseries.csv</code>, \
          byte for byte.</p>\n</section>\n",
         esc(&meta.scenario_file),
+        esc(&set_args(meta)),
         meta.seed,
         esc(&meta.version),
         esc(&meta.scenario_hash)

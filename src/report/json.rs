@@ -11,6 +11,8 @@ pub struct RunInfo<'a> {
     pub wall_s: f64,
     pub events: u64,
     pub variants: Vec<&'a str>,
+    /// `run --set KEY=VALUE`s applied to the scenario file (`crate::overrides`).
+    pub sets: &'a [String],
 }
 
 /// A JSON string literal (quotes, backslashes and control characters escaped).
@@ -36,11 +38,13 @@ pub fn run_json(model: &Model, info: &RunInfo) -> String {
         0.0
     };
     let variants: Vec<String> = info.variants.iter().map(|v| quote(v)).collect();
+    let sets: Vec<String> = info.sets.iter().map(|s| quote(s)).collect();
     format!(
-        "{{\n  \"geosim_version\": {},\n  \"scenario\": {},\n  \"scenario_file\": {},\n  \"scenario_hash\": {},\n  \"seed\": {},\n  \"runs\": {},\n  \"variants\": [{}],\n  \"wall_s\": {:.3},\n  \"events\": {},\n  \"events_per_s\": {:.0}\n}}\n",
+        "{{\n  \"geosim_version\": {},\n  \"scenario\": {},\n  \"scenario_file\": {},\n  \"set\": [{}],\n  \"scenario_hash\": {},\n  \"seed\": {},\n  \"runs\": {},\n  \"variants\": [{}],\n  \"wall_s\": {:.3},\n  \"events\": {},\n  \"events_per_s\": {:.0}\n}}\n",
         quote(info.version),
         quote(&model.name),
         quote(info.scenario_file),
+        sets.join(", "),
         quote(info.scenario_hash),
         info.seed,
         model.runs,

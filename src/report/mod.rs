@@ -66,6 +66,7 @@ pub fn render(
         seed: info.seed,
         scenario_hash: info.scenario_hash.to_string(),
         scenario_file: info.scenario_file.to_string(),
+        sets: info.sets.to_vec(),
     };
     let page = html::render_html(model, results, &meta, &svgs)?;
     files.push(("report.html".to_string(), page.into_bytes()));

@@ -112,6 +112,46 @@ fn shape(names: &str) -> Shape {
     }
 }
 
+/// What a key path without indices names, for the key table (`key_table`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Node {
+    /// A table: `[simulation]`, or an inline table such as `policy.auto_promote`.
+    Table,
+    /// An array of tables: `[[outage]]`.
+    Array,
+    /// A value (which may itself be a distribution table, or `[sweep]`'s free-form table).
+    Value,
+}
+
+/// Every key path a scenario can contain (names without indices, `workload.phase.at`),
+/// tables before their keys, in the raw structs' declaration order. Read from `raw`, so a
+/// key added there appears here, and the key table's test asks for its row.
+pub fn tree() -> Vec<(String, Node)> {
+    fn walk(prefix: &str, out: &mut Vec<(String, Node)>) {
+        let keys = match shape(prefix) {
+            Shape::Table(keys) | Shape::Array(keys) => keys,
+            Shape::Value => return,
+        };
+        for key in keys {
+            let path = if prefix.is_empty() {
+                key.to_string()
+            } else {
+                format!("{prefix}.{key}")
+            };
+            let node = match shape(&path) {
+                Shape::Table(_) => Node::Table,
+                Shape::Array(_) => Node::Array,
+                Shape::Value => Node::Value,
+            };
+            out.push((path.clone(), node));
+            walk(&path, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk("", &mut out);
+    out
+}
+
 /// One step of a key path: a key, and an index when the key is an array of tables.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Segment {

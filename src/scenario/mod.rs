@@ -8,6 +8,7 @@ pub mod catalog;
 mod context;
 mod dist;
 mod events;
+pub mod key_table;
 pub mod keys;
 mod locate;
 mod network;
@@ -18,13 +19,16 @@ mod prices;
 mod protocol;
 pub mod raw;
 mod reads;
+pub mod reference;
 mod suggest;
 pub mod units;
 mod validate;
+mod warnings;
 
 pub use crate::time::fmt_duration;
 pub use plan::plan;
 pub use validate::{load, load_source, parse, read, Source};
+pub use warnings::warnings;
 
 #[cfg(test)]
 mod tests;

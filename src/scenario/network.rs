@@ -2,7 +2,8 @@
 //! link matrix, and the resolution of region names used anywhere else in the file.
 //!
 //! A pair of catalogue regions gets the catalogue's median RTT as a constant (see
-//! `catalog`) unless a `[[link]]` overrides it; any other pair must be linked explicitly.
+//! `catalog`) unless a `[[link]]` gives its own `rtt` (a `[[link]]` with only a
+//! `bandwidth` keeps the catalogue's); any other pair must be linked with an `rtt`.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -259,8 +260,29 @@ fn link(
             )
             .with_help("keep one [[link]] per pair of regions"));
     }
-    let rtt = ctx.require(&raw.rtt, l.span(), &format!("{key}.rtt"), "rtt = \"80ms\"")?;
-    let rtt = dist::latency(ctx, rtt, &format!("{key}.rtt"))?;
+    let rtt = match (&raw.rtt, catalog::rtt_ms(a.get_ref(), b.get_ref())) {
+        (Some(rtt), _) => dist::latency(ctx, rtt, &format!("{key}.rtt"))?,
+        // A catalogue pair keeps its catalogue RTT: the link only adds a bandwidth.
+        (None, Some(ms)) => catalogue_rtt(ms),
+        (None, None) => {
+            let outside: Vec<String> = [a.get_ref(), b.get_ref()]
+                .into_iter()
+                .filter(|n| !catalog::contains(n))
+                .map(|n| format!("\"{n}\""))
+                .collect();
+            let verb = if outside.len() == 1 { "is" } else { "are" };
+            return Err(ctx
+                .error(
+                    l.span(),
+                    &format!("{key}.rtt"),
+                    format!(
+                        "missing key `rtt`: {} {verb} not in the region catalogue, so this link has no built-in RTT",
+                        outside.join(" and ")
+                    ),
+                )
+                .with_help("add the measured round trip, e.g. rtt = \"80ms\" (or a distribution)"));
+        }
+    };
     let bandwidth_bytes_per_s = match &raw.bandwidth {
         None => None,
         Some(bw) => {
@@ -305,14 +327,18 @@ fn fill_from_catalog(
             return Err(missing_link(ctx, regions.get(j), j, a, b));
         };
         let link = Link {
-            // Only medians are published: a catalogue link is a constant RTT.
-            rtt: Sampled::constant(ms * NS_PER_MS as f64),
+            rtt: catalogue_rtt(ms),
             bandwidth_bytes_per_s: None,
         };
         matrix[i][j] = Some(link.clone());
         matrix[j][i] = Some(link);
     }
     Ok(())
+}
+
+/// The RTT of a catalogue pair: only medians are published, so a constant.
+fn catalogue_rtt(ms: f64) -> Sampled {
+    Sampled::constant(ms * NS_PER_MS as f64)
 }
 
 /// No `[[link]]` and no catalogue RTT for `a` and `b`; points at region `j`'s name.

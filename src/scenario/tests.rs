@@ -109,6 +109,18 @@ rtt = { dist = "uniform", min = "90ms", max = "100ms" }
 }
 
 #[test]
+fn a_link_with_only_a_bandwidth_keeps_the_catalogue_rtt() {
+    let text = MINIMAL.replace(
+        "[workload]",
+        "[[link]]\nbetween = [\"westeurope\", \"eastus\"]\nbandwidth = \"50Mbit/s\"\n\n[workload]",
+    );
+    let m = ok(&text);
+    let l = m.link(1, 0);
+    assert!(matches!(l.rtt.dist, Dist::Constant(v) if v == 84.0 * NS_PER_MS as f64));
+    assert_eq!(l.bandwidth_bytes_per_s, Some(50e6 / 8.0));
+}
+
+#[test]
 fn standard_variant_matrix_and_max_lag_defaults() {
     let m = ok(MINIMAL);
     let got: Vec<_> = m

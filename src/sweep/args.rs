@@ -39,8 +39,12 @@ pub struct SweepArgs {
     pub shard: Option<String>,
     #[command(flatten)]
     pub render: RenderArgs,
+    /// Also write sweep.csv's figures to FILE: .json, .md (key figures) or .csv, by
+    /// extension (repeatable; not with --shard: export from merge).
+    #[arg(long = "export", value_name = "FILE")]
+    pub exports: Vec<PathBuf>,
     /// Hide progress output.
-    #[arg(long)]
+    #[arg(short, long)]
     pub quiet: bool,
 }
 
@@ -54,8 +58,12 @@ pub struct MergeArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub render: RenderArgs,
+    /// Also write sweep.csv's figures to FILE: .json, .md (key figures) or .csv, by
+    /// extension (repeatable; not with --shard: export from merge).
+    #[arg(long = "export", value_name = "FILE")]
+    pub exports: Vec<PathBuf>,
     /// Hide progress output.
-    #[arg(long)]
+    #[arg(short, long)]
     pub quiet: bool,
 }
 

@@ -12,4 +12,5 @@ mod properties;
 mod protocols;
 mod reads;
 mod validation;
+mod reference;
 mod year;

@@ -12,6 +12,7 @@ fn meta() -> ReportMeta {
         seed: 42,
         scenario_hash: "sha256:0123abcd".to_string(),
         scenario_file: "scenarios/cross-continent.toml".to_string(),
+        sets: Vec::new(),
     }
 }
 
