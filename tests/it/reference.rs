@@ -167,7 +167,11 @@ fn remove(doc: &Table, path: &str) -> Table {
 
 #[test]
 fn every_section_example_is_a_valid_scenario() {
-    for section in KEYS.iter().filter(|k| !k.path.contains('.')) {
+    // A pending section is refused until the engine simulates it.
+    for section in KEYS
+        .iter()
+        .filter(|k| !k.path.contains('.') && k.pending.is_empty())
+    {
         validate(&with_example(section))
             .unwrap_or_else(|e| panic!("the example of [{}] is refused: {e}", section.path));
     }
@@ -176,7 +180,7 @@ fn every_section_example_is_a_valid_scenario() {
 #[test]
 fn documented_defaults_are_what_validation_uses() {
     let mut checked = 0;
-    for row in KEYS {
+    for row in KEYS.iter().filter(|k| k.pending.is_empty()) {
         let Absent::Value(default) = row.absent else {
             continue;
         };
@@ -199,7 +203,7 @@ fn documented_defaults_are_what_validation_uses() {
 #[test]
 fn documented_ranges_are_enforced() {
     let mut checked = 0;
-    for row in KEYS {
+    for row in KEYS.iter().filter(|k| k.pending.is_empty()) {
         let doc = with_example(find(section_of(row.path)).unwrap());
         let (inside, outside): (Vec<String>, Vec<String>) = match row.kind {
             Kind::Integer { min, max } => {
@@ -246,4 +250,44 @@ fn documented_ranges_are_enforced() {
         checked += 1;
     }
     assert!(checked >= 25, "{checked}");
+}
+
+/// A key marked pending in the key table is refused by validation; when the engine learns
+/// it, this fails, asking for the mark (and the key's example) to be updated.
+#[test]
+fn pending_keys_are_refused() {
+    let mut checked = 0;
+    for row in KEYS.iter().filter(|k| !k.pending.is_empty()) {
+        let section = find(section_of(row.path)).unwrap();
+        let mut doc = with_example(section);
+        if !section.pending.is_empty() {
+            // The whole section is pending: its example must be refused.
+            assert!(
+                validate(&doc).is_err(),
+                "geosim now accepts the example of [{}]: remove `.pending` from its rows in src/scenario/key_table.rs",
+                section.path
+            );
+            checked += 1;
+            continue;
+        }
+        let value = match row.kind {
+            Kind::PositiveDuration | Kind::Duration => "\"5m\"".to_string(),
+            Kind::Choice(options) => format!("\"{}\"", options[0]),
+            _ => continue,
+        };
+        let path = match section.kind {
+            Kind::Array => row.path.replacen('.', "[0].", 1),
+            _ => row.path.to_string(),
+        };
+        if section.kind == Kind::Array && doc.get(section.path).is_none() {
+            continue;
+        }
+        doc = set(&doc, &path, &value);
+        assert!(
+            validate(&doc).is_err(),
+            "geosim now accepts {path} = {value}: remove `.pending` from its row in src/scenario/key_table.rs and add it to its section's example"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 2, "{checked}");
 }
