@@ -377,8 +377,12 @@ fn key_figures(kind: TableKind, p: &Parsed) -> (Vec<String>, Vec<Vec<String>>) {
             } else {
                 &YEAR_KEY_FIGURES
             };
-            let cols: Vec<(usize, &str)> =
-                wanted.iter().filter_map(|c| Some((at(c)?, *c))).collect();
+            // A column empty in every row (cost without [cost]) says nothing.
+            let cols: Vec<(usize, &str)> = wanted
+                .iter()
+                .filter_map(|c| Some((at(c)?, *c)))
+                .filter(|(i, _)| p.rows.iter().any(|r| !r[*i].is_empty()))
+                .collect();
             let header = cols.iter().map(|(_, c)| c.to_string()).collect();
             let rows = p
                 .rows
@@ -436,8 +440,11 @@ fn md_table(header: &[String], rows: &[Vec<String>]) -> String {
             .join(" | "),
         header
             .iter()
-            .enumerate()
-            .map(|(i, _)| if i == 0 { "---" } else { "---:" })
+            .map(|h| if TEXT_COLUMNS.contains(&h.as_str()) {
+                "---"
+            } else {
+                "---:"
+            })
             .collect::<Vec<_>>()
             .join("|")
     );
@@ -548,7 +555,7 @@ sync,1,42,sync,0.99500000,85.1,90.2,,none\nasync,1,42,async,1.00000000,2.0,3.5,1
             ),
             "{text}"
         );
-        assert!(text.contains("| variant | run | availability | latency_p50_ms | latency_p99_ms | rto_s | promotion |\n|---|---:|---:|---:|---:|---:|---:|\n| sync | 1 | 0.99500000 | 85.1 | 90.2 | — | none |\n"), "{text}");
+        assert!(text.contains("| variant | run | availability | latency_p50_ms | latency_p99_ms | rto_s | promotion |\n|---|---:|---:|---:|---:|---:|---|\n| sync | 1 | 0.99500000 | 85.1 | 90.2 | — | none |\n"), "{text}");
         assert!(
             text.contains(
                 "A year of random failures:\n\n| variant | incidents_per_year | availability |"

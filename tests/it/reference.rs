@@ -35,10 +35,7 @@ fn generated_file(rel: &str, generated: &str) {
             .lines()
             .zip(generated.lines())
             .position(|(a, b)| a != b)
-            .map_or_else(
-                || on_disk.lines().count().min(generated.lines().count()),
-                |i| i,
-            )
+            .unwrap_or_else(|| on_disk.lines().count().min(generated.lines().count()))
             + 1;
         panic!(
             "{rel} is not what src/scenario/key_table.rs generates (first difference at line {line}).\n\
