@@ -140,7 +140,8 @@ impl KeyDoc {
 use Absent::{Means, Required, Value};
 use Kind::*;
 
-const MODES: &[&str] = &["sync", "async"];
+const MODES: &[&str] = &["sync", "async", "semi-sync", "snapshot"];
+const PROTOCOL_PENDING: &str = "settings the engine does not run yet are refused as not yet supported (README, Replication protocols)";
 const READ_AT: &[&str] = &["primary", "nearest"];
 const READS_PENDING: &str =
     "readable secondaries (SPEC §7) are not simulated yet: geosim refuses [reads]";
@@ -278,8 +279,25 @@ max_lag = "5m"
         .limits("at least one; not the primary; each once"),
     key("replication.mode", Choice(MODES), Value(r#""async""#),
         "sync: a write is acknowledged once every ready secondary has applied it; async: once the primary has committed it."),
-    key("replication.max_lag", Duration, Means(r#""5m" for an async variant, "10s" for a sync one"#),
+    key("replication.max_lag", AnyOf(&[Duration, Choice(&["none"])]), Means(r#""5m" for an async variant, "10s" for a sync one"#),
         "Writes are throttled while the namespace lag (the oldest write not yet applied on a ready secondary) exceeds this."),
+    key("replication.sync_acks", AnyOf(&[Integer { min: 1, max: i64::MAX }, Choice(&["all"])]), Means(r#""all" for sync, 1 for semi-sync"#),
+        "Sync and semi-sync: commit once this many ready secondaries (any of them) acknowledged.")
+        .limits("at most the number of secondaries")
+        .pending(PROTOCOL_PENDING),
+    key("replication.semi_sync_timeout", PositiveDuration, Means(r#""10s" in semi-sync mode"#),
+        "Semi-sync: fall back to async after a write waited this long for its acks.")
+        .pending(PROTOCOL_PENDING),
+    key("replication.lag_quorum", AnyOf(&[Integer { min: 1, max: i64::MAX }, Choice(&["all"])]), Means(r#""all""#),
+        "The lag is the lag_quorum-th smallest over the ready secondaries.")
+        .limits("at most the number of secondaries")
+        .pending(PROTOCOL_PENDING),
+    key("replication.max_lag_writes", AnyOf(&[Integer { min: 1, max: i64::MAX }, Text { pattern: None }]), Means("no limit"),
+        "Also throttle while more writes than this are not applied.")
+        .pending(PROTOCOL_PENDING),
+    key("replication.preset", Text { pattern: None }, Means("no preset"),
+        "A real system's defaults and documented ranges (`geosim presets` lists them).")
+        .pending(PROTOCOL_PENDING),
     key("replication.snapshot_interval", PositiveDuration, Means(r#""5m" in snapshot mode"#),
         "Snapshot mode: the primary cuts one recovery point every this long.")
         .pending(SNAPSHOT_PENDING),
@@ -401,12 +419,22 @@ promote = "forced"
         .limits("letters, digits, `.`, `_`, `-`; each name once"),
     key("variant.mode", Choice(MODES), Means("`replication.mode`"), "This variant's replication mode.")
         .overrides(&["replication.mode"]),
-    key("variant.max_lag", Duration, Means("`replication.max_lag`, else its default for this variant's mode"),
+    key("variant.max_lag", AnyOf(&[Duration, Choice(&["none"])]), Means("`replication.max_lag`, else its default for this variant's mode"),
         "This variant's throttle threshold.")
         .overrides(&["replication.max_lag"]),
     key("variant.promote", Choice(KINDS), Means("each promotion keeps its own kind"),
         "Every promotion of this variant (actions and policy) is of this kind.")
         .overrides(&["action.promote", "policy.auto_promote.kind"]),
+    key("variant.sync_acks", AnyOf(&[Integer { min: 1, max: i64::MAX }, Choice(&["all"])]), Means("`replication.sync_acks`"),
+        "This variant's quorum.").overrides(&["replication.sync_acks"]).pending(PROTOCOL_PENDING),
+    key("variant.semi_sync_timeout", PositiveDuration, Means("`replication.semi_sync_timeout`"),
+        "This variant's semi-sync timeout.").overrides(&["replication.semi_sync_timeout"]).pending(PROTOCOL_PENDING),
+    key("variant.lag_quorum", AnyOf(&[Integer { min: 1, max: i64::MAX }, Choice(&["all"])]), Means("`replication.lag_quorum`"),
+        "This variant's lag quorum.").overrides(&["replication.lag_quorum"]).pending(PROTOCOL_PENDING),
+    key("variant.max_lag_writes", AnyOf(&[Integer { min: 1, max: i64::MAX }, Text { pattern: None }]), Means("`replication.max_lag_writes`"),
+        "This variant's backlog limit.").overrides(&["replication.max_lag_writes"]).pending(PROTOCOL_PENDING),
+    key("variant.preset", Text { pattern: None }, Means("`replication.preset`"),
+        "This variant's preset.").overrides(&["replication.preset"]).pending(PROTOCOL_PENDING),
     key("variant.snapshot_interval", PositiveDuration, Means("`replication.snapshot_interval`"),
         "This variant's recovery-point interval in snapshot mode.")
         .overrides(&["replication.snapshot_interval"])

@@ -11,6 +11,6 @@ mod promotion;
 mod properties;
 mod protocols;
 mod reads;
-mod validation;
 mod reference;
+mod validation;
 mod year;
