@@ -74,7 +74,7 @@ pub enum Command {
     Sweep(crate::sweep::args::SweepArgs),
     /// Combine the shard files of a sweep into the files a single-machine sweep writes.
     Merge(crate::sweep::args::MergeArgs),
-    /// The presets of real systems (SPEC §6.5): what each sets, what it refuses, and the
+    /// The presets of real systems: what each sets, what it refuses, and the
     /// documentation each number comes from.
     Presets,
     /// The built-in region catalogue and its median round-trip times.

@@ -27,12 +27,14 @@ const TEXT_COLUMNS: [&str; 5] = [
 
 /// The key figures of the Markdown table of each kind of table, in this order; columns a
 /// table does not have are left out.
-const RUN_KEY_FIGURES: [&str; 12] = [
+const RUN_KEY_FIGURES: [&str; 16] = [
     "variant",
     "run",
+    "first_try_latency_p50_ms",
+    "first_try_latency_p99_ms",
     "availability",
-    "latency_p50_ms",
-    "latency_p99_ms",
+    "writes_failed",
+    "writes_in_flight",
     "lag_max_s",
     "throttled_s",
     "writes_lost",
@@ -40,6 +42,8 @@ const RUN_KEY_FIGURES: [&str; 12] = [
     "rto_s",
     "promotion",
     "cost_month",
+    "objectives_met",
+    "objectives_missed",
 ];
 const YEAR_KEY_FIGURES: [&str; 7] = [
     "variant",
@@ -469,7 +473,7 @@ mod tests {
     use super::*;
 
     const SUMMARY: &[u8] =
-        b"variant,run,seed,mode,availability,latency_p50_ms,latency_p99_ms,rto_s,promotion\n\
+        b"variant,run,seed,mode,availability,first_try_latency_p50_ms,first_try_latency_p99_ms,rto_s,promotion\n\
 sync,1,42,sync,0.99500000,85.1,90.2,,none\nasync,1,42,async,1.00000000,2.0,3.5,12.5,forced\n";
     const YEAR: &[u8] = b"variant,years,incidents_per_year,availability\nasync,2,4.500,0.9990\nsync,2,4.500,0.9980\n";
 
@@ -534,7 +538,7 @@ sync,1,42,sync,0.99500000,85.1,90.2,,none\nasync,1,42,async,1.00000000,2.0,3.5,1
         let mut lines = text.lines();
         assert_eq!(
             lines.next().unwrap(),
-            "variant,run,seed,mode,availability,latency_p50_ms,latency_p99_ms,rto_s,promotion,year_years,year_incidents_per_year,year_availability"
+            "variant,run,seed,mode,availability,first_try_latency_p50_ms,first_try_latency_p99_ms,rto_s,promotion,year_years,year_incidents_per_year,year_availability"
         );
         assert_eq!(
             lines.next().unwrap(),
@@ -555,7 +559,7 @@ sync,1,42,sync,0.99500000,85.1,90.2,,none\nasync,1,42,async,1.00000000,2.0,3.5,1
             ),
             "{text}"
         );
-        assert!(text.contains("| variant | run | availability | latency_p50_ms | latency_p99_ms | rto_s | promotion |\n|---|---:|---:|---:|---:|---:|---|\n| sync | 1 | 0.99500000 | 85.1 | 90.2 | — | none |\n"), "{text}");
+        assert!(text.contains("| variant | run | first_try_latency_p50_ms | first_try_latency_p99_ms | availability | rto_s | promotion |\n|---|---:|---:|---:|---:|---:|---|\n| sync | 1 | 85.1 | 90.2 | 0.99500000 | — | none |\n"), "{text}");
         assert!(
             text.contains(
                 "A year of random failures:\n\n| variant | incidents_per_year | availability |"

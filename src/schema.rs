@@ -238,6 +238,12 @@ fn value_schema(kind: &Kind) -> Json {
             }
             v
         }
+        Kind::Share => {
+            let mut v = typed("number");
+            v.insert("minimum", Json::Num(0.0));
+            v.insert("maximum", Json::Num(1.0));
+            v
+        }
         Kind::Text { pattern: Some(p) } => {
             let mut v = typed("string");
             v.insert("pattern", Json::str(*p));

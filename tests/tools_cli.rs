@@ -208,7 +208,10 @@ fn run_set_is_applied_echoed_and_exported() {
         md.contains("`--set workload.rate=80` · `--set variant[1].max_lag=30s`"),
         "{md}"
     );
-    assert!(md.contains("| variant | run | availability |"), "{md}");
+    assert!(
+        md.contains("| variant | run | first_try_latency_p50_ms | first_try_latency_p99_ms | availability |"),
+        "{md}"
+    );
 }
 
 #[test]
@@ -317,4 +320,106 @@ fn sweep_exports_its_table_and_refuses_export_with_shard() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("geosim merge"), "{}", stderr(&o));
+}
+
+/// Every file under `dir` (recursively) whose name ends with `ext`.
+fn files_under(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            files_under(&p, ext, out);
+        } else if p.to_string_lossy().ends_with(ext) {
+            out.push(p);
+        }
+    }
+}
+
+/// What a user reads — the README, docs/, the scenarios' comments and every `--help` —
+/// cites only files that ship: no team-internal document (SPEC, reference/oracles.md), and
+/// every repository path it names exists.
+#[test]
+fn user_facing_texts_cite_only_files_that_ship() {
+    let mut texts: Vec<(String, String, PathBuf)> = Vec::new();
+    let mut files = vec![root().join("README.md")];
+    files_under(&root().join("docs"), ".md", &mut files);
+    files_under(&root().join("scenarios"), ".toml", &mut files);
+    for f in &files {
+        let text = fs::read_to_string(f).unwrap();
+        let dir = f.parent().unwrap().to_path_buf();
+        texts.push((f.display().to_string(), text, dir));
+    }
+    let commands = [
+        "",
+        "run",
+        "check",
+        "sweep",
+        "merge",
+        "presets",
+        "regions",
+        "schema",
+        "completions",
+        "man",
+    ];
+    for c in commands {
+        let args: Vec<&str> = [c, "--help"]
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .collect();
+        let o = geosim(&args);
+        assert!(o.status.success(), "geosim {c} --help: {}", stderr(&o));
+        texts.push((
+            format!("geosim {c} --help"),
+            stdout(&o),
+            root().to_path_buf(),
+        ));
+    }
+    let internal = [
+        "SPEC §",
+        "SPEC.md",
+        "oracles.md",
+        "feature-table",
+        "shared folder",
+        "STYLE.md",
+        "STACK.md",
+    ];
+    let prefixes = [
+        "docs/",
+        "scenarios/",
+        "schema/",
+        "completions/",
+        "tests/",
+        "src/",
+        "../",
+    ];
+    let mut problems = Vec::new();
+    let mut paths_checked = 0;
+    for (name, text, dir) in &texts {
+        for word in internal {
+            if text.contains(word) {
+                problems.push(format!("{name} cites `{word}`, which does not ship"));
+            }
+        }
+        let path_char = |c: char| c.is_ascii_alphanumeric() || "_./-<>".contains(c);
+        for token in text.split(|c: char| !path_char(c)) {
+            let token = token.trim_end_matches('.');
+            let is_file = [".md", ".toml", ".json", ".rs"]
+                .iter()
+                .any(|e| token.ends_with(e));
+            if !is_file || token.contains('<') || !prefixes.iter().any(|p| token.starts_with(p)) {
+                continue;
+            }
+            paths_checked += 1;
+            // A `../` path in the README is the `#:schema` line as seen from scenarios/.
+            let found = [root(), dir.as_path(), &root().join("scenarios")]
+                .iter()
+                .any(|d| d.join(token).exists());
+            if !found {
+                problems.push(format!(
+                    "{name} names `{token}`, which is not in the repository"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "\n{}\n", problems.join("\n"));
+    assert!(paths_checked >= 20, "{paths_checked}");
 }

@@ -33,6 +33,8 @@ pub enum Kind {
     /// A finite number (TOML integer or float) of at least `min` (more than `min` when
     /// `exclusive`).
     Number { min: f64, exclusive: bool },
+    /// A fraction from 0 to 1 (TOML integer or float): `0.999` is 99.9%.
+    Share,
     /// Free text, optionally matching a regular expression (JSON Schema `pattern`).
     Text { pattern: Option<&'static str> },
     /// One of these strings.
@@ -142,9 +144,13 @@ use Kind::*;
 
 const MODES: &[&str] = &["sync", "async", "semi-sync", "snapshot"];
 const PROTOCOL_PENDING: &str = "settings the engine does not run yet are refused as not yet supported (README, Replication protocols)";
+/// What `scenario/protocol.rs` refuses of a key that is otherwise accepted.
+const NOT_RUN_MODES: &str = "\"semi-sync\" and \"snapshot\" are refused as not yet supported";
+const NOT_RUN_LAG: &str = "\"0\" only with a preset where it means sync (azure-service-bus); \"none\" is refused as not yet supported";
+const ALL_ONLY: &str =
+    "at most the number of secondaries; fewer than all of them is refused as not yet supported";
 const READ_AT: &[&str] = &["primary", "nearest"];
-const READS_PENDING: &str =
-    "readable secondaries (SPEC §7) are not simulated yet: geosim refuses [reads]";
+const READS_PENDING: &str = "readable secondaries are not simulated yet: geosim refuses [reads]";
 const SNAPSHOT_PENDING: &str =
     "snapshot mode is not simulated yet: geosim refuses snapshot_interval";
 const KINDS: &[&str] = &["planned", "forced"];
@@ -271,6 +277,10 @@ primary = "westeurope"
 secondaries = ["eastus"]
 mode = "async"
 max_lag = "5m"
+sync_acks = "all"
+semi_sync_timeout = "10s"
+lag_quorum = "all"
+preset = "azure-service-bus"
 "#,
         ),
     key("replication.primary", Region, Required, "The region that accepts writes at the start."),
@@ -278,26 +288,26 @@ max_lag = "5m"
         "The regions that receive the replication log; a promotion targets one of them.")
         .limits("at least one; not the primary; each once"),
     key("replication.mode", Choice(MODES), Value(r#""async""#),
-        "sync: a write is acknowledged once every ready secondary has applied it; async: once the primary has committed it."),
-    key("replication.max_lag", AnyOf(&[Duration, Choice(&["none"])]), Means(r#""5m" for an async variant, "10s" for a sync one"#),
-        "Writes are throttled while the namespace lag (the oldest write not yet applied on a ready secondary) exceeds this."),
+        "sync: a write is acknowledged once every ready secondary has applied it; async: once the primary has committed it.")
+        .limits(NOT_RUN_MODES),
+    key("replication.max_lag", AnyOf(&[Duration, Choice(&["none", "0"])]), Means(r#""5m" for an async variant, "10s" for a sync one"#),
+        "Writes are throttled while the namespace lag (the oldest write not yet applied on a ready secondary) exceeds this.")
+        .limits(NOT_RUN_LAG),
     key("replication.sync_acks", AnyOf(&[Integer { min: 1, max: i64::MAX }, Choice(&["all"])]), Means(r#""all" for sync, 1 for semi-sync"#),
         "Sync and semi-sync: commit once this many ready secondaries (any of them) acknowledged.")
-        .limits("at most the number of secondaries")
-        .pending(PROTOCOL_PENDING),
+        .limits(ALL_ONLY),
     key("replication.semi_sync_timeout", PositiveDuration, Means(r#""10s" in semi-sync mode"#),
         "Semi-sync: fall back to async after a write waited this long for its acks.")
-        .pending(PROTOCOL_PENDING),
+        .limits("no effect in the modes this build runs (sync, async)"),
     key("replication.lag_quorum", AnyOf(&[Integer { min: 1, max: i64::MAX }, Choice(&["all"])]), Means(r#""all""#),
         "The lag is the lag_quorum-th smallest over the ready secondaries.")
-        .limits("at most the number of secondaries")
-        .pending(PROTOCOL_PENDING),
+        .limits(ALL_ONLY),
     key("replication.max_lag_writes", AnyOf(&[Integer { min: 1, max: i64::MAX }, Text { pattern: None }]), Means("no limit"),
         "Also throttle while more writes than this are not applied.")
         .pending(PROTOCOL_PENDING),
     key("replication.preset", Text { pattern: None }, Means("no preset"),
         "A real system's defaults and documented ranges (`geosim presets` lists them).")
-        .pending(PROTOCOL_PENDING),
+        .limits("a preset that sets what this build does not run (max_lag = \"none\", its own auto_promote) is refused as not yet supported"),
     key("replication.snapshot_interval", PositiveDuration, Means(r#""5m" in snapshot mode"#),
         "Snapshot mode: the primary cuts one recovery point every this long.")
         .pending(SNAPSHOT_PENDING),
@@ -413,28 +423,35 @@ name = "async-5m-forced"
 mode = "async"
 max_lag = "5m"
 promote = "forced"
+sync_acks = "all"
+semi_sync_timeout = "5s"
+lag_quorum = "all"
+preset = "azure-service-bus"
+objectives = { rpo = "10s", rto = "30m", availability = 0.999, latency_p99 = "50ms", stale_read_share = 0.01, cost_month = 5000 }
 "#,
         ),
     key("variant.name", Text { pattern: LABEL }, Required, "The variant's label in CSV rows and charts.")
         .limits("letters, digits, `.`, `_`, `-`; each name once"),
     key("variant.mode", Choice(MODES), Means("`replication.mode`"), "This variant's replication mode.")
-        .overrides(&["replication.mode"]),
-    key("variant.max_lag", AnyOf(&[Duration, Choice(&["none"])]), Means("`replication.max_lag`, else its default for this variant's mode"),
+        .overrides(&["replication.mode"])
+        .limits(NOT_RUN_MODES),
+    key("variant.max_lag", AnyOf(&[Duration, Choice(&["none", "0"])]), Means("`replication.max_lag`, else its default for this variant's mode"),
         "This variant's throttle threshold.")
-        .overrides(&["replication.max_lag"]),
+        .overrides(&["replication.max_lag"])
+        .limits(NOT_RUN_LAG),
     key("variant.promote", Choice(KINDS), Means("each promotion keeps its own kind"),
         "Every promotion of this variant (actions and policy) is of this kind.")
         .overrides(&["action.promote", "policy.auto_promote.kind"]),
     key("variant.sync_acks", AnyOf(&[Integer { min: 1, max: i64::MAX }, Choice(&["all"])]), Means("`replication.sync_acks`"),
-        "This variant's quorum.").overrides(&["replication.sync_acks"]).pending(PROTOCOL_PENDING),
+        "This variant's quorum.").overrides(&["replication.sync_acks"]).limits(ALL_ONLY),
     key("variant.semi_sync_timeout", PositiveDuration, Means("`replication.semi_sync_timeout`"),
-        "This variant's semi-sync timeout.").overrides(&["replication.semi_sync_timeout"]).pending(PROTOCOL_PENDING),
+        "This variant's semi-sync timeout.").overrides(&["replication.semi_sync_timeout"]),
     key("variant.lag_quorum", AnyOf(&[Integer { min: 1, max: i64::MAX }, Choice(&["all"])]), Means("`replication.lag_quorum`"),
-        "This variant's lag quorum.").overrides(&["replication.lag_quorum"]).pending(PROTOCOL_PENDING),
+        "This variant's lag quorum.").overrides(&["replication.lag_quorum"]).limits(ALL_ONLY),
     key("variant.max_lag_writes", AnyOf(&[Integer { min: 1, max: i64::MAX }, Text { pattern: None }]), Means("`replication.max_lag_writes`"),
         "This variant's backlog limit.").overrides(&["replication.max_lag_writes"]).pending(PROTOCOL_PENDING),
     key("variant.preset", Text { pattern: None }, Means("`replication.preset`"),
-        "This variant's preset.").overrides(&["replication.preset"]).pending(PROTOCOL_PENDING),
+        "This variant's preset.").overrides(&["replication.preset"]),
     key("variant.snapshot_interval", PositiveDuration, Means("`replication.snapshot_interval`"),
         "This variant's recovery-point interval in snapshot mode.")
         .overrides(&["replication.snapshot_interval"])
@@ -445,6 +462,21 @@ promote = "forced"
     key("variant.reads.at", Choice(READ_AT), Required, "This variant's read placement.")
         .overrides(&["reads.at"])
         .pending(READS_PENDING),
+    key("variant.objectives", Table, Means("the base `[objectives]`"),
+        "This variant's own limits, key by key over `[objectives]`."),
+    key("variant.objectives.rpo", Duration, Means("`objectives.rpo`"), "This variant's RPO limit.")
+        .overrides(&["objectives.rpo"]),
+    key("variant.objectives.rto", Duration, Means("`objectives.rto`"), "This variant's RTO limit.")
+        .overrides(&["objectives.rto"]),
+    key("variant.objectives.availability", Share, Means("`objectives.availability`"), "This variant's availability floor.")
+        .overrides(&["objectives.availability"]),
+    key("variant.objectives.latency_p99", PositiveDuration, Means("`objectives.latency_p99`"), "This variant's write latency limit.")
+        .overrides(&["objectives.latency_p99"]),
+    key("variant.objectives.stale_read_share", Share, Means("`objectives.stale_read_share`"), "This variant's stale-read limit.")
+        .overrides(&["objectives.stale_read_share"]),
+    key("variant.objectives.cost_month", Number { min: 0.0, exclusive: false }, Means("`objectives.cost_month`"), "This variant's monthly budget.")
+        .unit("currency/month")
+        .overrides(&["objectives.cost_month"]),
     // [cost]
     key("cost", Table, Means("no cost columns (they are empty)"),
         "A price list in the structure of Service Bus Premium: unit-hours per region and replicated GB per secondary.")
@@ -488,6 +520,31 @@ at = "nearest"
     key("reads.at", Choice(READ_AT), Value(r#""primary""#),
         "primary: where the client's DNS view sends a write; nearest: the up region of the replication set with the smallest mean RTT from `from`.")
         .pending(READS_PENDING),
+    // [objectives]
+    key("objectives", Table, Means("no verdict; objectives_met and objectives_missed are empty"),
+        "What the service must meet; report.html and the terminal summary open with the verdict: which variants meet every objective.")
+        .example(
+            r#"[objectives]
+rpo = "5s"
+rto = "30m"
+availability = 0.999
+latency_p99 = "50ms"
+stale_read_share = 0.01
+cost_month = 5000
+"#,
+        ),
+    key("objectives.rpo", Duration, Means("no RPO objective"), "rpo_s at most this."),
+    key("objectives.rto", Duration, Means("no RTO objective"),
+        "rto_s at most this; it applies only to a run where the primary had an outage."),
+    key("objectives.availability", Share, Means("no availability objective"),
+        "availability at least this (a fraction: 0.999 is 99.9%)."),
+    key("objectives.latency_p99", PositiveDuration, Means("no latency objective"),
+        "first_try_latency_p99_ms at most this."),
+    key("objectives.stale_read_share", Share, Means("no stale-read objective"),
+        "The share of stale reads at most this; it applies only with reads, which are not simulated yet, so it never applies."),
+    key("objectives.cost_month", Number { min: 0.0, exclusive: false }, Means("no budget"),
+        "cost_month at most this; it applies only with `[cost]`.")
+        .unit("currency/month"),
     // [sweep]
     key("sweep", Sweep, Means("`geosim sweep` needs --set"),
         "Parameter sweeps for `geosim sweep`: a key path and the list of its values; the grid is their product.")

@@ -141,6 +141,7 @@ fn kind_text(kind: &Kind) -> String {
         Kind::Bandwidth => "bandwidth".into(),
         Kind::Integer { .. } => "integer".into(),
         Kind::Number { .. } => "number".into(),
+        Kind::Share => "number (a fraction)".into(),
         Kind::Text { .. } => "text".into(),
         Kind::Choice(options) => {
             let quoted: Vec<String> = options.iter().map(|o| format!("`\"{o}\"`")).collect();
@@ -195,6 +196,7 @@ fn range_text(kind: &Kind) -> Option<String> {
             exclusive: true,
         } => Some(format!("more than {min}, finite")),
         Kind::Number { min, .. } => Some(format!("at least {min}, finite")),
+        Kind::Share => Some("0 to 1".into()),
         Kind::Region => Some("a declared [[region]]".into()),
         Kind::Target => Some("declared regions".into()),
         _ => None,

@@ -222,6 +222,10 @@ fn documented_ranges_are_enforced() {
                 }
                 (inside, outside)
             }
+            Kind::Share => (
+                vec!["0.0".into(), "1.0".into(), "0.5".into()],
+                vec!["-0.5".into(), "1.5".into(), "nan".into()],
+            ),
             // Inside: the example itself (validated above); other values meet other
             // keys' limits (warmup < duration).
             Kind::PositiveDuration => (Vec::new(), vec!["\"0s\"".into()]),
