@@ -27,7 +27,7 @@ const TEXT_COLUMNS: [&str; 5] = [
 
 /// The key figures of the Markdown table of each kind of table, in this order; columns a
 /// table does not have are left out.
-const RUN_KEY_FIGURES: [&str; 16] = [
+const RUN_KEY_FIGURES: [&str; 18] = [
     "variant",
     "run",
     "first_try_latency_p50_ms",
@@ -41,6 +41,8 @@ const RUN_KEY_FIGURES: [&str; 16] = [
     "rpo_s",
     "rto_s",
     "promotion",
+    "read_latency_p99_ms",
+    "stale_read_share",
     "cost_month",
     "objectives_met",
     "objectives_missed",

@@ -395,8 +395,11 @@ fn user_facing_texts_cite_only_files_that_ship() {
     let mut paths_checked = 0;
     for (name, text, dir) in &texts {
         for word in internal {
-            if text.contains(word) {
-                problems.push(format!("{name} cites `{word}`, which does not ship"));
+            for (i, line) in text.lines().enumerate() {
+                if line.contains(word) {
+                    let at = i + 1;
+                    problems.push(format!("{name}:{at} cites `{word}`, which does not ship"));
+                }
             }
         }
         let path_char = |c: char| c.is_ascii_alphanumeric() || "_./-<>".contains(c);

@@ -150,7 +150,6 @@ const NOT_RUN_LAG: &str = "\"0\" only with a preset where it means sync (azure-s
 const ALL_ONLY: &str =
     "at most the number of secondaries; fewer than all of them is refused as not yet supported";
 const READ_AT: &[&str] = &["primary", "nearest"];
-const READS_PENDING: &str = "readable secondaries are not simulated yet: geosim refuses [reads]";
 const SNAPSHOT_PENDING: &str =
     "snapshot mode is not simulated yet: geosim refuses snapshot_interval";
 const KINDS: &[&str] = &["planned", "forced"];
@@ -428,6 +427,7 @@ semi_sync_timeout = "5s"
 lag_quorum = "all"
 preset = "azure-service-bus"
 objectives = { rpo = "10s", rto = "30m", availability = 0.999, latency_p99 = "50ms", stale_read_share = 0.01, cost_month = 5000 }
+reads = { at = "primary" }
 "#,
         ),
     key("variant.name", Text { pattern: LABEL }, Required, "The variant's label in CSV rows and charts.")
@@ -457,11 +457,9 @@ objectives = { rpo = "10s", rto = "30m", availability = 0.999, latency_p99 = "50
         .overrides(&["replication.snapshot_interval"])
         .pending(SNAPSHOT_PENDING),
     key("variant.reads", Table, Means("the variant reads as `[reads]` says"),
-        "Where this variant's readers read, to compare read placements side by side (needs `[reads]`).")
-        .pending(READS_PENDING),
+        "Where this variant's readers read, to compare read placements side by side (needs `[reads]`)."),
     key("variant.reads.at", Choice(READ_AT), Required, "This variant's read placement.")
-        .overrides(&["reads.at"])
-        .pending(READS_PENDING),
+        .overrides(&["reads.at"]),
     key("variant.objectives", Table, Means("the base `[objectives]`"),
         "This variant's own limits, key by key over `[objectives]`."),
     key("variant.objectives.rpo", Duration, Means("`objectives.rpo`"), "This variant's RPO limit.")
@@ -504,7 +502,6 @@ currency = "USD"
     // [reads]
     key("reads", Table, Means("no reads are simulated"),
         "Readers: Poisson reads from a region, answered by the primary or the nearest up region of the replication set.")
-        .pending(READS_PENDING)
         .example(
             r#"[reads]
 rate = 2000
@@ -513,13 +510,10 @@ at = "nearest"
 "#,
         ),
     key("reads.rate", Number { min: 0.0, exclusive: false }, Required, "Reads per second, Poisson arrivals (open loop).")
-        .unit("reads/s")
-        .pending(READS_PENDING),
-    key("reads.from", Region, Means("`workload.client_region`"), "Where the readers are.")
-        .pending(READS_PENDING),
+        .unit("reads/s"),
+    key("reads.from", Region, Means("`workload.client_region`"), "Where the readers are."),
     key("reads.at", Choice(READ_AT), Value(r#""primary""#),
-        "primary: where the client's DNS view sends a write; nearest: the up region of the replication set with the smallest mean RTT from `from`.")
-        .pending(READS_PENDING),
+        "primary: where the client's DNS view sends a write; nearest: the up region of the replication set with the smallest mean RTT from `from`."),
     // [objectives]
     key("objectives", Table, Means("no verdict; objectives_met and objectives_missed are empty"),
         "What the service must meet; report.html and the terminal summary open with the verdict: which variants meet every objective.")
@@ -541,7 +535,7 @@ cost_month = 5000
     key("objectives.latency_p99", PositiveDuration, Means("no latency objective"),
         "first_try_latency_p99_ms at most this."),
     key("objectives.stale_read_share", Share, Means("no stale-read objective"),
-        "The share of stale reads at most this; it applies only with reads, which are not simulated yet, so it never applies."),
+        "stale_read_share at most this; it applies once a read was answered (needs `[reads]`)."),
     key("objectives.cost_month", Number { min: 0.0, exclusive: false }, Means("no budget"),
         "cost_month at most this; it applies only with `[cost]`.")
         .unit("currency/month"),

@@ -72,6 +72,11 @@ size = "1KiB"
 [replication]
 primary = "westeurope"
 secondaries = ["eastus"]
+
+# So that a variant's `reads = { ... }` has the [reads] it needs.
+[reads]
+rate = 10
+from = "westeurope"
 "#;
 
 /// The minimal scenario with `section`'s example in place of its table.
