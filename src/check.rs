@@ -316,7 +316,7 @@ pub fn result_consistency(r: &SimResult) -> Vec<String> {
         (
             "offered",
             s.writes_offered,
-            r.timeseries.iter().map(|b| b.offered).sum(),
+            r.timeseries.iter().map(|b| b.offered).sum::<u64>(),
         ),
         (
             "acked",

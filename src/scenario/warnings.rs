@@ -38,7 +38,7 @@ pub fn warnings(model: &Model) -> Vec<String> {
             format!(
                 "{} writes/s from {}",
                 trim(peak.rate),
-                super::plan::fmt_duration(peak.at)
+                crate::time::fmt_duration(peak.at)
             )
         };
         let pair = format!(
