@@ -8,9 +8,6 @@ use crate::error::Result;
 use crate::scenario;
 
 pub use crate::commands::{STOP, VERSION};
-/// `--version`: the package version, with the commit when built from a git checkout
-/// (`build.rs`).
-pub const LONG_VERSION: &str = env!("GEOSIM_LONG_VERSION");
 
 /// Runs the command line `args` (without the program name) and returns the exit code.
 pub fn main_with(cli: Cli) -> i32 {

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(
     name = "geosim",
-    version = crate::app::LONG_VERSION,
+    version = LONG_VERSION,
     about = "Deterministic discrete-event simulator of cross-region replication trade-offs",
     long_about = "Simulates a scenario's replication variants (sync vs async, lag limits, planned vs \
 forced promotion) side by side and writes RPO, latency and availability figures, charts and an HTML report."
@@ -89,8 +89,21 @@ pub enum Command {
     /// Print a shell completion script (README, "Shell completions and man page").
     Completions {
         #[arg(value_enum)]
-        shell: crate::tools::CompletionShell,
+        shell: CompletionShell,
     },
     /// Print the man page (roff), e.g. geosim man > geosim.1.
     Man,
+}
+
+/// `--version`: the package version, with the commit when built from a git checkout
+/// (`build.rs`).
+pub const LONG_VERSION: &str = env!("GEOSIM_LONG_VERSION");
+
+/// The shells `geosim completions` writes a script for (`crate::tools`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
 }

@@ -1,28 +1,18 @@
 //! `geosim completions SHELL` and `geosim man`: generated from the clap definition of the
 //! command line (`cli`), so they list every subcommand and option as built.
 
-use clap::{CommandFactory, ValueEnum};
+use clap::CommandFactory;
 use clap_complete::Shell;
 
 use crate::cli::Cli;
+pub use crate::cli::CompletionShell;
 
-/// The shells `geosim completions` writes a script for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CompletionShell {
-    Bash,
-    Zsh,
-    Fish,
-    Powershell,
-}
-
-impl CompletionShell {
-    fn generator(self) -> Shell {
-        match self {
-            CompletionShell::Bash => Shell::Bash,
-            CompletionShell::Zsh => Shell::Zsh,
-            CompletionShell::Fish => Shell::Fish,
-            CompletionShell::Powershell => Shell::PowerShell,
-        }
+fn generator(shell: CompletionShell) -> Shell {
+    match shell {
+        CompletionShell::Bash => Shell::Bash,
+        CompletionShell::Zsh => Shell::Zsh,
+        CompletionShell::Fish => Shell::Fish,
+        CompletionShell::Powershell => Shell::PowerShell,
     }
 }
 
@@ -30,7 +20,7 @@ impl CompletionShell {
 pub fn completions(shell: CompletionShell) -> Vec<u8> {
     let mut cmd = Cli::command();
     let mut out = Vec::new();
-    clap_complete::generate(shell.generator(), &mut cmd, "geosim", &mut out);
+    clap_complete::generate(generator(shell), &mut cmd, "geosim", &mut out);
     out
 }
 
@@ -75,6 +65,7 @@ fn roff_text(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::ValueEnum;
 
     #[test]
     fn bash_completion_names_every_subcommand_and_run_options() {

@@ -1,5 +1,6 @@
 //! The key table: the one place where a scenario key is described — its type, unit,
 //! default, allowed range, which variant key overrides it, and what it means.
+//! Long because it is one table with a row per key of the scenario file.
 //!
 //! `docs/scenario-reference.md` (`reference`) and the JSON Schema (`crate::schema`) are
 //! both generated from this table, and tests keep them equal to the checked-in files.
