@@ -151,6 +151,13 @@ pub fn plan(m: &Model) -> String {
 /// from Part I's behaviour.
 fn protocol(v: &Variant) -> String {
     let mut o = String::new();
+    if v.mode == Mode::Snapshot {
+        let _ = write!(
+            o,
+            ", a recovery point every {}",
+            fmt_duration(v.snapshot_interval)
+        );
+    }
     if v.mode != Mode::Async || v.sync_acks.is_some() {
         let mode = if v.mode == Mode::Async {
             Mode::Sync

@@ -11,5 +11,6 @@ mod promotion;
 mod properties;
 mod protocols;
 mod reads;
+mod snapshot;
 mod validation;
 mod year;
