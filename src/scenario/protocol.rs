@@ -112,14 +112,6 @@ enum ModeName {
     Run(Mode),
 }
 
-impl ModeName {
-    fn text(self) -> &'static str {
-        match self {
-            ModeName::Run(m) => m.as_str(),
-        }
-    }
-}
-
 fn mode_name(text: &str) -> Option<ModeName> {
     match text {
         "sync" => Some(ModeName::Run(Mode::Sync)),
@@ -234,9 +226,7 @@ pub(super) fn resolve(
             zero_means_sync = true;
         }
     }
-    let run_mode = match mode {
-        ModeName::Run(m) => m,
-    };
+    let ModeName::Run(run_mode) = mode;
     let (max_lag, lag_origin) = match (&written_lag, p.and_then(|p| p.sets.max_lag)) {
         (Some((_, o)), _) if zero_means_sync => (default_lag(run_mode), o.clone()),
         (Some((l, o)), _) => (*l, o.clone()),

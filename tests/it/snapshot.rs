@@ -110,7 +110,7 @@ fn unlimited_bandwidth_delay_and_lag_follow_the_interval() {
     // "none" by default, so nothing is throttled and max_lag_s is empty.
     assert_eq!(s.recovery_points, Some(59));
     assert_eq!(s.throttled_s, 0.0);
-    assert!(s.max_lag_s.is_infinite());
+    assert_eq!(s.max_lag_s, None);
     // The sawtooth: each minute the lag drops to about one transfer, then climbs.
     let lag: Vec<f64> = res[0].timeseries.iter().map(|b| b.lag_s).collect();
     assert!(lag.iter().all(|&l| l <= peak + 1e-6));
@@ -296,6 +296,7 @@ fn a_year_of_failures_loses_half_an_interval_per_failover_on_average() {
         escalate_after: None,
     });
     let mut v = Variant::new("points", Mode::Snapshot, u64::MAX);
+    v.max_lag = None;
     v.snapshot_interval = interval;
     m.variants = vec![v];
     let span = simulate_span(&m, 0, 1, 60 * 24 * 3600 * S, 0).expect("span");
