@@ -470,12 +470,16 @@ impl Model {
 }
 
 impl Model {
-    /// A region's name, or `a<->b` for a link (`?` for an id the model does not have).
+    /// A region's name (`?` for an id the model does not have).
+    pub fn region_name(&self, id: RegionId) -> &str {
+        self.regions.get(id).map_or("?", |r| r.name.as_str())
+    }
+
+    /// A region's name, or `a<->b` for a link.
     pub fn target_name(&self, target: Target) -> String {
-        let name = |r: RegionId| self.regions.get(r).map_or("?", |r| r.name.as_str());
         match target {
-            Target::Region(r) => name(r).to_string(),
-            Target::Link(a, b) => format!("{}<->{}", name(a), name(b)),
+            Target::Region(r) => self.region_name(r).to_string(),
+            Target::Link(a, b) => format!("{}<->{}", self.region_name(a), self.region_name(b)),
         }
     }
 }

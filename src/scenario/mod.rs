@@ -22,7 +22,6 @@ mod suggest;
 pub mod units;
 mod validate;
 
-pub use crate::time::fmt_duration;
 pub use plan::plan;
 pub use validate::{load, load_source, parse, read, Source};
 

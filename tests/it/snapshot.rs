@@ -9,9 +9,9 @@
 //! point completes, at about I + c_p + T + d + c_s (the oldest write missing was accepted
 //! just after the previous cut).
 
+use crate::common::{run_all, run_checked};
 use geosim::model::Model;
 use geosim::results::{SimResult, Summary};
-use geosim::runner::{run, RunOptions};
 
 const RTT_MS: f64 = 80.0;
 const ONE_WAY_S: f64 = RTT_MS / 2000.0;
@@ -54,22 +54,6 @@ secondaries = ["northeurope"]
     geosim::scenario::parse(&text, "snapshot.toml", "snapshot").unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn results(model: &Model) -> Vec<SimResult> {
-    let out = run(
-        model,
-        &RunOptions {
-            variants: (0..model.variants.len()).collect(),
-            jobs: 2,
-            progress: false,
-            check: true,
-            stop: None,
-        },
-    )
-    .unwrap();
-    assert!(out.violations.is_empty(), "{:?}", out.violations);
-    out.results
-}
-
 fn summary<'a>(res: &'a [SimResult], name: &str) -> &'a Summary {
     &res.iter()
         .find(|r| r.summary.variant == name)
@@ -86,7 +70,7 @@ snapshot_interval = "60s"
 
 #[test]
 fn unlimited_bandwidth_delay_and_lag_follow_the_interval() {
-    let res = results(&scenario(1, "", 100.0, POINTS_60S));
+    let res = run_all(&scenario(1, "", 100.0, POINTS_60S), 2);
     let s = summary(&res, "points");
     assert_eq!(s.mode, "snapshot");
     let interval = 60.0;
@@ -121,7 +105,10 @@ fn a_limited_link_adds_the_transfer_of_one_interval_of_writes() {
     // 100 writes/s of 1 KiB over 60 s: 6.1 MB per point; at 8 Mbit/s (1 MB/s) about
     // 6.1 s of transfer.
     let bandwidth = 1_000_000.0;
-    let res = results(&scenario(2, "bandwidth = \"8Mbit/s\"", 100.0, POINTS_60S));
+    let res = run_all(
+        &scenario(2, "bandwidth = \"8Mbit/s\"", 100.0, POINTS_60S),
+        2,
+    );
     let s = summary(&res, "points");
     let transfer = 100.0 * 60.0 * SIZE / bandwidth;
     let mean = (30.0 + COMMIT_S + transfer + ONE_WAY_S + COMMIT_S) * 1000.0;
@@ -149,7 +136,7 @@ fn an_outage_mid_transfer_restarts_the_point_from_its_beginning() {
     let extra = format!(
         "{POINTS_60S}\n[[outage]]\ntarget = \"northeurope\"\nstart = \"122s\"\nduration = \"8s\"\n"
     );
-    let res = results(&scenario(3, "bandwidth = \"8Mbit/s\"", 100.0, &extra));
+    let res = run_all(&scenario(3, "bandwidth = \"8Mbit/s\"", 100.0, &extra), 2);
     let r = &res[0];
     let transfer = 100.0 * 60.0 * SIZE / 1_000_000.0;
     let restarted = 130.0 + transfer + ONE_WAY_S + COMMIT_S;
@@ -184,7 +171,7 @@ fn a_forced_promotion_loses_what_followed_the_last_complete_point() {
     for seed in 1..=16 {
         let mut m = scenario(seed, "", rate, FORCED_AT_250);
         m.duration = 400 * geosim::model::NS_PER_S;
-        let res = results(&m);
+        let res = run_all(&m, 2);
         let s = summary(&res, "points");
         assert_eq!(s.promotion, "forced");
         // RPO: from the last write in the point (just before 240 s) to the last lost
@@ -218,7 +205,7 @@ snapshot_interval = "60s"
 "#;
     let mut m = scenario(4, "bandwidth = \"8Mbit/s\"", 100.0, extra);
     m.duration = 600 * geosim::model::NS_PER_S;
-    let res = results(&m);
+    let res = run_all(&m, 2);
     let r = &res[0];
     assert_eq!(r.summary.writes_lost, 0);
     assert_eq!(r.summary.rpo_s, 0.0);
@@ -251,21 +238,7 @@ snapshot_interval = "60s"
 fn snapshot_runs_are_the_same_whatever_the_jobs() {
     let extra = format!("{POINTS_60S}\n[[outage]]\ntarget = \"westeurope\"\nstart = \"500s\"\nduration = \"100s\"\n[[action]]\nat = \"530s\"\npromote = \"forced\"\n");
     let m = scenario(5, "bandwidth = \"8Mbit/s\"", 100.0, &extra);
-    let once = |jobs| {
-        let out = run(
-            &m,
-            &RunOptions {
-                variants: vec![0],
-                jobs,
-                progress: false,
-                check: true,
-                stop: None,
-            },
-        )
-        .unwrap();
-        assert!(out.violations.is_empty(), "{:?}", out.violations);
-        geosim::report::csv::summary_csv(&out.results).unwrap()
-    };
+    let once = |jobs| geosim::report::csv::summary_csv(&run_checked(&m, vec![0], jobs)).unwrap();
     assert_eq!(once(1), once(2));
 }
 

@@ -44,9 +44,9 @@ mod tests {
     use super::*;
     use crate::engine::event::WriteRef;
 
-    #[test]
-    fn a_write_ships_once_committed_or_at_once_if_sync_to_a_ready_secondary() {
-        let mut e = Entry {
+    /// An async entry whose primary commit is under way.
+    fn committing() -> Entry {
+        Entry {
             t_accept: 0,
             w: WriteRef { slot: 0, gen: 0 },
             attempt: 0,
@@ -54,7 +54,12 @@ mod tests {
             state: EntryState::Committing,
             sync: false,
             counted: true,
-        };
+        }
+    }
+
+    #[test]
+    fn a_write_ships_once_committed_or_at_once_if_sync_to_a_ready_secondary() {
+        let mut e = committing();
         assert!(!ShipUnit::Write.eligible(&e, true));
         e.state = EntryState::Committed;
         assert!(ShipUnit::Write.eligible(&e, false));
@@ -66,15 +71,7 @@ mod tests {
 
     #[test]
     fn a_point_holds_committed_writes_only() {
-        let mut e = Entry {
-            t_accept: 0,
-            w: WriteRef { slot: 0, gen: 0 },
-            attempt: 0,
-            size: 1,
-            state: EntryState::Committing,
-            sync: false,
-            counted: true,
-        };
+        let mut e = committing();
         assert!(!ShipUnit::RecoveryPoint.eligible(&e, true));
         e.state = EntryState::Committed;
         assert!(ShipUnit::RecoveryPoint.eligible(&e, false));
