@@ -22,8 +22,7 @@
 use std::collections::HashMap;
 
 use crate::engine::event::WriteRef;
-/// The engine's trait this checker implements (re-exported: tests observe runs too).
-pub use crate::engine::observer::Observer;
+use crate::engine::observer::Observer;
 use crate::model::{Model, Nanos, RegionId, NS_PER_S};
 use crate::results::SimResult;
 

@@ -7,10 +7,8 @@
 //! `scenario`); this module owns the arithmetic, applied to a run's results after the
 //! engine is done. It knows nothing of how the bytes were counted.
 
-pub use crate::model::Prices;
-use crate::model::{Model, Nanos, NS_PER_S};
-pub use crate::results::Bill;
-use crate::results::Summary;
+use crate::model::{Model, Nanos, Prices, NS_PER_S};
+use crate::results::{Bill, Summary};
 
 /// Bytes in a billed GB: SI, as cloud bandwidth is billed and as SPEC's "1GB" is read.
 pub const BYTES_PER_GB: f64 = 1e9;

@@ -372,15 +372,14 @@ impl Recorder {
         if backlog == self.backlog {
             return;
         }
-        let was_over = self.backlog_over();
-        let before = self.backlog;
-        self.backlog = backlog;
-        if self.backlog_over() != was_over {
-            // The throttled state changes here: close the segment under the old one.
-            self.backlog = before;
+        if self
+            .max_lag_writes
+            .is_some_and(|k| (self.backlog > k) != (backlog > k))
+        {
+            // The throttled state changes here: close the segment under the old backlog.
             self.lag_segment(now);
-            self.backlog = backlog;
         }
+        self.backlog = backlog;
         if now >= self.warmup {
             self.backlog_max = self.backlog_max.max(backlog);
         }

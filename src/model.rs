@@ -168,6 +168,8 @@ pub enum Mode {
     /// SPEC §6.2: sync with `sync_acks` (default 1), falling back to async when a write
     /// has waited `semi_sync_timeout`.
     SemiSync,
+    /// SPEC §6.4: recovery points instead of a log; writes are answered as async.
+    Snapshot,
 }
 
 impl Mode {
@@ -176,6 +178,7 @@ impl Mode {
             Mode::Sync => "sync",
             Mode::Async => "async",
             Mode::SemiSync => "semi-sync",
+            Mode::Snapshot => "snapshot",
         }
     }
 }
@@ -258,6 +261,9 @@ impl Quorum {
 
 /// MySQL's `rpl_semi_sync_source_timeout` default (SPEC §6.2).
 pub const DEFAULT_SEMI_SYNC_TIMEOUT: Nanos = 10 * NS_PER_S;
+
+/// SPEC §6.4: one recovery point every 5 minutes unless the scenario says otherwise.
+pub const DEFAULT_SNAPSHOT_INTERVAL: Nanos = 300 * NS_PER_S;
 
 #[derive(Debug, Clone)]
 pub struct Variant {
@@ -357,7 +363,7 @@ impl Variant {
             max_lag_writes: None,
             preset: None,
             auto_promote: None,
-            snapshot_interval: 300 * NS_PER_S,
+            snapshot_interval: DEFAULT_SNAPSHOT_INTERVAL,
             read_at: ReadAt::Primary,
             objectives: Objectives::default(),
         }
@@ -367,7 +373,7 @@ impl Variant {
     /// scenario's `sync_acks`, else "all" for sync and 1 for semi-sync).
     pub fn acks(&self, mode: Mode) -> Quorum {
         self.sync_acks.unwrap_or(match mode {
-            Mode::Sync | Mode::Async => Quorum::All,
+            Mode::Sync | Mode::Async | Mode::Snapshot => Quorum::All,
             Mode::SemiSync => Quorum::Count(1),
         })
     }
@@ -452,6 +458,8 @@ impl Model {
         let per_write = match self.variants[v].mode {
             Mode::Async => 5.0 + k,
             Mode::Sync | Mode::SemiSync => 5.0 + 2.0 * k,
+            // Points, not writes, are applied: a few per interval.
+            Mode::Snapshot => 5.0,
         };
         // A read is two events: its arrival, and its arrival at the region.
         let reads = self
@@ -462,12 +470,16 @@ impl Model {
 }
 
 impl Model {
-    /// A region's name, or `a<->b` for a link (`?` for an id the model does not have).
+    /// A region's name (`?` for an id the model does not have).
+    pub fn region_name(&self, id: RegionId) -> &str {
+        self.regions.get(id).map_or("?", |r| r.name.as_str())
+    }
+
+    /// A region's name, or `a<->b` for a link.
     pub fn target_name(&self, target: Target) -> String {
-        let name = |r: RegionId| self.regions.get(r).map_or("?", |r| r.name.as_str());
         match target {
-            Target::Region(r) => name(r).to_string(),
-            Target::Link(a, b) => format!("{}<->{}", name(a), name(b)),
+            Target::Region(r) => self.region_name(r).to_string(),
+            Target::Link(a, b) => format!("{}<->{}", self.region_name(a), self.region_name(b)),
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::engine::Simulation;
 use crate::error::{ErrorKind, Result};
 use crate::model::{Model, Nanos, NS_PER_MS};
 use crate::parallel::{in_task_order, progress_bar};
-use crate::results::SimResult;
+use crate::results::{SimResult, Summary};
 
 pub struct RunOptions {
     /// Indices into `model.variants` to run, in output order.
@@ -113,17 +113,22 @@ fn simulate(
     if let Some(flag) = options.stop {
         sim = sim.stop_on(flag);
     }
-    let objectives = model.variants[v].objectives;
-    if !options.check {
-        let mut result = sim.run(tick)?;
-        crate::cost::bill_run(model, &mut result.summary);
-        crate::objectives::judge(&objectives, &mut result.summary);
-        return Ok((result, Vec::new()));
-    }
-    let mut checker = Checker::new(model);
-    let mut result = sim.observed(&mut checker).run(tick)?;
-    let found = checker.finish(model, &result);
-    crate::cost::bill_run(model, &mut result.summary);
-    crate::objectives::judge(&objectives, &mut result.summary);
+    let (mut result, found) = if options.check {
+        let mut checker = Checker::new(model);
+        let result = sim.observed(&mut checker).run(tick)?;
+        let found = checker.finish(model, &result);
+        (result, found)
+    } else {
+        (sim.run(tick)?, Vec::new())
+    };
+    settle(model, v, &mut result.summary);
     Ok((result, found))
+}
+
+/// The figures of a finished run that come from its results, not from the engine: its
+/// bill, then the verdict on its objectives (`cost_month` is one of them). Every path
+/// that runs a variant for its figures (run, sweep) calls this once per run.
+pub(crate) fn settle(model: &Model, v: usize, summary: &mut Summary) {
+    crate::cost::bill_run(model, summary);
+    crate::objectives::judge(&model.variants[v].objectives, summary);
 }

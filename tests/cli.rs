@@ -547,10 +547,10 @@ fn sigkill_at_random_moments_leaves_each_file_absent_or_complete() {
 
 fn ctrl_c_stops_the_run_and_writes_the_variants_that_finished() {
     let s = Scratch::new("sigint");
-    // Two sync variants of equal cost run one after the other (--jobs 1), in file order;
-    // the signal comes when the first alone would have finished plus 40% of it (timed by
-    // a run of it alone), so it lands in the second, whose run is as long as the first:
-    // a window of the whole second run, not a fraction of it, against load noise.
+    // Two sync variants of equal cost run one after the other (--jobs 1), in file order.
+    // The signal comes half-way through the second: at the time of a run of the first
+    // alone plus half of what the second adds (timed by a run of both), so the fixed
+    // cost of a run (start, parse, writing) does not shrink the window to a sliver.
     let text = scenario(4000, "200s")
         .replace("[[variant]]\nname = \"async\"\nmode = \"async\"\n", "")
         + "\n[[variant]]\nname = \"sync-b\"\nmode = \"sync\"\n";
@@ -566,11 +566,15 @@ fn ctrl_c_stops_the_run_and_writes_the_variants_that_finished() {
         "1",
         "--no-charts",
     ];
-    let started = Instant::now();
-    let o = geosim(&[&args[..], &["--variant", "sync"]].concat());
-    assert_eq!(o.status.code(), Some(0));
-    let full = started.elapsed();
-    fs::remove_dir_all(&out).unwrap();
+    let time_it = |extra: &[&str]| {
+        let started = Instant::now();
+        let o = geosim(&[&args[..], extra].concat());
+        assert_eq!(o.status.code(), Some(0));
+        fs::remove_dir_all(&out).unwrap();
+        started.elapsed()
+    };
+    let full = time_it(&["--variant", "sync"]);
+    let second = time_it(&[]).saturating_sub(full);
 
     // A run that finished before the signal reached it (a loaded machine ran it faster
     // than the timing run) proves nothing either way: try again, at most three times.
@@ -581,7 +585,7 @@ fn ctrl_c_stops_the_run_and_writes_the_variants_that_finished() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        std::thread::sleep(full.mul_f64(1.4));
+        std::thread::sleep(full + second / 2);
         let sent = Instant::now();
         let kill = Command::new("kill")
             .args(["-INT", &child.id().to_string()])

@@ -92,6 +92,8 @@ pub enum Event {
     /// Semi-sync (SPEC §6.2): time to see whether the oldest write waiting for acks has
     /// waited `semi_sync_timeout`.
     SemiSyncTimer,
+    /// Snapshot mode: t = k × interval, the primary cuts a recovery point.
+    CutPoint,
 }
 
 #[cfg(test)]

@@ -7,12 +7,13 @@
 //! ```text
 //! sim/            Simulation: the state, the event loop and `dispatch` (mod.rs), and
 //!                 the handlers per room: client.rs, replication.rs, promote.rs,
-//!                 network.rs, schedule.rs, reads.rs
+//!                 network.rs, schedule.rs, reads.rs, snapshot.rs
 //! writes.rs       the clients' writes in flight (slots with generations)
 //! log.rs          ReplicationLog: entries, base, next seq, sync cursor, epoch, cut
 //! secondary.rs    Secondary: its Standing (ready/joining/resyncing/removed),
 //!                 reachability, channel cursors
 //! promotion.rs    the promotion state machine (idle/draining/switching)
+//! points.rs       snapshot mode's recovery points (SPEC §6.4): boundaries, counts
 //! reads.rs        the readers (SPEC §7): placement, what each region lacks, visibility
 //! seams/          the rules Part II fills in: commit rule, lag rule, ship unit
 //! event.rs        the events; queue.rs and lane.rs: their (time, seq) order
@@ -26,6 +27,7 @@ pub mod event;
 pub(crate) mod lane;
 pub(crate) mod log;
 pub mod observer;
+pub(crate) mod points;
 pub(crate) mod promotion;
 pub(crate) mod queue;
 pub(crate) mod reads;

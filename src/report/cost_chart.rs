@@ -7,10 +7,10 @@ use plotters::prelude::*;
 
 use super::canvas;
 use super::charts::{shown_runs, ChartFormat};
-use super::format::fmt_sig;
 use super::kit::{build, clip, finite_or_zero, frame, labelled_points, mesh, pad_range, Drawn};
 use super::palette::{self, VariantStyle};
 use crate::error::GeoError;
+use crate::format::fmt_sig;
 use crate::model::Model;
 use crate::results::SimResult;
 

@@ -87,6 +87,15 @@ fn money(x: f64) -> String {
     format!("{x:.4}")
 }
 
+/// `max_lag_s`: empty for `max_lag = "none"` (infinite; SPEC §10).
+pub fn lag_cell(max_lag_s: f64) -> String {
+    if max_lag_s.is_finite() {
+        d3(max_lag_s)
+    } else {
+        String::new()
+    }
+}
+
 fn opt_d3(x: Option<f64>) -> String {
     x.map(d3).unwrap_or_default()
 }

@@ -11,8 +11,9 @@
 use std::fmt::Write as _;
 
 use crate::error::GeoError;
+use crate::format::fmt_sig;
 use crate::model::{ActionKind, Model, Nanos, OutageKind, RegionId, Target, NS_PER_S};
-use crate::report::charts::{self, fmt_sig, ChartKind};
+use crate::report::charts::{self, ChartKind};
 use crate::report::csv::{summary_cells, SUMMARY_COLUMNS};
 use crate::report::palette;
 use crate::report::sentences::chart_notes;
@@ -138,10 +139,6 @@ fn mean_ms(mean_ns: f64) -> String {
     }
 }
 
-fn region(model: &Model, id: RegionId) -> &str {
-    model.regions.get(id).map_or("?", |r| r.name.as_str())
-}
-
 /// ` --set k=v` for each `run --set`, as the command line takes them (empty without).
 fn set_args(meta: &ReportMeta) -> String {
     meta.sets.iter().map(|s| format!(" --set {s}")).collect()
@@ -231,8 +228,8 @@ fn rtt_table(model: &Model) -> String {
             let _ = writeln!(
                 h,
                 "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-                esc(region(model, a)),
-                esc(region(model, b)),
+                esc(model.region_name(a)),
+                esc(model.region_name(b)),
                 mean_ms(link.rtt.mean),
                 bandwidth
             );
@@ -253,17 +250,17 @@ fn workload_list(model: &Model) -> String {
         "<h3>Workload</h3>\n<ul>\n<li>clients in {}: {}</li>\n<li>write size {} B (mean); \
          timeout {}, {} retries, {} backoff</li>\n<li>replication from {} to {}; \
          promotion switch {}, DNS repoint over {}</li>\n</ul>\n",
-        esc(region(model, w.client_region)),
+        esc(model.region_name(w.client_region)),
         esc(&rates.join(", then ")),
         fmt_sig(w.size.mean),
         fmt_ns(w.timeout),
         w.retries,
         fmt_ns(w.backoff),
-        esc(region(model, model.primary)),
+        esc(model.region_name(model.primary)),
         esc(&model
             .secondaries
             .iter()
-            .map(|&s| region(model, s))
+            .map(|&s| model.region_name(s))
             .collect::<Vec<_>>()
             .join(", ")),
         fmt_ns(model.promotion.switch),
@@ -296,7 +293,7 @@ fn action_label(model: &Model, kind: &ActionKind) -> String {
             escalate_after,
         } => {
             let to = target.map_or("first ready secondary".to_string(), |t| {
-                region(model, t).to_string()
+                model.region_name(t).to_string()
             });
             let esc_after =
                 escalate_after.map_or(String::new(), |e| format!(", forced after {}", fmt_ns(e)));

@@ -2,6 +2,7 @@
 //! ranges and ticks, bars, markers and label placement. Knows no chart and no figure.
 
 use crate::report::palette::{self, Marker, Stroke, VariantStyle, FONT};
+use plotters::coord::combinators::{LogCoord, WithKeyPoints};
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -217,6 +218,28 @@ pub(crate) fn build<'a, DB: DrawingBackend>(
 pub(crate) type LinChart<'a, DB> =
     ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
+/// A chart whose x axis is logarithmic over `x` with `log_ticks` as its key points
+/// (latency and visibility CDFs), in the same frame as `build`'s.
+pub(crate) fn build_log_x<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    x: (f64, f64),
+    y: (f64, f64),
+) -> Drawn<LogXChart<'a, DB>, DB> {
+    ChartBuilder::on(area)
+        .margin_top(8)
+        .margin_right(16)
+        .margin_left(16)
+        .x_label_area_size(52)
+        .y_label_area_size(78)
+        .build_cartesian_2d(
+            (x.0..x.1).log_scale().with_key_points(log_ticks(x.0, x.1)),
+            y.0..y.1,
+        )
+}
+
+pub(crate) type LogXChart<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<WithKeyPoints<LogCoord<f64>>, RangedCoordf64>>;
+
 /// A straight line cut into `dashes` dashes coloured by `styles` in turn; a single
 /// style gives a plain dashed line.
 pub(crate) fn multicolour_dashes<DB: DrawingBackend>(
@@ -279,7 +302,12 @@ pub(crate) fn draw_pieces<DB: DrawingBackend>(
     Ok(())
 }
 
-pub(crate) fn message<DB: DrawingBackend>(chart: &LinChart<DB>, s: &str) -> Drawn<(), DB> {
+/// `s` centred on the plot, in the muted axis-title style: what a chart says when it
+/// has nothing to draw.
+pub(crate) fn message<DB: DrawingBackend, CT: CoordTranslate>(
+    chart: &ChartContext<DB, CT>,
+    s: &str,
+) -> Drawn<(), DB> {
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     let centre = ((xr.start + xr.end) / 2, (yr.start + yr.end) / 2);
     let style = font(palette::AXIS_TITLE_PX).color(&palette::MUTED);

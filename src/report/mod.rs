@@ -6,9 +6,6 @@ mod canvas;
 pub mod charts;
 pub mod cost_chart;
 pub mod csv;
-/// Number and duration formatting lives below the report (the CLI, the year and the
-/// sweep tables use it too); kept nameable here for the report's own modules.
-pub use crate::format;
 pub mod html;
 pub mod json;
 pub(crate) mod kit;

@@ -9,9 +9,9 @@
 //! the test). Time points are in the run's time unit (the charts' axis unit); durations
 //! in the unit that suits their size.
 
+use crate::format::{fmt_count, fmt_duration_s, fmt_ms, fmt_pct, TimeUnit};
 use crate::model::{Model, NS_PER_S};
 use crate::report::charts::{self, ChartKind};
-use crate::report::format::{fmt_count, fmt_duration_s, fmt_ms, fmt_pct, TimeUnit};
 use crate::results::{SimResult, Summary};
 
 /// Two or three sentences per chart, from the figures of the shown run of each

@@ -12,10 +12,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::canvas;
-use super::format::fmt_sig;
 use super::kit::{Drawn, WIDTH};
 use super::palette::{self, Marker, Stroke, VariantStyle, FONT};
 use crate::error::Result;
+use crate::format::fmt_sig;
 use crate::sweep::data::{self, SweepData};
 use crate::sweep::figures::FIGURES;
 use crate::sweep::grid::display;

@@ -6,11 +6,11 @@
 
 use std::fmt::Write;
 
-use super::format::fmt_sig;
 use super::html::{esc, CSS};
 use super::palette;
 use super::sweep_charts::SweepChart;
 use crate::error::Result;
+use crate::format::fmt_sig;
 use crate::stats::Stats;
 use crate::sweep::data::{self, SweepData};
 use crate::sweep::figures::FIGURES;

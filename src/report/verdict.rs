@@ -7,10 +7,10 @@
 //! `objectives_met` / `objectives_missed` columns. "Best" is said only of a variant at
 //! least as good as every other on the figure named, and equal figures are said as ties.
 
+use crate::format::{fmt_count, fmt_duration_s, fmt_ms, fmt_num, fmt_pct, TimeUnit};
 use crate::model::Model;
 use crate::objectives::{self, Check, Key};
 use crate::report::charts::shown_runs;
-use crate::report::format::{fmt_count, fmt_duration_s, fmt_ms, fmt_num, fmt_pct, TimeUnit};
 use crate::results::{SimResult, Summary};
 
 /// A table of plain-text cells: a header and rows of the same width.

@@ -7,17 +7,16 @@
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, VPos};
 
 use super::canvas;
 use super::charts::{shown_runs, ChartFormat};
-use super::format::{fmt_pct, fmt_sig};
 use super::kit::{
-    clip, draw_legend, font, frame, log_ticks, mesh, nested_width, stroke_path, text, with_legend,
+    build_log_x, clip, draw_legend, frame, mesh, message, nested_width, stroke_path, with_legend,
     Drawn,
 };
 use super::palette::{self, VariantStyle};
 use crate::error::GeoError;
+use crate::format::{fmt_pct, fmt_sig};
 use crate::model::Model;
 use crate::results::SimResult;
 
@@ -38,16 +37,10 @@ impl Curve<'_> {
     }
 }
 
-/// `visibility.png` / `.svg` as (file name, bytes); nothing without `[reads]`.
-pub fn render(
-    model: &Model,
-    results: &[SimResult],
-    format: ChartFormat,
-) -> Result<Vec<(String, Vec<u8>)>, GeoError> {
-    if model.reads.is_none() {
-        return Ok(Vec::new());
-    }
-    let curves: Vec<Curve> = shown_runs(model, results)
+/// The curve of each shown variant; `None` without `[reads]` (no chart at all).
+fn curves<'a>(model: &Model, results: &'a [SimResult]) -> Option<Vec<Curve<'a>>> {
+    model.reads.as_ref()?;
+    let curves = shown_runs(model, results)
         .into_iter()
         .map(|(index, r)| Curve {
             name: &r.summary.variant,
@@ -55,6 +48,18 @@ pub fn render(
             points: &r.visibility_curve,
         })
         .collect();
+    Some(curves)
+}
+
+/// `visibility.png` / `.svg` as (file name, bytes); nothing without `[reads]`.
+pub fn render(
+    model: &Model,
+    results: &[SimResult],
+    format: ChartFormat,
+) -> Result<Vec<(String, Vec<u8>)>, GeoError> {
+    let Some(curves) = curves(model, results) else {
+        return Ok(Vec::new());
+    };
     let mut files = Vec::new();
     if matches!(format, ChartFormat::Png | ChartFormat::Both) {
         let png = canvas::png(STEM, |root| draw(root, model, &curves))?;
@@ -106,10 +111,9 @@ pub fn sentence(model: &Model, results: &[SimResult]) -> String {
 
 /// The chart as an SVG document, for report.html (which inlines it); `None` without `[reads]`.
 pub fn render_svg(model: &Model, results: &[SimResult]) -> Result<Option<String>, GeoError> {
-    Ok(render(model, results, ChartFormat::Svg)?
-        .into_iter()
-        .next()
-        .map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned()))
+    curves(model, results)
+        .map(|curves| canvas::svg(STEM, |root| draw(root, model, &curves)))
+        .transpose()
 }
 
 /// The log axis: from a fifth of the smallest positive Δ to five times the largest, so
@@ -183,16 +187,7 @@ fn draw<DB: DrawingBackend>(
     let (plot_area, legend_area) = with_legend(&body, &entries)?;
     draw_legend(&legend_area, &entries)?;
     let (lo, hi) = x_range(curves);
-    let mut chart = ChartBuilder::on(&plot_area)
-        .margin_top(8)
-        .margin_right(16)
-        .margin_left(16)
-        .x_label_area_size(52)
-        .y_label_area_size(78)
-        .build_cartesian_2d(
-            (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)),
-            0.0..102.0,
-        )?;
+    let mut chart = build_log_x(&plot_area, (lo, hi), (0.0, 102.0))?;
     mesh(
         &mut chart,
         "\u{394}: time since the write was acknowledged (ms, log scale)",
@@ -216,17 +211,7 @@ fn draw<DB: DrawingBackend>(
         }
     }
     if curves.iter().all(|c| c.points.is_empty()) {
-        let (xr, yr) = chart.plotting_area().get_pixel_range();
-        let style = font(palette::AXIS_TITLE_PX).color(&palette::MUTED);
-        let centre = ((xr.start + xr.end) / 2, (yr.start + yr.end) / 2);
-        text(
-            root,
-            "no write was acknowledged in any variant",
-            centre,
-            &style,
-            HPos::Center,
-            VPos::Center,
-        )?;
+        message(&chart, "no write was acknowledged in any variant")?;
     }
     Ok(())
 }

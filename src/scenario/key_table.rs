@@ -80,14 +80,11 @@ pub struct KeyDoc {
     pub overrides: &'static [&'static str],
     /// What the key means (one or two sentences; the schema's description).
     pub doc: &'static str,
-    /// A top-level section only: a TOML snippet that uses every key of the section. A test
+    /// A top-level section: a TOML snippet that uses every key of the section. A test
     /// validates it inside a minimal scenario, and the reference takes each key's example
-    /// from it.
+    /// from it. A key: its own example value, only when it cannot be in its section's
+    /// example (it needs another section's keys, e.g. a snapshot variant).
     pub example: &'static str,
-    /// Non-empty for a key that validation refuses until the engine simulates it: why.
-    /// Such a key may be missing from its section's example, and its default and range
-    /// are not tested (nothing can be run with it).
-    pub pending: &'static str,
 }
 
 const fn key(path: &'static str, kind: Kind, absent: Absent, doc: &'static str) -> KeyDoc {
@@ -100,7 +97,6 @@ const fn key(path: &'static str, kind: Kind, absent: Absent, doc: &'static str) 
         overrides: &[],
         doc,
         example: "",
-        pending: "",
     }
 }
 
@@ -119,10 +115,6 @@ impl KeyDoc {
     }
     const fn example(mut self, toml: &'static str) -> KeyDoc {
         self.example = toml;
-        self
-    }
-    const fn pending(mut self, why: &'static str) -> KeyDoc {
-        self.pending = why;
         self
     }
 
@@ -144,15 +136,14 @@ use Absent::{Means, Required, Value};
 use Kind::*;
 
 const MODES: &[&str] = &["sync", "async", "semi-sync", "snapshot"];
-const PROTOCOL_PENDING: &str = "settings the engine does not run yet are refused as not yet supported (README, Replication protocols)";
+const MODE_LIMITS: &str = "set_mode cannot enter or leave \"snapshot\"";
 /// What `scenario/protocol.rs` refuses of a key that is otherwise accepted.
-const NOT_RUN_MODES: &str = "\"semi-sync\" and \"snapshot\" are refused as not yet supported";
-const NOT_RUN_LAG: &str = "\"0\" only with a preset where it means sync (azure-service-bus); \"none\" is refused as not yet supported";
-const ALL_ONLY: &str =
-    "at most the number of secondaries; fewer than all of them is refused as not yet supported";
+const LAG_WORDS: &str =
+    "\"0\" only with a preset where it means sync (azure-service-bus); \"none\": the lag never throttles";
+const AT_MOST_SECONDARIES: &str = "at most the number of secondaries";
 const READ_AT: &[&str] = &["primary", "nearest"];
-const SNAPSHOT_PENDING: &str =
-    "snapshot mode is not simulated yet: geosim refuses snapshot_interval";
+const SNAPSHOT_ONLY: &str =
+    "snapshot mode only; in [replication], only when some snapshot variant takes it; azure-site-recovery: 5m";
 const KINDS: &[&str] = &["planned", "forced"];
 /// A name that becomes a directory or labels CSV rows: letters, digits, `.`, `_`, `-`.
 const LABEL: Option<&str> = Some("^[A-Za-z0-9_-][A-Za-z0-9._-]*$");
@@ -280,6 +271,7 @@ max_lag = "5m"
 sync_acks = "all"
 semi_sync_timeout = "10s"
 lag_quorum = "all"
+max_lag_writes = 100000
 preset = "azure-service-bus"
 "#,
         ),
@@ -289,28 +281,30 @@ preset = "azure-service-bus"
         .limits("at least one; not the primary; each once"),
     key("replication.mode", Choice(MODES), Value(r#""async""#),
         "sync: a write is acknowledged once every ready secondary has applied it; async: once the primary has committed it.")
-        .limits(NOT_RUN_MODES),
+        .limits(MODE_LIMITS),
     key("replication.max_lag", AnyOf(&[Duration, Choice(&["none", "0"])]), Means(r#""5m" for an async variant, "10s" for a sync one"#),
         "Writes are throttled while the namespace lag (the oldest write not yet applied on a ready secondary) exceeds this.")
-        .limits(NOT_RUN_LAG),
+        .limits(LAG_WORDS),
     key("replication.sync_acks", AnyOf(&[Integer { min: 1, max: i64::MAX }, Choice(&["all"])]), Means(r#""all" for sync, 1 for semi-sync"#),
         "Sync and semi-sync: commit once this many ready secondaries (any of them) acknowledged.")
-        .limits(ALL_ONLY),
+        .limits(AT_MOST_SECONDARIES),
     key("replication.semi_sync_timeout", PositiveDuration, Means(r#""10s" in semi-sync mode"#),
         "Semi-sync: fall back to async after a write waited this long for its acks.")
-        .limits("no effect in the modes this build runs (sync, async)"),
+        .limits("used only in semi-sync mode"),
     key("replication.lag_quorum", AnyOf(&[Integer { min: 1, max: i64::MAX }, Choice(&["all"])]), Means(r#""all""#),
         "The lag is the lag_quorum-th smallest over the ready secondaries.")
-        .limits(ALL_ONLY),
-    key("replication.max_lag_writes", AnyOf(&[Integer { min: 1, max: i64::MAX }, Text { pattern: None }]), Means("no limit"),
+        .limits(AT_MOST_SECONDARIES),
+    key("replication.max_lag_writes", AnyOf(&[Integer { min: 1, max: i64::MAX }, Choice(&["none"])]), Means("no limit"),
         "Also throttle while more writes than this are not applied.")
-        .pending(PROTOCOL_PENDING),
+        .limits("\"none\": no backlog limit"),
     key("replication.preset", Text { pattern: None }, Means("no preset"),
         "A real system's defaults and documented ranges (`geosim presets` lists them).")
-        .limits("a preset that sets what this build does not run (max_lag = \"none\", its own auto_promote) is refused as not yet supported"),
+        .limits("one of `geosim presets`; each value the preset documents must be in its range"),
     key("replication.snapshot_interval", PositiveDuration, Means(r#""5m" in snapshot mode"#),
         "Snapshot mode: the primary cuts one recovery point every this long.")
-        .pending(SNAPSHOT_PENDING),
+        .limits(SNAPSHOT_ONLY)
+        // In [replication] it needs a snapshot variant, which the section cannot show.
+        .example(r#""15m""#),
     // [[outage]]
     key("outage", Array, Means("no scheduled outage"), "Scheduled outages of a region or a link.")
         .example(
@@ -429,34 +423,40 @@ lag_quorum = "all"
 preset = "azure-service-bus"
 objectives = { rpo = "10s", rto = "30m", availability = 0.999, latency_p99 = "50ms", stale_read_share = 0.01, cost_month = 5000 }
 reads = { at = "primary" }
+max_lag_writes = "none"
+
+[[variant]]
+name = "points-15m"
+mode = "snapshot"
+snapshot_interval = "15m"
 "#,
         ),
     key("variant.name", Text { pattern: LABEL }, Required, "The variant's label in CSV rows and charts.")
         .limits("letters, digits, `.`, `_`, `-`; each name once"),
     key("variant.mode", Choice(MODES), Means("`replication.mode`"), "This variant's replication mode.")
         .overrides(&["replication.mode"])
-        .limits(NOT_RUN_MODES),
+        .limits(MODE_LIMITS),
     key("variant.max_lag", AnyOf(&[Duration, Choice(&["none", "0"])]), Means("`replication.max_lag`, else its default for this variant's mode"),
         "This variant's throttle threshold.")
         .overrides(&["replication.max_lag"])
-        .limits(NOT_RUN_LAG),
+        .limits(LAG_WORDS),
     key("variant.promote", Choice(KINDS), Means("each promotion keeps its own kind"),
         "Every promotion of this variant (actions and policy) is of this kind.")
         .overrides(&["action.promote", "policy.auto_promote.kind"]),
     key("variant.sync_acks", AnyOf(&[Integer { min: 1, max: i64::MAX }, Choice(&["all"])]), Means("`replication.sync_acks`"),
-        "This variant's quorum.").overrides(&["replication.sync_acks"]).limits(ALL_ONLY),
+        "This variant's quorum.").overrides(&["replication.sync_acks"]).limits(AT_MOST_SECONDARIES),
     key("variant.semi_sync_timeout", PositiveDuration, Means("`replication.semi_sync_timeout`"),
         "This variant's semi-sync timeout.").overrides(&["replication.semi_sync_timeout"]),
     key("variant.lag_quorum", AnyOf(&[Integer { min: 1, max: i64::MAX }, Choice(&["all"])]), Means("`replication.lag_quorum`"),
-        "This variant's lag quorum.").overrides(&["replication.lag_quorum"]).limits(ALL_ONLY),
-    key("variant.max_lag_writes", AnyOf(&[Integer { min: 1, max: i64::MAX }, Text { pattern: None }]), Means("`replication.max_lag_writes`"),
-        "This variant's backlog limit.").overrides(&["replication.max_lag_writes"]).pending(PROTOCOL_PENDING),
+        "This variant's lag quorum.").overrides(&["replication.lag_quorum"]).limits(AT_MOST_SECONDARIES),
+    key("variant.max_lag_writes", AnyOf(&[Integer { min: 1, max: i64::MAX }, Choice(&["none"])]), Means("`replication.max_lag_writes`"),
+        "This variant's backlog limit.").overrides(&["replication.max_lag_writes"]),
     key("variant.preset", Text { pattern: None }, Means("`replication.preset`"),
         "This variant's preset.").overrides(&["replication.preset"]),
     key("variant.snapshot_interval", PositiveDuration, Means("`replication.snapshot_interval`"),
         "This variant's recovery-point interval in snapshot mode.")
         .overrides(&["replication.snapshot_interval"])
-        .pending(SNAPSHOT_PENDING),
+        .limits(SNAPSHOT_ONLY),
     key("variant.reads", Table, Means("the variant reads as `[reads]` says"),
         "Where this variant's readers read, to compare read placements side by side (needs `[reads]`)."),
     key("variant.reads.at", Choice(READ_AT), Required, "This variant's read placement.")

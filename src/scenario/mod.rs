@@ -25,7 +25,6 @@ pub mod units;
 mod validate;
 mod warnings;
 
-pub use crate::time::fmt_duration;
 pub use plan::plan;
 pub use validate::{load, load_source, parse, read, Source};
 pub use warnings::warnings;

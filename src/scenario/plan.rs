@@ -77,7 +77,7 @@ fn fmt_bandwidth(b: Option<f64>) -> String {
 /// What `geosim check` prints for a valid scenario.
 pub fn plan(m: &Model) -> String {
     let mut o = String::new();
-    let name = |id: usize| m.regions.get(id).map_or("?", |r| r.name.as_str());
+    let name = |id: usize| m.region_name(id);
     let target = |t: Target| match t {
         Target::Region(r) => name(r).to_string(),
         Target::Link(a, b) => format!("{}<->{}", name(a), name(b)),
@@ -151,6 +151,13 @@ pub fn plan(m: &Model) -> String {
 /// from Part I's behaviour.
 fn protocol(v: &Variant) -> String {
     let mut o = String::new();
+    if v.mode == Mode::Snapshot {
+        let _ = write!(
+            o,
+            ", a recovery point every {}",
+            fmt_duration(v.snapshot_interval)
+        );
+    }
     if v.mode != Mode::Async || v.sync_acks.is_some() {
         let mode = if v.mode == Mode::Async {
             Mode::Sync
@@ -259,7 +266,7 @@ fn fmt_seconds(s: f64) -> String {
 
 /// Regions with their roles and latencies, and the links that the write path uses.
 fn network(o: &mut String, m: &Model) {
-    let name = |id: usize| m.regions.get(id).map_or("?", |r| r.name.as_str());
+    let name = |id: usize| m.region_name(id);
     let _ = writeln!(o, "regions");
     for (id, r) in m.regions.iter().enumerate() {
         let role = if id == m.primary {
@@ -312,7 +319,7 @@ fn network(o: &mut String, m: &Model) {
 /// `[reads]`: who reads, how often, and which region is nearest to them.
 fn reads(o: &mut String, m: &Model) {
     let Some(r) = m.reads else { return };
-    let name = |id: usize| m.regions.get(id).map_or("?", |r| r.name.as_str());
+    let name = |id: usize| m.region_name(id);
     let _ = writeln!(o, "reads");
     let _ = writeln!(o, "  readers in {}: {}", name(r.from), fmt_rate(r.rate));
     let mut set = vec![m.primary];
@@ -332,7 +339,7 @@ fn reads(o: &mut String, m: &Model) {
 }
 
 fn events(o: &mut String, m: &Model, target: &dyn Fn(Target) -> String) {
-    let name = |id: usize| m.regions.get(id).map_or("?", |r| r.name.as_str());
+    let name = |id: usize| m.region_name(id);
     if !m.outages.is_empty() {
         let _ = writeln!(o, "outages");
     }

@@ -1,12 +1,12 @@
-//! `[cost]` → `cost::Prices`: the price list, checked like every other table (key
+//! `[cost]` → `model::Prices`: the price list, checked like every other table (key
 //! paths, line:column, a fix). What the prices mean lives in `crate::cost`.
 
 use toml::Spanned;
 
 use super::context::Ctx;
 use super::raw::RawCost;
-use crate::cost::Prices;
 use crate::error::GeoError;
+use crate::model::Prices;
 
 /// Service Bus Premium sells 1, 2, 4, 8 or 16 units per namespace; a larger count is
 /// accepted for other products, but not one that can only be a typo.

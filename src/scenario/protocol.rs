@@ -19,7 +19,10 @@ use super::presets::{self, Lag, Preset, Rule};
 use super::raw::{Count, Duration, RawReplication, RawVariant};
 use super::suggest;
 use crate::error::GeoError;
-use crate::model::{AutoPromote, Mode, Nanos, Quorum, DEFAULT_SEMI_SYNC_TIMEOUT, NS_PER_S};
+use crate::model::{
+    AutoPromote, Mode, Nanos, Quorum, DEFAULT_SEMI_SYNC_TIMEOUT, DEFAULT_SNAPSHOT_INTERVAL,
+    NS_PER_S,
+};
 
 /// The protocol keys of one table, `[replication]` or a `[[variant]]`.
 #[derive(Clone, Copy)]
@@ -33,6 +36,7 @@ pub(super) struct Keys<'a> {
     pub lag_quorum: Option<&'a Spanned<Count>>,
     pub max_lag_writes: Option<&'a Spanned<Count>>,
     pub preset: Option<&'a Spanned<String>>,
+    pub snapshot_interval: Option<&'a Spanned<Duration>>,
 }
 
 impl<'a> Keys<'a> {
@@ -46,6 +50,7 @@ impl<'a> Keys<'a> {
             lag_quorum: r.lag_quorum.as_ref(),
             max_lag_writes: r.max_lag_writes.as_ref(),
             preset: r.preset.as_ref(),
+            snapshot_interval: r.snapshot_interval.as_ref(),
         }
     }
 
@@ -59,6 +64,7 @@ impl<'a> Keys<'a> {
             lag_quorum: v.lag_quorum.as_ref(),
             max_lag_writes: v.max_lag_writes.as_ref(),
             preset: v.preset.as_ref(),
+            snapshot_interval: v.snapshot_interval.as_ref(),
         }
     }
 }
@@ -96,22 +102,14 @@ pub(super) struct Protocol {
     pub max_lag_writes: Option<u64>,
     pub preset: Option<&'static Preset>,
     pub auto_promote: Option<AutoPromote>,
+    /// SPEC §6.4: a recovery point every this long (snapshot mode; default 5 min).
+    pub snapshot_interval: Nanos,
 }
 
 /// A mode as written: the model's, or one of SPEC §6's the engine does not run yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ModeName {
     Run(Mode),
-    Snapshot,
-}
-
-impl ModeName {
-    fn text(self) -> &'static str {
-        match self {
-            ModeName::Run(m) => m.as_str(),
-            ModeName::Snapshot => "snapshot",
-        }
-    }
 }
 
 fn mode_name(text: &str) -> Option<ModeName> {
@@ -119,37 +117,24 @@ fn mode_name(text: &str) -> Option<ModeName> {
         "sync" => Some(ModeName::Run(Mode::Sync)),
         "async" => Some(ModeName::Run(Mode::Async)),
         "semi-sync" => Some(ModeName::Run(Mode::SemiSync)),
-        "snapshot" => Some(ModeName::Snapshot),
+        "snapshot" => Some(ModeName::Run(Mode::Snapshot)),
         _ => None,
     }
 }
 
-/// A `mode` or `set_mode` value the engine runs: `"sync"`, `"async"` or `"semi-sync"`;
-/// `"snapshot"` is a SPEC §6 mode still being built, refused with a clear error.
+/// A `mode` or `set_mode` value: `"sync"`, `"async"`, `"semi-sync"` or `"snapshot"`
+/// (`set_mode` refuses `"snapshot"` itself: SPEC §6.4).
 pub(super) fn mode(ctx: &Ctx, v: &Spanned<String>, key: &str) -> Result<Mode, GeoError> {
     match mode_name(v.get_ref()) {
         Some(ModeName::Run(m)) => Ok(m),
-        Some(other) => Err(not_yet(ctx, v.span(), key, other)),
         None => Err(ctx
             .error(
                 v.span(),
                 key,
                 format!("unknown replication mode \"{}\"", v.get_ref()),
             )
-            .with_help("use \"sync\", \"async\" or \"semi-sync\"")),
+            .with_help("use \"sync\", \"async\", \"semi-sync\" or \"snapshot\"")),
     }
-}
-
-fn not_yet(ctx: &Ctx, span: Range<usize>, key: &str, m: ModeName) -> GeoError {
-    ctx.error(
-        span,
-        key,
-        format!(
-            "mode \"{}\" is not yet supported: this build of the engine runs \"sync\", \"async\" and \"semi-sync\"",
-            m.text()
-        ),
-    )
-    .with_help("use \"sync\", \"async\" or \"semi-sync\" until the engine runs it (issue 12)")
 }
 
 /// The first of the variant's and the base table's value of a key, with its origin.
@@ -241,10 +226,7 @@ pub(super) fn resolve(
             zero_means_sync = true;
         }
     }
-    let run_mode = match mode {
-        ModeName::Run(m) => m,
-        other => return Err(not_yet(ctx, mode_origin.span, &mode_origin.key, other)),
-    };
+    let ModeName::Run(run_mode) = mode;
     let (max_lag, lag_origin) = match (&written_lag, p.and_then(|p| p.sets.max_lag)) {
         (Some((_, o)), _) if zero_means_sync => (default_lag(run_mode), o.clone()),
         (Some((l, o)), _) => (*l, o.clone()),
@@ -295,6 +277,31 @@ pub(super) fn resolve(
                 from_preset("max_lag_writes"),
             ),
         };
+    let (snapshot_interval, interval_origin) =
+        match pick(var, &c.base, |k| k.snapshot_interval, "snapshot_interval") {
+            Some((v, o)) => (ctx.positive_duration(v, &o.key)?, o),
+            None => (
+                p.and_then(|p| p.sets.snapshot_interval)
+                    .unwrap_or(DEFAULT_SNAPSHOT_INTERVAL),
+                from_preset("snapshot_interval"),
+            ),
+        };
+    // A variant's own interval outside snapshot mode would silently do nothing (the
+    // base table's is checked against every variant by the caller).
+    if let Some(v) = var.and_then(|k| k.snapshot_interval) {
+        if run_mode != Mode::Snapshot {
+            return Err(ctx
+                .error(
+                    v.span(),
+                    &interval_origin.key,
+                    format!(
+                        "snapshot_interval applies only in snapshot mode, and this variant's mode is \"{}\"",
+                        run_mode.as_str()
+                    ),
+                )
+                .with_help("set mode = \"snapshot\" in this variant, or remove snapshot_interval"));
+        }
+    }
     // The preset's failover policy applies when the scenario writes none.
     let auto_promote = match (&c.auto_promote, p.and_then(|p| p.sets.auto_promote)) {
         (None, Some(a)) => Some(a),
@@ -313,6 +320,7 @@ pub(super) fn resolve(
         max_lag_writes,
         preset: p,
         auto_promote,
+        snapshot_interval,
     };
     if let Some((p, _)) = &preset {
         let at = Origins {
@@ -320,6 +328,7 @@ pub(super) fn resolve(
             max_lag: &lag_origin,
             lag_quorum: &quorum_origin,
             max_lag_writes: &writes_origin,
+            snapshot_interval: &interval_origin,
             preset: &from_preset("preset"),
         };
         check_preset(ctx, c, p, &resolved, max_lag, &at)?;
@@ -333,6 +342,8 @@ fn default_lag(mode: Mode) -> Lag {
         Mode::Async => Lag::At(300 * NS_PER_S),
         Mode::Sync => Lag::At(10 * NS_PER_S),
         Mode::SemiSync => Lag::Off,
+        // SPEC §6.4: recovery points never throttle by default.
+        Mode::Snapshot => Lag::Off,
     }
 }
 
@@ -451,6 +462,7 @@ struct Origins<'o> {
     max_lag: &'o Origin,
     lag_quorum: &'o Origin,
     max_lag_writes: &'o Origin,
+    snapshot_interval: &'o Origin,
     preset: &'o Origin,
 }
 
@@ -538,8 +550,19 @@ fn check_preset(
                 )),
                 _ => None,
             },
-            // Snapshot mode is refused before this (`not_yet`), so there is no interval yet.
-            Rule::SnapshotInterval(_) => None,
+            Rule::SnapshotInterval(i) if v.mode == Mode::Snapshot && v.snapshot_interval != i => {
+                Some((
+                    format!(
+                        "snapshot_interval = \"{}\"",
+                        presets::duration(v.snapshot_interval)
+                    ),
+                    at.snapshot_interval,
+                    format!(
+                        "set snapshot_interval = \"{}\", or remove the preset",
+                        presets::duration(i)
+                    ),
+                ))
+            }
             _ => None,
         };
         if let Some((what, origin, help)) = broken {

@@ -71,9 +71,6 @@ fn write_section(out: &mut String, section: &KeyDoc) {
         Absent::Means(m) => format!("Optional; absent: {m}."),
     };
     let _ = writeln!(out, "{presence}");
-    if !section.pending.is_empty() {
-        let _ = writeln!(out, "\n**Not available yet**: {}.", section.pending);
-    }
     if section.kind == Kind::Array {
         let _ = writeln!(
             out,
@@ -90,8 +87,8 @@ fn write_section(out: &mut String, section: &KeyDoc) {
         out.push_str("|---|---|---|---|---|---|\n");
         for row in &rows {
             let name = &row.path[section.path.len() + 1..];
-            let example = example_of(section.example, name)
-                .map_or_else(|| "—".to_string(), |e| format!("`{e}`"));
+            let example =
+                example_for(section, row).map_or_else(|| "—".to_string(), |e| format!("`{e}`"));
             let _ = writeln!(
                 out,
                 "| `{name}` | {} | {} | {} | {} | {example} |",
@@ -105,9 +102,6 @@ fn write_section(out: &mut String, section: &KeyDoc) {
         for row in &rows {
             let name = &row.path[section.path.len() + 1..];
             let _ = write!(out, "- `{name}`: {}", row.doc);
-            if !row.pending.is_empty() && section.pending.is_empty() {
-                let _ = write!(out, " **Not available yet**: {}.", row.pending);
-            }
             out.push('\n');
         }
     }
@@ -221,6 +215,13 @@ pub fn variant_text(row: &KeyDoc) -> String {
 
 /// The first value of key `name` (relative to the snippet's section, `phase.at`) in a
 /// section's example, written inline.
+/// A key's example: its value in its section's example, else the key's own.
+fn example_for(section: &KeyDoc, row: &KeyDoc) -> Option<String> {
+    let name = &row.path[section.path.len() + 1..];
+    example_of(section.example, name)
+        .or_else(|| (!row.example.is_empty()).then(|| row.example.to_string()))
+}
+
 pub fn example_of(snippet: &str, name: &str) -> Option<String> {
     let doc: toml::Table = snippet.parse().ok()?;
     // The snippet's one top-level key is the section itself.
@@ -260,9 +261,6 @@ pub fn inline(value: &toml::Value) -> String {
 /// The description of a key for the schema: its meaning, default and range in one line.
 pub fn description(row: &KeyDoc) -> String {
     let mut text = row.doc.to_string();
-    if !row.pending.is_empty() {
-        let _ = write!(text, " Not available yet: {}.", row.pending);
-    }
     if !row.unit.is_empty() {
         let _ = write!(text, " Unit: {}.", row.unit);
     }
@@ -303,15 +301,10 @@ mod tests {
 
     #[test]
     fn every_key_has_an_example() {
-        // A pending key may lack one: its section's example must stay valid.
-        for row in KEYS
-            .iter()
-            .filter(|k| k.path.contains('.') && k.pending.is_empty())
-        {
+        for row in KEYS.iter().filter(|k| k.path.contains('.')) {
             let section = find(section_of(row.path)).unwrap();
-            let name = &row.path[section.path.len() + 1..];
             assert!(
-                example_of(section.example, name).is_some(),
+                example_for(section, row).is_some(),
                 "`{}` does not appear in the example of [{}] in src/scenario/key_table.rs: add it there",
                 row.path,
                 section.path

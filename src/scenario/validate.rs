@@ -16,7 +16,7 @@ use toml::Spanned;
 
 use super::context::Ctx;
 use super::network::{self, Names};
-use super::raw::{RawReplication, RawScenario, RawSimulation, RawVariant, RawWorkload};
+use super::raw::{RawAction, RawReplication, RawScenario, RawSimulation, RawVariant, RawWorkload};
 use super::{dist, events, keys, locate, objectives, prices, protocol, reads};
 use crate::error::GeoError;
 use crate::limits::{
@@ -186,8 +186,17 @@ pub fn parse(text: &str, file_name: &str, file_stem: &str) -> Result<Model, GeoE
     });
     let cost = raw.cost.as_ref().map(|c| ctx.ok(prices::prices(&ctx, c)));
     let _ = ctx.ok(keys::check_sweep(&ctx, raw.sweep.as_ref()));
-    if let Some(r) = &raw.replication {
-        let _ = ctx.ok(snapshot_interval_used(&ctx, r));
+    if let (Some(r), Some(vs)) = (&raw.replication, &variants) {
+        let own: Vec<bool> = (0..vs.len())
+            .map(|i| {
+                raw.variant
+                    .as_deref()
+                    .and_then(|v| v.get(i))
+                    .is_some_and(|v| v.get_ref().snapshot_interval.is_some())
+            })
+            .collect();
+        let _ = ctx.ok(snapshot_interval_used(&ctx, r, vs, &own));
+        let _ = ctx.ok(set_mode_in_snapshot(&ctx, raw.action.as_deref(), vs));
     }
     ctx.finish()?;
 
@@ -601,11 +610,7 @@ struct Repl {
     secondaries: Vec<RegionId>,
     /// Where `secondaries` is written, for errors about their number.
     secondaries_span: std::ops::Range<usize>,
-    snapshot_interval: Option<Nanos>,
 }
-
-/// SPEC §6.4: one recovery point every 5 minutes unless the scenario says otherwise.
-const DEFAULT_SNAPSHOT_INTERVAL: Nanos = 300 * NS_PER_S;
 
 fn replication(ctx: &mut Ctx, r: Option<&Spanned<RawReplication>>, names: &Names) -> Option<Repl> {
     let Some(r) = r else {
@@ -671,15 +676,10 @@ fn replication_table(
     if let Some(m) = &raw.mode {
         protocol::mode(ctx, m, "replication.mode")?;
     }
-    let snapshot_interval = match &raw.snapshot_interval {
-        Some(i) => Some(ctx.positive_duration(i, "replication.snapshot_interval")?),
-        None => None,
-    };
     Ok(Repl {
         primary,
         secondaries,
         secondaries_span: s.span(),
-        snapshot_interval,
     })
 }
 
@@ -716,10 +716,7 @@ fn variants(
     base_at: Option<ReadAt>,
 ) -> Option<Vec<Variant>> {
     let (repl, base) = (repl?, base?);
-    let common = Common {
-        snapshot_interval: repl.snapshot_interval.unwrap_or(DEFAULT_SNAPSHOT_INTERVAL),
-        base_at,
-    };
+    let common = Common { base_at };
     let c = protocol::Context {
         secondaries: repl.secondaries.len(),
         secondaries_span: repl.secondaries_span.clone(),
@@ -769,17 +766,14 @@ fn standard(ctx: &Ctx, c: &protocol::Context, common: &Common) -> Result<Vec<Var
                 name,
                 p,
                 Some(kind),
-                common.snapshot_interval,
                 common.base_at.unwrap_or(ReadAt::Primary),
             ))
         })
         .collect()
 }
 
-/// What every variant shares unless it sets its own: the snapshot interval and where
-/// reads go (the `reads` helper's keys, SPEC §6.4 and §7).
+/// What every variant shares unless it sets its own: where reads go (SPEC §7, §10).
 struct Common {
-    snapshot_interval: Nanos,
     base_at: Option<ReadAt>,
 }
 
@@ -787,7 +781,6 @@ fn build(
     name: String,
     p: protocol::Protocol,
     promote: Option<PromoteKind>,
-    snapshot_interval: Nanos,
     read_at: ReadAt,
 ) -> Variant {
     Variant {
@@ -801,7 +794,7 @@ fn build(
         max_lag_writes: p.max_lag_writes,
         preset: p.preset.map(|p| p.name),
         auto_promote: p.auto_promote,
-        snapshot_interval,
+        snapshot_interval: p.snapshot_interval,
         read_at,
         // Set by `with_objectives` once every variant is built.
         objectives: Default::default(),
@@ -854,47 +847,70 @@ fn variant(
         Some(p) => Some(events::promote_kind(ctx, p, &format!("{key}.promote"))?),
         None => None,
     };
-    let snapshot_interval = match &raw.snapshot_interval {
-        Some(s) => {
-            let k = format!("{key}.snapshot_interval");
-            ctx.positive_duration(s, &k)?;
-            return Err(snapshot_unsupported(ctx, s.span(), &k));
-        }
-        None => common.snapshot_interval,
-    };
     let read_at = match &raw.reads {
         Some(r) => reads::variant_reads(ctx, &key, r, common.base_at)?,
         None => common.base_at.unwrap_or(ReadAt::Primary),
     };
-    Ok(build(
-        name.clone(),
-        protocol,
-        promote,
-        snapshot_interval,
-        read_at,
-    ))
+    Ok(build(name.clone(), protocol, promote, read_at))
 }
 
-/// A `[replication] snapshot_interval` that no variant uses would silently do nothing.
-fn snapshot_interval_used(ctx: &Ctx, r: &Spanned<RawReplication>) -> Result<(), GeoError> {
+/// A `[replication] snapshot_interval` that no variant uses would silently do nothing:
+/// some snapshot variant must take it (`own[i]`: variant i sets its own).
+fn snapshot_interval_used(
+    ctx: &Ctx,
+    r: &Spanned<RawReplication>,
+    variants: &[Variant],
+    own: &[bool],
+) -> Result<(), GeoError> {
     let Some(i) = &r.get_ref().snapshot_interval else {
         return Ok(());
     };
-    Err(snapshot_unsupported(
-        ctx,
-        i.span(),
-        "replication.snapshot_interval",
+    let snapshot = |v: &&Variant| v.mode == Mode::Snapshot;
+    if variants
+        .iter()
+        .zip(own)
+        .any(|(v, &own)| snapshot(&v) && !own)
+    {
+        return Ok(());
+    }
+    let why = if variants.iter().any(|v| snapshot(&v)) {
+        "every snapshot variant sets its own snapshot_interval, so this one applies to none"
+    } else {
+        "snapshot_interval applies only in snapshot mode, and no variant has mode = \"snapshot\""
+    };
+    Err(ctx
+        .error(i.span(), "replication.snapshot_interval", why)
+        .with_help(
+        "give a variant mode = \"snapshot\" without its own interval, or remove snapshot_interval",
     ))
 }
 
-/// Snapshot mode (SPEC §6.4) is refused until the engine ships recovery points.
-fn snapshot_unsupported(ctx: &Ctx, span: std::ops::Range<usize>, key: &str) -> GeoError {
-    ctx.error(
-        span,
-        key,
-        "snapshot_interval applies only in snapshot mode (mode = \"snapshot\"), which this version of geosim does not support yet",
-    )
-    .with_help("remove snapshot_interval: recovery-point replication is not built yet")
+/// SPEC §6.4: `set_mode` cannot leave snapshot mode (entering it is refused where the
+/// action is read). Actions apply to every variant, so one in snapshot mode rules out
+/// any `set_mode`.
+fn set_mode_in_snapshot(
+    ctx: &Ctx,
+    actions: Option<&[Spanned<RawAction>]>,
+    variants: &[Variant],
+) -> Result<(), GeoError> {
+    let Some(v) = variants.iter().find(|v| v.mode == Mode::Snapshot) else {
+        return Ok(());
+    };
+    for (i, a) in actions.unwrap_or_default().iter().enumerate() {
+        if let Some(m) = &a.get_ref().set_mode {
+            return Err(ctx
+                .error(
+                    m.span(),
+                    &format!("action[{i}].set_mode"),
+                    format!(
+                        "set_mode cannot leave snapshot mode, and variant \"{}\" is in snapshot mode: recovery points replace the log for the whole run (SPEC §6.4)",
+                        v.name
+                    ),
+                )
+                .with_help("compare modes with a [[variant]] each instead of switching, or drop the snapshot variant"));
+        }
+    }
+    Ok(())
 }
 
 /// Refuses keys and values nested deeper than `MAX_NESTING` (dotted keys, tables,

@@ -37,8 +37,7 @@ pub fn execute(points: &[(usize, Model)], jobs: usize, progress: bool) -> Result
             let mut result = Simulation::new(model, v, r)
                 .stop_on(&crate::interrupt::STOP)
                 .run(&tick)?;
-            crate::cost::bill_run(model, &mut result.summary);
-            crate::objectives::judge(&model.variants[v].objectives, &mut result.summary);
+            crate::runner::settle(model, v, &mut result.summary);
             Ok(RunRow::new(point, v, &result.summary))
         },
     )?;

@@ -15,7 +15,7 @@ use crate::engine::availability::Availability;
 use crate::engine::rng::{stream, Purpose};
 use crate::engine::Simulation;
 use crate::error::Result;
-use crate::model::{Model, Nanos, Outage, OutageKind, Phase, RegionId, Target, NS_PER_S};
+use crate::model::{Mode, Model, Nanos, Outage, OutageKind, Phase, RegionId, Target, NS_PER_S};
 use crate::results::SimResult;
 
 /// A failure-free system reaches steady state within this, whatever the load.
@@ -184,6 +184,20 @@ pub fn lead_in(model: &Model, rate: f64) -> Nanos {
     LEAD_IN_MIN.max((RELAXATION_TIMES * relax_s * NS_PER_S as f64) as Nanos)
 }
 
+/// An episode start on the grid of `g` (a multiple of it) near `start`: the one below,
+/// unless the previous episode ends after it (`free_from`), then the one above if it
+/// still precedes the failure at `failure`; otherwise `start` as it is.
+fn on_grid(start: Nanos, g: Nanos, free_from: Nanos, failure: Nanos) -> Nanos {
+    let down = start - start % g;
+    if down >= free_from {
+        return down;
+    }
+    match down.checked_add(g) {
+        Some(up) if up >= free_from && up <= failure => up,
+        _ => start,
+    }
+}
+
 /// The failures of run `run` over [0, horizon), exactly as the engine draws them.
 pub fn draws(model: &Model, run: u32, horizon: Nanos) -> Vec<Draw> {
     let mut m = model.clone();
@@ -212,7 +226,13 @@ pub fn simulate_span(
 ) -> Result<SpanResult> {
     let base = base_model(model);
     let rate = base.workload.phases[0].rate;
-    let lead = lead_in(model, rate);
+    let v = &model.variants[variant];
+    // Snapshot mode (SPEC §6.4): points are cut on the absolute clock, so an episode
+    // starts on the grid of its interval (its clock then agrees with the span's), and
+    // its lead-in holds two intervals (a point has been cut and shipped before the
+    // failure, whatever its phase).
+    let grid = (v.mode == Mode::Snapshot).then_some(v.snapshot_interval.max(1));
+    let lead = lead_in(model, rate).max(grid.map_or(0, |i| i.saturating_mul(2)));
     let draws = draws(model, run, horizon);
     let seed = model
         .seed
@@ -233,7 +253,10 @@ pub fn simulate_span(
     let mut i = 0;
     let mut free_from: Nanos = 0;
     while i < draws.len() {
-        let start = draws[i].start.saturating_sub(lead).max(free_from);
+        let mut start = draws[i].start.saturating_sub(lead).max(free_from);
+        if let Some(g) = grid {
+            start = on_grid(start, g, free_from, draws[i].start);
+        }
         let (incident, j, next_roles) = span.episode(&draws, i, start, &roles, seeds.next_u64())?;
         let gap = start - free_from;
         quiet += gap;

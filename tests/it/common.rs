@@ -3,6 +3,7 @@
 use geosim::engine::Simulation;
 use geosim::model::*;
 use geosim::results::SimResult;
+use geosim::runner::{run, RunOptions};
 
 pub const MS: Nanos = NS_PER_MS;
 pub const S: Nanos = NS_PER_S;
@@ -87,6 +88,29 @@ pub fn down(target: Target, start: Nanos, duration: Nanos) -> Outage {
         duration,
         kind: OutageKind::Down,
     }
+}
+
+/// Runs `variants` of `model` (every run of each) on `jobs` threads through the runner,
+/// as `geosim run` does, with the invariant checker on; fails on any violation.
+pub fn run_checked(model: &Model, variants: Vec<usize>, jobs: usize) -> Vec<SimResult> {
+    let out = run(
+        model,
+        &RunOptions {
+            variants,
+            jobs,
+            progress: false,
+            check: true,
+            stop: None,
+        },
+    )
+    .unwrap();
+    assert!(out.violations.is_empty(), "{:?}", out.violations);
+    out.results
+}
+
+/// Every variant of `model`, as `run_checked` runs them.
+pub fn run_all(model: &Model, jobs: usize) -> Vec<SimResult> {
+    run_checked(model, (0..model.variants.len()).collect(), jobs)
 }
 
 /// Runs variant `v`, run `run` of `model`, and checks the run's invariants.

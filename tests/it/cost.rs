@@ -1,6 +1,6 @@
-//! The `cost` columns: bytes counted by the engine, billed by `cost::Prices`.
+//! The `cost` columns: bytes counted by the engine, billed by `cost::bill_run` from `model::Prices`.
 
-use geosim::cost::Prices;
+use geosim::model::Prices;
 
 use crate::common::*;
 

@@ -4,7 +4,6 @@
 use crate::common::*;
 use geosim::model::*;
 use geosim::report::csv::{summary_csv, timeseries_csv};
-use geosim::runner::{run, RunOptions};
 
 fn busy_model() -> Model {
     let mut m = regions_model(&["p", "s", "t"], 80.0, 300.0, 200 * S);
@@ -32,21 +31,10 @@ fn busy_model() -> Model {
 }
 
 fn csvs(model: &Model, variants: Vec<usize>, jobs: usize) -> (Vec<u8>, Vec<u8>) {
-    let out = run(
-        model,
-        &RunOptions {
-            variants,
-            jobs,
-            progress: false,
-            check: true,
-            stop: None,
-        },
-    )
-    .unwrap();
-    assert!(out.violations.is_empty(), "{:?}", out.violations);
+    let results = run_checked(model, variants, jobs);
     (
-        summary_csv(&out.results).unwrap(),
-        timeseries_csv(&out.results).unwrap(),
+        summary_csv(&results).unwrap(),
+        timeseries_csv(&results).unwrap(),
     )
 }
 

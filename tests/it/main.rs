@@ -12,5 +12,6 @@ mod properties;
 mod protocols;
 mod reads;
 mod reference;
+mod snapshot;
 mod validation;
 mod year;

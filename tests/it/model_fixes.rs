@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use crate::common::*;
-use geosim::check::Observer;
 use geosim::engine::event::WriteRef;
+use geosim::engine::observer::Observer;
 use geosim::engine::Simulation;
 use geosim::model::*;
 

@@ -326,19 +326,8 @@ fn a_secondary_joining_after_resync_is_not_yet_a_lossless_target() {
             escalate_after: None,
         },
     }];
-    let out = geosim::runner::run(
-        &model,
-        &geosim::runner::RunOptions {
-            variants: vec![0],
-            jobs: 1,
-            progress: false,
-            check: true,
-            stop: None,
-        },
-    )
-    .unwrap();
-    assert!(out.violations.is_empty(), "{:?}", out.violations);
-    let r = &out.results[0];
+    let results = run_checked(&model, vec![0], 1);
+    let r = &results[0];
     assert_eq!(r.promotions.len(), 1);
     assert_eq!(r.promotions[0].to, "s2");
     assert!(

@@ -46,6 +46,22 @@ fn mean(xs: impl Iterator<Item = f64>) -> f64 {
 // within a few gaps (P(gap > 100 ms) = e^-10).
 const LACK_AFTER_DOWN_S: f64 = -0.011 + 0.010;
 
+/// Every time bucket that acknowledged a write has the p99 latency `want(t_s)` gives
+/// (within 0.1%), where it gives one (`None`: a bucket straddling a change).
+fn bucket_p99s_are(r: &geosim::results::SimResult, want: impl Fn(f64) -> Option<f64>) {
+    for b in r.timeseries.iter().filter(|b| b.acked > 0) {
+        let Some(want) = want(b.t_s) else {
+            continue;
+        };
+        assert!(
+            (b.latency_p99_ms - want).abs() <= want * 1e-3,
+            "bucket {} p99 {} vs {want}",
+            b.t_s,
+            b.latency_p99_ms
+        );
+    }
+}
+
 #[test]
 fn lag_quorum_all_throttles_when_any_secondary_lags() {
     let mut m = three(lagging("all", Some(5 * S), Quorum::All));
@@ -399,21 +415,15 @@ fn semi_sync_falls_back_at_the_timeout_and_returns_after_catching_up() {
             acked_in(19.0, 21.0) > 900,
             "the waiting writes answered at once"
         );
-        for b in r.timeseries.iter().filter(|b| b.acked > 0) {
-            let want = if (21.0..39.0).contains(&b.t_s) {
-                2.0
-            } else if b.t_s >= 41.0 || b.t_s < 9.0 {
-                23.0
+        bucket_p99s_are(&r, |t| {
+            if (21.0..39.0).contains(&t) {
+                Some(2.0)
+            } else if !(9.0..41.0).contains(&t) {
+                Some(23.0)
             } else {
-                continue;
-            };
-            assert!(
-                (b.latency_p99_ms - want).abs() <= want * 1e-3,
-                "bucket {} p99 {} vs {want}",
-                b.t_s,
-                b.latency_p99_ms
-            );
-        }
+                None
+            }
+        });
     }
 }
 
@@ -463,21 +473,15 @@ fn set_mode_enters_semi_sync_once_caught_up() {
     }];
     let r = simulate(&m, 0, 1);
     assert_eq!(r.summary.fallbacks, Some(0));
-    for b in r.timeseries.iter().filter(|b| b.acked > 0) {
-        let want = if b.t_s < 19.0 {
-            2.0
-        } else if b.t_s >= 21.0 {
-            23.0
+    bucket_p99s_are(&r, |t| {
+        if t < 19.0 {
+            Some(2.0)
+        } else if t >= 21.0 {
+            Some(23.0)
         } else {
-            continue;
-        };
-        assert!(
-            (b.latency_p99_ms - want).abs() <= want * 1e-3,
-            "{} {}",
-            b.t_s,
-            b.latency_p99_ms
-        );
-    }
+            None
+        }
+    });
 }
 
 #[test]

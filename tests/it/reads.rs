@@ -9,10 +9,10 @@
 //! in the window of visibility − ½ local_rtt_r before τ: with Poisson writes at λ, a
 //! share 1 − exp(−λ × window) of reads.
 
+use crate::common::run_all;
 use geosim::model::Model;
 use geosim::report::csv::{summary_csv, timeseries_csv};
 use geosim::results::{ReadSummary, SimResult};
-use geosim::runner::{run, RunOptions};
 
 const RTT_MS: f64 = 85.0;
 const COMMIT_MS: f64 = 2.0;
@@ -78,22 +78,6 @@ name = "sync"
 mode = "sync"
 "#;
 
-fn results(model: &Model, jobs: usize) -> Vec<SimResult> {
-    let out = run(
-        model,
-        &RunOptions {
-            variants: (0..model.variants.len()).collect(),
-            jobs,
-            progress: false,
-            check: true,
-            stop: None,
-        },
-    )
-    .unwrap();
-    assert!(out.violations.is_empty(), "{:?}", out.violations);
-    out.results
-}
-
 fn reads_of(results: &[SimResult], variant: &str) -> ReadSummary {
     let r = results
         .iter()
@@ -110,7 +94,7 @@ fn async_reads_at_a_colocated_secondary_follow_the_timeline() {
     let expected = 1.0 - (-WRITES_PER_S * window_s).exp();
     let mut shares = Vec::new();
     for seed in 1..=4 {
-        let res = results(&scenario(seed, NEAREST_FROM_EAST), 2);
+        let res = run_all(&scenario(seed, NEAREST_FROM_EAST), 2);
         let r = reads_of(&res, "async");
         // Every acknowledged write becomes visible exactly `VISIBILITY_MS` after its
         // acknowledgement (constant delays).
@@ -141,7 +125,7 @@ fn async_reads_at_a_colocated_secondary_follow_the_timeline() {
 
 #[test]
 fn sync_reads_at_the_secondary_are_never_stale_and_writes_visible_at_once() {
-    let res = results(&scenario(3, NEAREST_FROM_EAST), 1);
+    let res = run_all(&scenario(3, NEAREST_FROM_EAST), 1);
     let r = reads_of(&res, "sync");
     assert_eq!(r.stale_read_share, 0.0, "{r:?}");
     assert_eq!(r.read_staleness_p99_ms, 0.0);
@@ -171,7 +155,7 @@ duration = "100s"
 name = "async"
 mode = "async"
 "#;
-    let res = results(&scenario(5, extra), 1);
+    let res = run_all(&scenario(5, extra), 1);
     let r = reads_of(&res, "async");
     // ~100,000 reads are issued during the outage (Poisson: sd ~ 316).
     assert!((r.reads_failed as f64 - 100_000.0).abs() < 2_000.0, "{r:?}");
@@ -212,7 +196,7 @@ duration = "100s"
 name = "async"
 mode = "async"
 "#;
-    let res = results(&scenario(6, extra), 1);
+    let res = run_all(&scenario(6, extra), 1);
     let r = reads_of(&res, "async");
     // A sixth of the reads go to West Europe: the p99 is the Atlantic round trip.
     assert_eq!(r.read_latency_p50_ms, LOCAL_RTT_MS);
@@ -262,11 +246,11 @@ mode = "sync"
     let reads = "[reads]\nrate = 500\nfrom = \"eastus\"\nat = \"nearest\"";
     let with = scenario_with_rtt(7, rtt, &extra(reads));
     let without = scenario_with_rtt(7, rtt, &extra(""));
-    let a = results(&with, 1);
-    let b = results(&with, 2);
+    let a = run_all(&with, 1);
+    let b = run_all(&with, 2);
     assert_eq!(summary_csv(&a).unwrap(), summary_csv(&b).unwrap());
     assert_eq!(timeseries_csv(&a).unwrap(), timeseries_csv(&b).unwrap());
-    let plain = results(&without, 2);
+    let plain = run_all(&without, 2);
     for (x, y) in a.iter().zip(&plain) {
         let mut sx = x.summary.clone();
         sx.reads = None;
@@ -285,7 +269,7 @@ mode = "sync"
 #[test]
 fn the_stale_read_share_objective_is_judged_on_the_reads() {
     let extra = format!("{NEAREST_FROM_EAST}\n[objectives]\nstale_read_share = 0.01\n");
-    let res = results(&scenario(3, &extra), 1);
+    let res = run_all(&scenario(3, &extra), 1);
     let by = |name: &str| {
         &res.iter()
             .find(|r| r.summary.variant == name)

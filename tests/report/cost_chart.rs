@@ -4,9 +4,10 @@
 //! Set `GEOSIM_CHART_DIR=/some/dir` to also write the charts there for a look.
 
 use crate::report_fixture::*;
-use geosim::cost::{Bill, Prices};
+use geosim::model::Prices;
 use geosim::report::charts::{ChartFormat, HEIGHT, WIDTH};
 use geosim::report::cost_chart::render;
+use geosim::results::Bill;
 
 #[test]
 fn cost_rpo_chart_has_a_labelled_point_per_variant() {

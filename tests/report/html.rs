@@ -3,8 +3,10 @@
 
 use crate::report_fixture::*;
 use geosim::model::Mode;
+use geosim::model::Model;
 use geosim::report::charts::ChartKind;
 use geosim::report::html::{render_html, ReportMeta, Svgs};
+use geosim::results::SimResult;
 
 fn meta() -> ReportMeta {
     ReportMeta {
@@ -16,18 +18,22 @@ fn meta() -> ReportMeta {
     }
 }
 
+/// report.html of `results` with `meta`, around the charts drawn of the same results.
+fn page_with(model: &Model, results: &[SimResult], meta: &ReportMeta) -> Result<String, String> {
+    let svgs = Svgs::draw(model, results).map_err(|e| e.to_string())?;
+    render_html(model, results, meta, &svgs).map_err(|e| e.to_string())
+}
+
+fn page(model: &Model, results: &[SimResult]) -> String {
+    page_with(model, results, &meta()).unwrap()
+}
+
 const SUMMARY_COLUMNS: &str = "variant,run,seed,mode,max_lag_s,promotion,writes_offered,writes_acked,writes_failed,writes_lost,writes_duplicated,attempts_throttled,attempts_readonly,attempts_unavailable,attempts_timed_out,availability,latency_mean_ms,latency_p50_ms,latency_p99_ms,latency_p999_ms,latency_max_ms,repl_delay_mean_ms,repl_delay_p99_ms,lag_max_s,throttled_s,rpo_s,rto_s,promotion_s,events";
 
 #[test]
 fn report_is_self_contained() {
     let (model, results) = three_variants();
-    let html = render_html(
-        &model,
-        &results,
-        &meta(),
-        &Svgs::draw(&model, &results).unwrap(),
-    )
-    .unwrap();
+    let html = page(&model, &results);
     if let Ok(dir) = std::env::var("GEOSIM_CHART_DIR") {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(std::path::Path::new(&dir).join("report.html"), &html).unwrap();
@@ -56,13 +62,7 @@ fn report_is_self_contained() {
 #[test]
 fn report_has_scenario_summary_sentences_and_provenance() {
     let (model, results) = three_variants();
-    let html = render_html(
-        &model,
-        &results,
-        &meta(),
-        &Svgs::draw(&model, &results).unwrap(),
-    )
-    .unwrap();
+    let html = page(&model, &results);
     for column in SUMMARY_COLUMNS.split(',') {
         assert!(
             html.contains(&format!("<th>{column}</th>")),
@@ -103,13 +103,7 @@ fn user_text_is_escaped() {
     let results = vec![result(&Spec::new(name, Mode::Async, 300.0))];
     let mut meta = meta();
     meta.scenario_file = "a<b>.toml".to_string();
-    let html = render_html(
-        &model,
-        &results,
-        &meta,
-        &Svgs::draw(&model, &results).unwrap(),
-    )
-    .unwrap();
+    let html = page_with(&model, &results, &meta).unwrap();
     assert!(!html.to_lowercase().contains("<script"));
     assert!(!html.contains("<b>x</b>"));
     assert!(!html.contains("a<b>.toml"));
@@ -119,9 +113,9 @@ fn user_text_is_escaped() {
 #[test]
 fn awkward_results_render() {
     let (m12, r12) = many_variants(12);
-    assert!(render_html(&m12, &r12, &meta(), &Svgs::draw(&m12, &r12).unwrap()).is_ok());
+    assert!(page_with(&m12, &r12, &meta()).is_ok());
     let empty = model("empty", &[], 1);
-    let html = render_html(&empty, &[], &meta(), &Svgs::draw(&empty, &[]).unwrap()).unwrap();
+    let html = page(&empty, &[]);
     assert_eq!(
         html.to_lowercase().matches("<figure").count(),
         ChartKind::ALL.len()
@@ -129,13 +123,7 @@ fn awkward_results_render() {
     let dead = model("dead", &[("a", Mode::Sync, 10.0)], 1);
     let mut spec = Spec::new("a", Mode::Sync, 10.0);
     spec.all_failed = true;
-    assert!(render_html(
-        &dead,
-        &[result(&spec)],
-        &meta(),
-        &Svgs::draw(&dead, &[result(&spec)]).unwrap()
-    )
-    .is_ok());
+    assert!(page_with(&dead, &[result(&spec)], &meta()).is_ok());
 }
 
 /// The cells of each `<tr>` in the summary section, tags stripped and entities left
@@ -159,13 +147,7 @@ fn summary_rows(html: &str) -> Vec<Vec<String>> {
 #[test]
 fn summary_table_reads_like_summary_csv() {
     let (model, results) = three_variants();
-    let html = render_html(
-        &model,
-        &results,
-        &meta(),
-        &Svgs::draw(&model, &results).unwrap(),
-    )
-    .unwrap();
+    let html = page(&model, &results);
     let csv = String::from_utf8(geosim::report::csv::summary_csv(&results).unwrap()).unwrap();
     let csv_rows: Vec<Vec<String>> = csv
         .lines()
@@ -180,13 +162,7 @@ fn summary_table_reads_like_summary_csv() {
 #[test]
 fn several_runs_show_intervals() {
     let (model, results) = three_variants();
-    let html = render_html(
-        &model,
-        &results,
-        &meta(),
-        &Svgs::draw(&model, &results).unwrap(),
-    )
-    .unwrap();
+    let html = page(&model, &results);
     assert!(!html.contains("Across runs"));
 
     let model = crate::report_fixture::model("mc", &[("async-5m", Mode::Async, 300.0)], 3);
@@ -200,13 +176,7 @@ fn several_runs_show_intervals() {
             result(&spec)
         })
         .collect();
-    let html = render_html(
-        &model,
-        &results,
-        &meta(),
-        &Svgs::draw(&model, &results).unwrap(),
-    )
-    .unwrap();
+    let html = page(&model, &results);
     assert!(html.contains("<h2>Across runs</h2>"), "no interval section");
     // Mean 412, sd 12, t(0.975, 2) = 4.303: half-width 12 × 4.303 / √3 = 29.81.
     assert!(

@@ -204,3 +204,29 @@ fn lesson_7_async_reads_miss_the_last_44_ms_sync_and_the_primary_never() {
     assert_eq!(primary.stale_read_share, 0.0);
     assert_eq!(primary.read_latency_p50_ms, 85.0);
 }
+
+#[test]
+fn lesson_8_recovery_points_lose_what_followed_the_last_complete_point() {
+    let s = run("08-rpo-is-a-sawtooth.toml");
+    let (a, p1, p5) = (
+        variant(&s, "async"),
+        variant(&s, "points-1m"),
+        variant(&s, "points-5m"),
+    );
+    assert!(a.lag_max_s < 0.1 && a.rpo_s < 0.1, "{a:?}");
+    // The failure at 17.5 min: 30 s after the 17-min point, 2.5 min after the 15-min one.
+    assert!(near(p1.rpo_s, 30.0, 0.1), "{p1:?}");
+    assert!(near(p5.rpo_s, 150.0, 0.1), "{p5:?}");
+    assert!(near(p1.writes_lost as f64, 1500.0, 150.0), "{p1:?}");
+    assert!(near(p5.writes_lost as f64, 7500.0, 400.0), "{p5:?}");
+    // Teeth: one interval plus a transfer (4.9 s and 24.6 s) plus 8.5 ms and a commit.
+    assert!(near(p1.lag_max_s, 65.0, 0.5), "{p1:?}");
+    assert!(near(p5.lag_max_s, 324.6, 0.5), "{p5:?}");
+    assert_eq!(
+        (p1.recovery_points, p5.recovery_points),
+        (Some(17), Some(3))
+    );
+    // The figures docs/teaching.md quotes.
+    assert!(near(p5.repl_delay_mean_ms / 1000.0, 165.9, 0.05), "{p5:?}");
+    assert!(near(p1.repl_delay_mean_ms / 1000.0, 34.9, 0.05), "{p1:?}");
+}

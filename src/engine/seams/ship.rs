@@ -8,11 +8,11 @@
 //! commit.
 //!
 //! How Part II uses it:
-//! - §6.4 snapshot: a `RecoveryPoint` variant — every write committed at the cut, its
+//! - §6.4 snapshot: [`ShipUnit::RecoveryPoint`] — every write committed at the cut, its
 //!   bytes those committed since the previous point sent; eligible once cut; applied
 //!   as a whole (every write in it counts as applied when the point completes). The
-//!   pump's match on the unit decides what the next unit is and its size; the lane
-//!   already keeps one apply per unit.
+//!   pump's match on the unit decides what the next unit is and its size
+//!   (`engine/sim/snapshot.rs` `point_unit`); the lane keeps one apply per unit.
 //! - §6.1–§6.3 ship writes as today.
 
 use crate::engine::log::{Entry, EntryState};
@@ -21,6 +21,9 @@ use crate::engine::log::{Entry, EntryState};
 pub(crate) enum ShipUnit {
     /// One log entry.
     Write,
+    /// SPEC §6.4: the recovery point that holds the next entry (`engine/points.rs`),
+    /// its bytes those of its writes not yet sent; applied as a whole.
+    RecoveryPoint,
 }
 
 impl ShipUnit {
@@ -29,6 +32,9 @@ impl ShipUnit {
     pub fn eligible(self, e: &Entry, ready: bool) -> bool {
         match self {
             ShipUnit::Write => e.state == EntryState::Committed || (e.sync && ready),
+            // A point holds only committed writes; the pump also needs a point cut
+            // that holds this one.
+            ShipUnit::RecoveryPoint => e.state == EntryState::Committed,
         }
     }
 }
@@ -38,9 +44,9 @@ mod tests {
     use super::*;
     use crate::engine::event::WriteRef;
 
-    #[test]
-    fn a_write_ships_once_committed_or_at_once_if_sync_to_a_ready_secondary() {
-        let mut e = Entry {
+    /// An async entry whose primary commit is under way.
+    fn committing() -> Entry {
+        Entry {
             t_accept: 0,
             w: WriteRef { slot: 0, gen: 0 },
             attempt: 0,
@@ -48,7 +54,12 @@ mod tests {
             state: EntryState::Committing,
             sync: false,
             counted: true,
-        };
+        }
+    }
+
+    #[test]
+    fn a_write_ships_once_committed_or_at_once_if_sync_to_a_ready_secondary() {
+        let mut e = committing();
         assert!(!ShipUnit::Write.eligible(&e, true));
         e.state = EntryState::Committed;
         assert!(ShipUnit::Write.eligible(&e, false));
@@ -56,5 +67,13 @@ mod tests {
         e.sync = true;
         assert!(ShipUnit::Write.eligible(&e, true));
         assert!(!ShipUnit::Write.eligible(&e, false));
+    }
+
+    #[test]
+    fn a_point_holds_committed_writes_only() {
+        let mut e = committing();
+        assert!(!ShipUnit::RecoveryPoint.eligible(&e, true));
+        e.state = EntryState::Committed;
+        assert!(ShipUnit::RecoveryPoint.eligible(&e, false));
     }
 }

@@ -23,6 +23,7 @@ mod promote;
 mod reads;
 mod replication;
 mod schedule;
+mod snapshot;
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -31,6 +32,7 @@ use super::availability::{Availability, Transition};
 use super::draw::Constants;
 use super::event::{Event, WriteRef};
 use super::log::ReplicationLog;
+use super::points::RecoveryPoints;
 use super::promotion::Promotions;
 use super::queue::EventQueue;
 use super::reads::Readers;
@@ -132,6 +134,8 @@ pub struct Simulation<'m> {
     pub(crate) promotions: Promotions,
     /// `[reads]`; `None` without it.
     pub(crate) readers: Option<Readers>,
+    /// Snapshot mode's recovery points (SPEC §6.4); `None` in every other mode.
+    pub(crate) points: Option<RecoveryPoints>,
 
     pub(crate) metrics: Recorder,
 
@@ -150,6 +154,7 @@ impl<'m> Simulation<'m> {
         nodes.extend(model.secondaries.iter().map(|&r| Secondary::new(r)));
         let s = |p| stream(model.seed, run, p);
         let regions: Vec<RegionId> = nodes.iter().map(|n| n.region).collect();
+        let nodes_len = nodes.len();
         let readers = Readers::new(model, variant, &regions);
         let mut metrics = Recorder::new(model.warmup, model.duration, model.bucket, v.max_lag);
         metrics.max_lag_writes = v.max_lag_writes;
@@ -197,13 +202,18 @@ impl<'m> Simulation<'m> {
                     Quorum::All => LagRule::All,
                     Quorum::Count(k) => LagRule::KthSmallest(k),
                 },
-                ship_unit: ShipUnit::Write,
+                ship_unit: match v.mode {
+                    Mode::Snapshot => ShipUnit::RecoveryPoint,
+                    Mode::Sync | Mode::Async | Mode::SemiSync => ShipUnit::Write,
+                },
             },
             nodes,
             primary: 0,
             log: ReplicationLog::new(),
             promotions: Promotions::new(),
             readers,
+            points: (v.mode == Mode::Snapshot)
+                .then(|| RecoveryPoints::new(v.snapshot_interval, nodes_len)),
             metrics,
             observer: None,
             stop: None,
@@ -301,6 +311,7 @@ impl<'m> Simulation<'m> {
     fn start(&mut self) {
         self.schedule_first_arrival();
         self.start_reads();
+        self.start_points();
         if let Some(t) = self.transitions.first() {
             self.queue.push(t.time, Event::Transition);
         }
@@ -354,6 +365,7 @@ impl<'m> Simulation<'m> {
             Event::ReadArrival => self.on_read_arrival(),
             Event::ReadAt { node, issued } => self.on_read_at(node as usize, issued),
             Event::SemiSyncTimer => self.on_semi_sync_timer(),
+            Event::CutPoint => self.on_cut_point(),
         }
     }
 
@@ -426,6 +438,7 @@ impl<'m> Simulation<'m> {
                 .longest()
                 .map(|n| n as f64 / NS_PER_S as f64),
             events: self.events,
+            recovery_points: self.recovery_points(),
             ..Summary::default()
         };
         self.metrics.fill(&mut summary);

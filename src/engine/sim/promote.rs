@@ -106,6 +106,8 @@ impl Simulation<'_> {
         if p.kind != PromoteKind::Planned {
             return;
         }
+        // Snapshot mode: the drain ships a final point (SPEC §6.4).
+        self.cut_final_point();
         let t = &self.nodes[p.target];
         if t.reachable && t.applied >= self.log.next_seq() {
             let (now, old, new) = (self.now, self.primary_region(), t.region);
@@ -244,6 +246,7 @@ impl Simulation<'_> {
             n.follow_new_primary(next, now);
         }
         self.read_log_replaced();
+        self.points_log_replaced(next);
         if self.config.sync_after_seq.is_some() {
             self.config.sync_after_seq = Some(next);
         }

@@ -23,7 +23,7 @@
 use super::Simulation;
 use crate::engine::event::{Event, Fifo, Outcome, WriteRef};
 use crate::engine::log::{Entry, EntryState};
-use crate::engine::seams::CommitRule;
+use crate::engine::seams::{CommitRule, ShipUnit};
 use crate::engine::secondary::{Secondary, Shipping, Standing};
 use crate::model::{Mode, Nanos, RegionId, Target, NS_PER_S};
 use crate::time::to_nanos;
@@ -119,7 +119,7 @@ impl<'m> Simulation<'m> {
         match self.config.mode {
             Mode::Sync => self.config.sync_rule,
             Mode::SemiSync if self.config.fallback.is_none() => self.config.semi_rule,
-            Mode::SemiSync | Mode::Async => CommitRule::None,
+            Mode::SemiSync | Mode::Async | Mode::Snapshot => CommitRule::None,
         }
     }
 
@@ -127,7 +127,7 @@ impl<'m> Simulation<'m> {
     fn ack_rule(&self) -> CommitRule {
         match self.config.mode {
             Mode::SemiSync => self.config.semi_rule,
-            Mode::Sync | Mode::Async => self.config.sync_rule,
+            Mode::Sync | Mode::Async | Mode::Snapshot => self.config.sync_rule,
         }
     }
 
@@ -292,6 +292,10 @@ impl<'m> Simulation<'m> {
         }
         if committed_here {
             self.kick_channels_waiting_on(seq);
+            if self.points.is_some() {
+                // A planned drain's final point waits for the last commit (SPEC §10).
+                self.check_drain();
+            }
         }
         let Some(write) = self.writes.get_mut(w) else {
             return;
@@ -351,9 +355,17 @@ impl<'m> Simulation<'m> {
             if !self.config.ship_unit.eligible(&e, ready) {
                 return;
             }
+            // The unit: this entry, or the recovery point that holds it (SPEC §6.4).
+            let (end, size) = match self.config.ship_unit {
+                ShipUnit::Write => (seq + 1, u64::from(e.size)),
+                ShipUnit::RecoveryPoint => match self.point_unit(seq) {
+                    Some(unit) => unit,
+                    None => return,
+                },
+            };
             let link = self.model.link(self.primary_region(), self.nodes[i].region);
             if let Some(bw) = link.bandwidth_bytes_per_s {
-                let serialise = to_nanos(f64::from(e.size) / bw * NS_PER_S as f64);
+                let serialise = to_nanos(size as f64 / bw * NS_PER_S as f64);
                 self.nodes[i].shipping = Shipping::Sending;
                 let send_epoch = self.nodes[i].send_epoch;
                 self.queue.push(
@@ -365,9 +377,17 @@ impl<'m> Simulation<'m> {
                 );
                 return;
             }
-            if !self.depart(i, seq) {
+            if !self.depart(i, end) {
                 return;
             }
+        }
+    }
+
+    /// The end of the unit that starts at entry `seq` (SPEC §6.4: a point's boundary).
+    fn unit_end(&self, seq: u64) -> u64 {
+        match self.config.ship_unit {
+            ShipUnit::Write => seq + 1,
+            ShipUnit::RecoveryPoint => self.point_unit(seq).map_or(seq + 1, |(end, _)| end),
         }
     }
 
@@ -378,14 +398,16 @@ impl<'m> Simulation<'m> {
         }
         n.shipping = Shipping::Idle;
         let seq = n.next_send;
-        if self.depart(i, seq) {
+        let end = self.unit_end(seq);
+        if self.depart(i, end) {
             self.pump(i);
         }
     }
 
-    /// The entry `seq` leaves the primary for node `i` now: decides its arrival and
-    /// apply time, and schedules the apply if it will happen. Returns whether it did.
-    fn depart(&mut self, i: usize, seq: u64) -> bool {
+    /// The unit at the channel's head, entries up to `end`, leaves the primary for node
+    /// `i` now: decides its arrival and apply time, and schedules the apply (of its last
+    /// entry) if it will happen. Returns whether it did.
+    fn depart(&mut self, i: usize, end: u64) -> bool {
         let now = self.now;
         let node_region = self.nodes[i].region;
         let delay = self.one_way(self.primary_region(), node_region, true);
@@ -400,9 +422,9 @@ impl<'m> Simulation<'m> {
         let n = &mut self.nodes[i];
         if ok {
             n.last_apply_at = apply_at;
-            n.next_send = seq + 1;
+            n.next_send = end;
             let log_epoch = self.log.epoch();
-            self.schedule_apply(i, apply_at, seq, log_epoch);
+            self.schedule_apply(i, apply_at, end - 1, log_epoch);
         } else {
             n.shipping = Shipping::Blocked;
         }
@@ -414,17 +436,37 @@ impl<'m> Simulation<'m> {
             return;
         }
         let now = self.now;
-        let Some(&e) = self.log.get(seq) else {
+        if self.log.get(seq).is_none() {
             return;
+        }
+        // A write, or every write of a recovery point (its last entry is `seq`).
+        let point = self.config.ship_unit == ShipUnit::RecoveryPoint;
+        let first = if point {
+            self.nodes[i].applied.min(seq)
+        } else {
+            seq
         };
-        let counts_delay = self.is_active_secondary(i) && e.t_accept >= self.model.warmup;
+        let active = self.is_active_secondary(i);
         let region = self.nodes[i].region;
-        self.observe(|o| o.applied(now, region, seq, e.t_accept));
+        for s in first..=seq {
+            let Some(&e) = self.log.get(s) else {
+                continue;
+            };
+            if point && e.state == EntryState::Void {
+                // Never committed: not in the point, and not a copy (SPEC §3.1).
+                self.nodes[i].record_skip(s, s + 1);
+                continue;
+            }
+            self.observe(|o| o.applied(now, region, s, e.t_accept));
+            self.nodes[i].record_apply(s, e.t_accept);
+            if active && e.t_accept >= self.model.warmup {
+                self.metrics.repl_delay(now - e.t_accept);
+            }
+        }
         let n = &mut self.nodes[i];
         n.applied = self.log.skip_void(n.applied.max(seq + 1));
-        n.record_apply(seq, e.t_accept);
-        if counts_delay {
-            self.metrics.repl_delay(now - e.t_accept);
+        if point {
+            self.point_completed(i);
         }
         self.read_applied(i);
         if self.log.sync_pending() {
@@ -527,6 +569,9 @@ impl<'m> Simulation<'m> {
             .map_or(0, |e| self.now.saturating_sub(e.t_accept));
         let sync = self.commit_rule() != CommitRule::None;
         let next_seq = self.log.next_seq();
+        // Snapshot mode: ready once a point cut after t0 is complete (SPEC §6.4); it is
+        // then one transfer behind, as every secondary is after a point.
+        let snapshot = self.config.mode == Mode::Snapshot;
         let n = &mut self.nodes[i];
         // Ready only if the oldest write it lacks is less than 1 s old, or `max_lag` if
         // smaller (a `max_lag` of 0 counts as 1 ns: lacking nothing is ready).
@@ -534,7 +579,7 @@ impl<'m> Simulation<'m> {
             .config
             .max_lag
             .map_or(CAUGHT_UP, |m| CAUGHT_UP.min(m.max(1)));
-        if behind >= limit {
+        if !snapshot && behind >= limit {
             n.standing = Standing::Resyncing {
                 target: Some(next_seq),
             };
@@ -707,6 +752,8 @@ impl<'m> Simulation<'m> {
                 }
                 self.check_mode_switch();
             }
+            // Refused by the scenario (SPEC §6.4): a run never enters snapshot mode.
+            Mode::Snapshot => {}
             Mode::Sync | Mode::SemiSync => {
                 // Between sync and semi-sync: the writes waiting now keep waiting,
                 // under the new mode's rule (and, for semi-sync, its timeout).

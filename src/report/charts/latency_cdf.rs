@@ -45,16 +45,7 @@ pub(super) fn draw_latency_cdf<DB: DrawingBackend>(
     } else {
         (1.0, 1000.0)
     };
-    let mut chart = ChartBuilder::on(&plot_area)
-        .margin_top(8)
-        .margin_right(16)
-        .margin_left(16)
-        .x_label_area_size(52)
-        .y_label_area_size(78)
-        .build_cartesian_2d(
-            (lo..hi).log_scale().with_key_points(log_ticks(lo, hi)),
-            0.0..100.0,
-        )?;
+    let mut chart = build_log_x(&plot_area, (lo, hi), (0.0, 100.0))?;
     mesh(
         &mut chart,
         "acknowledged-write latency (ms, log scale)",
@@ -101,17 +92,7 @@ pub(super) fn draw_latency_cdf<DB: DrawingBackend>(
         }
     }
     if !any_curve {
-        let (xr, yr) = chart.plotting_area().get_pixel_range();
-        let style = font(palette::AXIS_TITLE_PX).color(&palette::MUTED);
-        let centre = ((xr.start + xr.end) / 2, (yr.start + yr.end) / 2);
-        text(
-            root,
-            "no write was acknowledged in any variant",
-            centre,
-            &style,
-            HPos::Center,
-            VPos::Center,
-        )?;
+        message(&chart, "no write was acknowledged in any variant")?;
     }
     Ok(())
 }

@@ -103,8 +103,7 @@ pub fn render_svgs(
         .collect()
 }
 
-use crate::report::format::TimeUnit;
-pub use crate::report::format::{fmt_pct, fmt_sig};
+use crate::format::{fmt_pct, fmt_sig, TimeUnit};
 
 // ---------------------------------------------------------------------------------------
 // What the charts show, chosen once for all five.
