@@ -139,7 +139,10 @@ fn kind_text(kind: &Kind) -> String {
         Kind::Text { .. } => "text".into(),
         Kind::Choice(options) => {
             let quoted: Vec<String> = options.iter().map(|o| format!("`\"{o}\"`")).collect();
-            format!("one of {}", quoted.join(", "))
+            match quoted.as_slice() {
+                [one] => one.clone(),
+                _ => format!("one of {}", quoted.join(", ")),
+            }
         }
         Kind::Region => "region name".into(),
         Kind::Regions { exactly: Some(n) } => format!("list of {n} region names"),
@@ -193,6 +196,11 @@ fn range_text(kind: &Kind) -> Option<String> {
         Kind::Share => Some("0 to 1".into()),
         Kind::Region => Some("a declared [[region]]".into()),
         Kind::Target => Some("declared regions".into()),
+        // The integer's range of `3`, or `"all"`: the words are in the type already.
+        Kind::AnyOf(kinds) => {
+            let ranges: Vec<String> = kinds.iter().filter_map(range_text).collect();
+            (!ranges.is_empty()).then(|| ranges.join("; "))
+        }
         _ => None,
     }
 }
