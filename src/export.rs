@@ -47,10 +47,11 @@ const RUN_KEY_FIGURES: [&str; 18] = [
     "objectives_met",
     "objectives_missed",
 ];
-const YEAR_KEY_FIGURES: [&str; 7] = [
+const YEAR_KEY_FIGURES: [&str; 8] = [
     "variant",
     "incidents_per_year",
     "promotions_per_year",
+    "failbacks_per_year",
     "downtime_min_per_year",
     "writes_lost_per_year",
     "availability",

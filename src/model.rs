@@ -226,11 +226,23 @@ pub struct AutoPromote {
     pub escalate_after: Option<Nanos>,
 }
 
+/// `[policy] failback`: the runbook's "fail over, repair, fail back".
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Failback {
+    /// Promote `to` back once it has been ready this long after a promotion away.
+    pub after: Nanos,
+    pub kind: PromoteKind,
+    /// The region failed back to: the scenario's `replication.primary` (kept when the
+    /// year of failures starts an episode with another primary).
+    pub to: RegionId,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Policy {
     pub auto_promote: Option<AutoPromote>,
     /// Drop a secondary unreachable from the primary this long.
     pub remove_secondary_after: Option<Nanos>,
+    pub failback: Option<Failback>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

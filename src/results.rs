@@ -61,6 +61,8 @@ pub struct Summary {
     /// Writes issued after warmup, neither acknowledged nor failed when the run stopped:
     /// they count against `availability` (acked / offered) without having failed.
     pub writes_in_flight: u64,
+    /// Failbacks completed (`[policy] failback`).
+    pub failbacks: u64,
     /// Recovery points completed over the run (SPEC §6.4, §10); `None` unless the
     /// variant is in snapshot mode.
     pub recovery_points: Option<u64>,
@@ -139,6 +141,8 @@ pub struct PromotionRecord {
     pub to: String,
     /// Acknowledged writes lost (issued after warmup).
     pub writes_lost: u64,
+    /// A failback (`[policy] failback`): back to the scenario's primary.
+    pub failback: bool,
 }
 
 /// An outage window as it happened in this run (scheduled or drawn from `[[failure]]`).

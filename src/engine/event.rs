@@ -83,6 +83,9 @@ pub enum Event {
     RemoveSecondary { node: u32, fault_epoch: u32 },
     /// `escalate_after` deadline of a planned promotion.
     Escalate { promotion: u32 },
+    /// `failback.after` deadline of failback timer `timer`: the scenario's primary
+    /// (node `node`) became ready then.
+    Failback { node: u32, timer: u32 },
     /// The role switch of a promotion completes.
     SwitchDone { promotion: u32 },
     /// The next read of `[reads]` is issued.

@@ -3,7 +3,8 @@
 //!
 //! Owns: the promotion in progress (its id, target, kind, request time and record
 //! index), the count of promotions started, the last forced cut (what writes whose
-//! commit completes after it are lost against) and the longest promotion so far.
+//! commit completes after it are lost against), the longest promotion so far and which
+//! failback timer (`[policy] failback`) is the live one.
 //!
 //! Must not touch: the log, the secondaries, the queue, the metrics. Each transition is
 //! a method that returns what the engine must do (`engine/sim/promote.rs` does it:
@@ -51,6 +52,8 @@ pub(crate) struct Promotions {
     last_loss: Option<Loss>,
     /// The longest promotion completed (request to completion).
     longest: Option<Nanos>,
+    /// Failback timers started so far; only the last may act.
+    failback_timers: u32,
 }
 
 /// What a request asks the engine to do.
@@ -73,7 +76,21 @@ impl Promotions {
             started: 0,
             last_loss: None,
             longest: None,
+            failback_timers: 0,
         }
+    }
+
+    /// The failback region became ready, or reachable again while ready: a new failback
+    /// timer starts and every earlier one is void. Returns its id.
+    pub fn start_failback_timer(&mut self) -> u32 {
+        self.failback_timers += 1;
+        self.failback_timers
+    }
+
+    /// May failback timer `timer` act: it is the last one started (so the region has
+    /// not come back from a spell out of reach since) and no promotion is in progress.
+    pub fn failback_due(&self, timer: u32) -> bool {
+        timer == self.failback_timers && self.phase == Phase::Idle
     }
 
     /// The promotion in progress, draining or switching.
@@ -216,6 +233,21 @@ mod tests {
         );
         assert_eq!(m.force(4), None, "already switching");
         assert_eq!(m.drained(), None);
+    }
+
+    #[test]
+    fn only_the_last_failback_timer_acts_and_only_when_idle() {
+        let mut m = Promotions::new();
+        let first = m.start_failback_timer();
+        assert!(m.failback_due(first));
+        let second = m.start_failback_timer();
+        assert!(!m.failback_due(first), "a later timer voids it");
+        assert!(m.failback_due(second));
+        let p = m.start(0, PromoteKind::Planned, 0, 0);
+        assert!(!m.failback_due(second), "a promotion is in progress");
+        m.drained().unwrap();
+        m.complete(p.id, 1).unwrap();
+        assert!(m.failback_due(second));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use crate::error::{GeoError, Result};
 use crate::results::{ReadSummary, SimResult, Summary};
 
-pub const SUMMARY_COLUMNS: [&str; 49] = [
+pub const SUMMARY_COLUMNS: [&str; 50] = [
     "variant",
     "run",
     "seed",
@@ -58,6 +58,7 @@ pub const SUMMARY_COLUMNS: [&str; 49] = [
     "objectives_missed",
     // geosim additions after SPEC §9's columns.
     "writes_in_flight",
+    "failbacks",
 ];
 
 pub const TIMESERIES_COLUMNS: [&str; 14] = [
@@ -157,6 +158,7 @@ pub fn summary_cells(s: &Summary) -> [String; SUMMARY_COLUMNS.len()] {
         s.objectives_met.map(|m| m.to_string()).unwrap_or_default(),
         s.objectives_missed.join(";"),
         s.writes_in_flight.to_string(),
+        s.failbacks.to_string(),
     ]
 }
 

@@ -264,17 +264,33 @@ fn promotion_sentence(shown: &[&SimResult], unit: TimeUnit) -> String {
         return "No variant promoted a secondary.".to_string();
     };
     let p = &first.promotions[0];
-    let outcome = match p.completed_s {
+    let outcome_of = |p: &crate::results::PromotionRecord| match p.completed_s {
         Some(done) => format!("completed after {}", secs(done - p.requested_s)),
         None => "not completed when the run ended".to_string(),
     };
+    let outcome = outcome_of(p);
+    // `[policy] failback`: the first return to the scenario's primary, if any.
+    let back = first
+        .promotions
+        .iter()
+        .find(|r| r.failback)
+        .map(|b| {
+            format!(
+                " It failed back to {} ({}): requested at {} and {}.",
+                b.to,
+                b.kind,
+                unit.fmt(b.requested_s),
+                outcome_of(b)
+            )
+        })
+        .unwrap_or_default();
     let who = if promoting.len() == shown.len() && shown.len() > 1 {
         "Every variant promoted".to_string()
     } else {
         format!("{} of {} variants promoted", promoting.len(), shown.len())
     };
     format!(
-        "{who}; under {} the {} promotion of {} to {} was requested at {} and {outcome}.",
+        "{who}; under {} the {} promotion of {} to {} was requested at {} and {outcome}.{back}",
         first.summary.variant,
         p.kind,
         p.from,

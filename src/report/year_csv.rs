@@ -4,11 +4,12 @@
 use crate::error::{GeoError, Result};
 use crate::year::YearFigures;
 
-pub const YEAR_COLUMNS: [&str; 13] = [
+pub const YEAR_COLUMNS: [&str; 14] = [
     "variant",
     "years",
     "incidents_per_year",
     "promotions_per_year",
+    "failbacks_per_year",
     "downtime_min_per_year",
     "writes_lost_per_year",
     "availability",
@@ -33,6 +34,7 @@ pub fn year_csv(rows: &[YearFigures]) -> Result<Vec<u8>> {
             r.years.to_string(),
             format!("{:.3}", r.incidents_per_year),
             format!("{:.3}", r.promotions_per_year),
+            format!("{:.3}", r.failbacks_per_year),
             format!("{:.3}", r.downtime_min_per_year),
             format!("{:.3}", r.writes_lost_per_year),
             format!("{:.8}", r.availability),
@@ -59,6 +61,7 @@ mod tests {
             years: 2,
             incidents_per_year: 12.5,
             promotions_per_year: 3.0,
+            failbacks_per_year: 2.0,
             downtime_min_per_year: 61.25,
             writes_lost_per_year: 1234.0,
             availability: 0.99988,
@@ -74,7 +77,7 @@ mod tests {
         assert_eq!(lines.next().unwrap(), YEAR_COLUMNS.join(","));
         assert_eq!(
             lines.next().unwrap(),
-            "async,2,12.500,3.000,61.250,1234.000,0.99988000,0,400,900,950,20.000,0"
+            "async,2,12.500,3.000,2.000,61.250,1234.000,0.99988000,0,400,900,950,20.000,0"
         );
     }
 }

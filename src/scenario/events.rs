@@ -12,8 +12,8 @@ use super::network::Names;
 use super::raw::{RawAction, RawFailure, RawOutage, RawPolicy, RawPromotion};
 use crate::error::GeoError;
 use crate::model::{
-    Action, ActionKind, AutoPromote, Failure, Mode, Nanos, Outage, OutageKind, Policy, PromoteKind,
-    PromotionTiming, RegionId, NS_PER_S,
+    Action, ActionKind, AutoPromote, Failback, Failure, Mode, Nanos, Outage, OutageKind, Policy,
+    PromoteKind, PromotionTiming, RegionId, NS_PER_S,
 };
 
 /// A replication mode (SPEC §2.2, §6); see `protocol::mode`.
@@ -292,7 +292,13 @@ fn promote(
     })
 }
 
-pub fn policy(ctx: &Ctx, p: Option<&Spanned<RawPolicy>>) -> Result<Policy, GeoError> {
+/// `[policy]`; `primary` is the scenario's primary (what `failback` returns to), `None`
+/// when `[replication]` was invalid (its error is reported).
+pub fn policy(
+    ctx: &Ctx,
+    p: Option<&Spanned<RawPolicy>>,
+    primary: Option<RegionId>,
+) -> Result<Policy, GeoError> {
     let Some(p) = p else {
         return Ok(Policy::default());
     };
@@ -330,9 +336,28 @@ pub fn policy(ctx: &Ctx, p: Option<&Spanned<RawPolicy>>) -> Result<Policy, GeoEr
         None => None,
         Some(r) => Some(ctx.positive_duration(r, "policy.remove_secondary_after")?),
     };
+    let failback = match (&raw.failback, primary) {
+        (Some(f), Some(to)) => {
+            let k = "policy.failback";
+            let after = ctx.require(
+                &f.get_ref().after,
+                f.span(),
+                &format!("{k}.after"),
+                "after = \"1h\"",
+            )?;
+            let after = ctx.positive_duration(after, &format!("{k}.after"))?;
+            let kind = match &f.get_ref().kind {
+                None => PromoteKind::Planned,
+                Some(kind) => promote_kind(ctx, kind, &format!("{k}.kind"))?,
+            };
+            Some(Failback { after, kind, to })
+        }
+        _ => None,
+    };
     Ok(Policy {
         auto_promote,
         remove_secondary_after,
+        failback,
     })
 }
 

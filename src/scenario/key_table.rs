@@ -378,11 +378,12 @@ set_max_lag = "30s"
         "Switch the replication mode; async → sync takes effect once every ready secondary has caught up."),
     key("action.set_max_lag", Duration, Means("not a max_lag change"), "Set `max_lag` from now on."),
     // [policy]
-    key("policy", Table, Means("no automatic promotion or removal"), "What the operator's automation does.")
+    key("policy", Table, Means("no automatic promotion, removal or failback"), "What the operator's automation does.")
         .example(
             r#"[policy]
 auto_promote = { after = "15m", kind = "planned", escalate_after = "10m" }
 remove_secondary_after = "30m"
+failback = { after = "1h", kind = "planned" }
 "#,
         ),
     key("policy.auto_promote", Table, Means("no automatic promotion"),
@@ -393,6 +394,11 @@ remove_secondary_after = "30m"
         "A planned auto-promotion turns forced if not complete this long after its request."),
     key("policy.remove_secondary_after", PositiveDuration, Means("secondaries are never removed"),
         "Drop a secondary unreachable this long from the replication set (ends its throttling); it resyncs when back."),
+    key("policy.failback", Table, Means("no failback: after a promotion the old primary stays a secondary"),
+        "Fail over, repair, fail back: once the scenario's primary (`replication.primary`) has been ready this long after a promotion away from it, promote it back (read-only window, drain if planned, switch, DNS, as any promotion)."),
+    key("policy.failback.after", PositiveDuration, Required,
+        "How long the old primary must have been ready (caught up and reachable) without a break."),
+    key("policy.failback.kind", Choice(KINDS), Value(r#""planned""#), "The kind of the failback promotion."),
     // [promotion]
     key("promotion", Table, Means("switch = \"30s\", dns = \"2m\""), "How long the steps of every promotion take.")
         .example(
@@ -442,7 +448,7 @@ snapshot_interval = "15m"
         .limits(LAG_WORDS),
     key("variant.promote", Choice(KINDS), Means("each promotion keeps its own kind"),
         "Every promotion of this variant (actions and policy) is of this kind.")
-        .overrides(&["action.promote", "policy.auto_promote.kind"]),
+        .overrides(&["action.promote", "policy.auto_promote.kind", "policy.failback.kind"]),
     key("variant.sync_acks", AnyOf(&[Integer { min: 1, max: i64::MAX }, Choice(&["all"])]), Means("`replication.sync_acks`"),
         "This variant's quorum.").overrides(&["replication.sync_acks"]).limits(AT_MOST_SECONDARIES),
     key("variant.semi_sync_timeout", PositiveDuration, Means("`replication.semi_sync_timeout`"),
@@ -658,6 +664,10 @@ mod tests {
         );
         assert_eq!(
             find("policy.auto_promote.kind").unwrap().overridden_by(),
+            ["variant.promote"]
+        );
+        assert_eq!(
+            find("policy.failback.kind").unwrap().overridden_by(),
             ["variant.promote"]
         );
     }

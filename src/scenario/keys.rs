@@ -12,9 +12,9 @@ use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 
 use super::context::Ctx;
 use super::raw::{
-    RawAction, RawAutoPromote, RawCost, RawFailure, RawLink, RawObjectives, RawOutage, RawPhase,
-    RawPolicy, RawPromotion, RawReads, RawRegion, RawReplication, RawScenario, RawSimulation,
-    RawSweep, RawVariant, RawVariantReads, RawWorkload,
+    RawAction, RawAutoPromote, RawCost, RawFailback, RawFailure, RawLink, RawObjectives, RawOutage,
+    RawPhase, RawPolicy, RawPromotion, RawReads, RawRegion, RawReplication, RawScenario,
+    RawSimulation, RawSweep, RawVariant, RawVariantReads, RawWorkload,
 };
 use super::suggest;
 use crate::error::GeoError;
@@ -102,6 +102,7 @@ fn shape(names: &str) -> Shape {
         "action" => Shape::Array(field_names::<RawAction>()),
         "policy" => Shape::Table(field_names::<RawPolicy>()),
         "policy.auto_promote" => Shape::Table(field_names::<RawAutoPromote>()),
+        "policy.failback" => Shape::Table(field_names::<RawFailback>()),
         "promotion" => Shape::Table(field_names::<RawPromotion>()),
         "variant" => Shape::Array(field_names::<RawVariant>()),
         "variant.reads" => Shape::Table(field_names::<RawVariantReads>()),

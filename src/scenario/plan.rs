@@ -410,6 +410,15 @@ fn events(o: &mut String, m: &Model, target: &dyn Fn(Target) -> String) {
             fmt_duration(r)
         );
     }
+    if let Some(f) = m.policy.failback {
+        let _ = writeln!(
+            o,
+            "policy: fail back ({}) to {} once it has been ready {} after a promotion away",
+            f.kind.as_str(),
+            m.regions[f.to].name,
+            fmt_duration(f.after)
+        );
+    }
     let _ = writeln!(
         o,
         "promotion: switch {}, dns {}",

@@ -142,6 +142,15 @@ pub struct RawAction {
 pub struct RawPolicy {
     pub auto_promote: Option<S<RawAutoPromote>>,
     pub remove_secondary_after: Option<S<Duration>>,
+    /// geosim addition: promote the scenario's primary back once it is ready again.
+    pub failback: Option<S<RawFailback>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFailback {
+    pub after: Option<S<Duration>>,
+    pub kind: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

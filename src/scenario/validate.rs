@@ -150,7 +150,11 @@ pub fn parse(text: &str, file_name: &str, file_stem: &str) -> Result<Model, GeoE
     let actions = each(&mut ctx, &raw.action, |c, i, a| {
         events::action(c, i, a, &names, run, secondaries)
     });
-    let policy = ctx.ok(events::policy(&ctx, raw.policy.as_ref()));
+    let policy = ctx.ok(events::policy(
+        &ctx,
+        raw.policy.as_ref(),
+        repl.as_ref().map(|r| r.primary),
+    ));
     let promotion = ctx.ok(events::promotion(&ctx, raw.promotion.as_ref()));
     let client_region = workload.as_ref().map(|w| w.client_region);
     let reads = raw

@@ -39,7 +39,7 @@ macro_rules! read_figure {
 
 /// Every numeric figure of `summary.csv` that varies between runs, in column order
 /// (`max_lag_s` is a setting, not a figure; `run` and `seed` identify the row).
-pub const FIGURES: [Figure; 41] = [
+pub const FIGURES: [Figure; 42] = [
     figure!(writes_offered, 3),
     figure!(writes_acked, 3),
     figure!(writes_failed, 3),
@@ -111,6 +111,7 @@ pub const FIGURES: [Figure; 41] = [
     read_figure!(visibility_p99_ms, 3),
     // objectives_met / objectives_missed are words, not figures.
     figure!(writes_in_flight, 3),
+    figure!(failbacks, 3),
 ];
 
 /// The figures of `s`, in `FIGURES` order.

@@ -49,7 +49,10 @@ pub struct Incident {
     pub writes_failed: u64,
     /// Acknowledged writes lost by forced promotions.
     pub writes_lost: u64,
+    /// Promotions away from the primary of the moment, and failbacks (`[policy]
+    /// failback`) to the scenario's primary.
     pub promotions: usize,
+    pub failbacks: usize,
     /// The system was back in steady state at `end` (or `end` is the span's end).
     pub settled: bool,
 }
@@ -196,6 +199,25 @@ fn on_grid(start: Nanos, g: Nanos, free_from: Nanos, failure: Nanos) -> Nanos {
         Some(up) if up >= free_from && up <= failure => up,
         _ => start,
     }
+}
+
+/// How long the promotions of an episode may take after the last repair: the
+/// auto-promotion's escalation, switch and DNS window (the longest of the scenario's
+/// policy and a preset's own, e.g. a failover group's grace period) and, with
+/// `failback`, the wait for the old primary to stay ready, its switch and DNS window.
+pub fn promotion_time(model: &Model) -> Nanos {
+    let p = &model.promotion;
+    let auto = std::iter::once(model.policy.auto_promote)
+        .chain(model.variants.iter().map(|v| v.auto_promote))
+        .flatten()
+        .map(|a| p.switch + p.dns + a.escalate_after.unwrap_or(0))
+        .max()
+        .unwrap_or(0);
+    let back = model
+        .policy
+        .failback
+        .map_or(0, |f| f.after.saturating_add(p.switch + p.dns));
+    auto.saturating_add(back)
 }
 
 /// The failures of run `run` over [0, horizon), exactly as the engine draws them.
@@ -350,9 +372,7 @@ impl Span<'_> {
         let m = self.base;
         let w = &m.workload;
         let attempts = (u64::from(w.retries) + 1).saturating_mul(w.timeout + w.backoff);
-        let promotion = m.policy.auto_promote.map_or(0, |a| {
-            m.promotion.switch + m.promotion.dns + a.escalate_after.unwrap_or(0)
-        });
+        let promotion = promotion_time(m);
         let resync = if self.rho > 0.0 && self.rho < 1.0 {
             (away as f64 * self.rho / (1.0 - self.rho)) as Nanos
         } else {
@@ -411,7 +431,8 @@ impl Span<'_> {
                 writes_offered: s.writes_offered,
                 writes_failed: s.writes_failed,
                 writes_lost: s.writes_lost,
-                promotions: r.promotions.len(),
+                promotions: r.promotions.iter().filter(|p| !p.failback).count(),
+                failbacks: r.promotions.iter().filter(|p| p.failback).count(),
                 settled,
             };
             return Ok((incident, j, next));
@@ -435,7 +456,13 @@ impl Span<'_> {
             .iter()
             .filter(|b| b.t_s >= from_s)
             .all(|b| b.lag_s <= limit_s);
-        promotions_done && lag_ok
+        // With failback, an episode ends with the scenario's primary back in its role.
+        let home = self.base.policy.failback.is_none_or(|f| {
+            self.roles_after(r, &Roles::with_primary(m, m.primary))
+                .primary
+                == f.to
+        });
+        promotions_done && lag_ok && home
     }
 
     /// The roles after the episode: the last completed promotion names the primary.

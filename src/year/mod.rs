@@ -25,7 +25,10 @@ pub struct YearFigures {
     pub years: u32,
     /// Episodes (groups of nearby failures) per year.
     pub incidents_per_year: f64,
+    /// Promotions away from the primary of the moment (failbacks not counted).
     pub promotions_per_year: f64,
+    /// Failbacks to the scenario's primary (`[policy] failback`).
+    pub failbacks_per_year: f64,
     /// Minutes of offered traffic whose writes failed, per year.
     pub downtime_min_per_year: f64,
     pub writes_lost_per_year: f64,
@@ -87,9 +90,7 @@ pub fn estimate(model: &Model, variants: &[usize]) -> Option<Estimate> {
         .min(YEAR as f64) as Nanos;
     let w = &model.workload;
     let attempts = (u64::from(w.retries) + 1).saturating_mul(w.timeout + w.backoff);
-    let promotion = model.policy.auto_promote.map_or(0, |a| {
-        model.promotion.switch + model.promotion.dns + a.escalate_after.unwrap_or(0)
-    });
+    let promotion = episodes::promotion_time(model);
     let rho = episodes::link_load(model, rate);
     let resync = if rho > 0.0 && rho < 1.0 {
         (mttr as f64 * rho / (1.0 - rho)) as Nanos
@@ -230,6 +231,9 @@ pub fn figures(variant: &str, years: &[&SpanResult]) -> YearFigures {
         promotions_per_year: per_year(&|s| {
             s.incidents.iter().map(|i| i.promotions).sum::<usize>() as f64
         }),
+        failbacks_per_year: per_year(&|s| {
+            s.incidents.iter().map(|i| i.failbacks).sum::<usize>() as f64
+        }),
         downtime_min_per_year: per_year(&|s| s.downtime_min()),
         writes_lost_per_year: per_year(&|s| s.writes_lost() as f64),
         availability: if offered > 0.0 {
@@ -277,6 +281,8 @@ pub fn table(year: &Year) -> String {
     let header = [
         "variant",
         "incidents/yr",
+        "promotions/yr",
+        "failbacks/yr",
         "downtime min/yr",
         "lost/yr",
         "loss/incident p50",
@@ -289,6 +295,8 @@ pub fn table(year: &Year) -> String {
         cells.push(vec![
             r.variant.clone(),
             format!("{:.1}", r.incidents_per_year),
+            format!("{:.1}", r.promotions_per_year),
+            format!("{:.1}", r.failbacks_per_year),
             format!("{:.1}", r.downtime_min_per_year),
             format!("{:.0}", r.writes_lost_per_year),
             r.loss_p50.to_string(),

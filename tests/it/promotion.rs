@@ -406,3 +406,107 @@ fn dns_repoint_moves_attempts_to_the_new_primary_linearly() {
     // After the window every attempt reaches the new primary.
     assert!(r.timeseries[170..299].iter().all(|b| b.unavailable == 0));
 }
+
+/// Fail over, repair, fail back with constant delays: the primary is down
+/// [600 s, 1800 s); auto-promotion (forced, after 300 s) at 900 s completes at 930 s.
+/// The old primary is reachable again at 1800 s and ready once the backlog, shipped at
+/// once over an unlimited link, has applied there: 1800 s + 40 ms (one way) + 1 ms
+/// (commit). The failback is requested `after` = 1 h later, drains the writes in
+/// flight (one way + commit, under 50 ms) and switches (30 s).
+#[test]
+fn failback_promotes_the_old_primary_back_once_it_has_been_ready_after() {
+    let mut model = two_regions(80.0, 20.0, 7200 * S);
+    model.outages = vec![down(Target::Region(0), 600 * S, 1200 * S)];
+    model.policy.auto_promote = Some(AutoPromote {
+        after: 300 * S,
+        kind: PromoteKind::Forced,
+        escalate_after: None,
+    });
+    let without = simulate(&model, 0, 1);
+    model.policy.failback = Some(Failback {
+        after: 3600 * S,
+        kind: PromoteKind::Planned,
+        to: 0,
+    });
+    let with = simulate(&model, 0, 1);
+
+    assert_eq!(without.promotions.len(), 1);
+    assert_eq!(without.summary.failbacks, 0);
+    assert_eq!(without.timeseries.last().unwrap().primary, "s");
+
+    assert_eq!(with.promotions.len(), 2, "{:?}", with.promotions);
+    let (away, back) = (&with.promotions[0], &with.promotions[1]);
+    assert_eq!(away, &without.promotions[0]);
+    assert_eq!((away.requested_s, away.completed_s), (900.0, Some(930.0)));
+    assert!(!away.failback);
+    assert!(back.failback);
+    assert_eq!((back.from.as_str(), back.to.as_str()), ("s", "p"));
+    assert_eq!(back.kind, "planned");
+    let ready = 1800.0 + 0.040 + 0.001;
+    assert!(
+        (back.requested_s - (ready + 3600.0)).abs() < 1e-6,
+        "requested {}",
+        back.requested_s
+    );
+    let took = back.completed_s.unwrap() - back.requested_s;
+    assert!((30.0..30.05).contains(&took), "drain + switch {took}");
+    assert_eq!(back.writes_lost, 0, "a planned failback loses nothing");
+    assert_eq!(with.summary.failbacks, 1);
+    assert_eq!(with.timeseries.last().unwrap().primary, "p");
+    // Until the failback the two runs are the same run.
+    assert_eq!(with.summary.rto_s, without.summary.rto_s);
+    let before = (back.requested_s as usize).saturating_sub(1);
+    assert_eq!(with.timeseries[..before], without.timeseries[..before]);
+    // Its read-only window: every read-only rejection of the failback falls in
+    // [requested, completed] (the attempts reach the region that is read-only).
+    for b in &with.timeseries[before..] {
+        if b.readonly > 0 {
+            assert!(
+                b.t_s + 1.0 >= back.requested_s && b.t_s <= back.completed_s.unwrap(),
+                "read-only at {} s",
+                b.t_s
+            );
+        }
+    }
+    let readonly = |r: &geosim::results::SimResult| r.summary.attempts_readonly;
+    assert!(readonly(&with) > readonly(&without));
+    // 20 writes/s read-only for about 30 s, each rejected on every attempt in it.
+    let extra = readonly(&with) - readonly(&without);
+    assert!(
+        (400..=3000).contains(&extra),
+        "extra read-only rejections {extra}"
+    );
+}
+
+/// A timer is void when the old primary goes out of reach before `after` has passed:
+/// the failback waits for a full `after` from its return (it stayed ready as the
+/// engine counts it, so its timer restarts the moment it is reachable again).
+#[test]
+fn failback_waits_for_after_of_unbroken_readiness() {
+    let mut model = two_regions(80.0, 20.0, 9000 * S);
+    model.outages = vec![
+        down(Target::Region(0), 600 * S, 1200 * S),
+        // Out again 30 min after its return, for 10 min.
+        down(Target::Region(0), 3600 * S, 600 * S),
+    ];
+    model.policy.auto_promote = Some(AutoPromote {
+        after: 300 * S,
+        kind: PromoteKind::Forced,
+        escalate_after: None,
+    });
+    model.policy.failback = Some(Failback {
+        after: 3600 * S,
+        kind: PromoteKind::Planned,
+        to: 0,
+    });
+    let r = simulate(&model, 0, 1);
+    assert_eq!(r.promotions.len(), 2, "{:?}", r.promotions);
+    let back = &r.promotions[1];
+    assert!(back.failback);
+    let ready = 4200.0;
+    assert!(
+        (back.requested_s - (ready + 3600.0)).abs() < 1e-6,
+        "requested {}",
+        back.requested_s
+    );
+}

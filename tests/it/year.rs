@@ -165,3 +165,63 @@ fn episode_method_agrees_with_full_simulation() {
         );
     }
 }
+
+/// Only the primary region fails, every ~60 days. Without failback the first failure
+/// that outlasts `auto_promote.after` moves the primary to the secondary, which never
+/// fails, so later failures strike a secondary: one promotion a year. With failback
+/// the old primary takes its role back an hour after its repair, so every such
+/// failure strikes the primary again: one promotion and one failback each.
+#[test]
+fn with_failback_failures_strike_the_primary_again() {
+    use geosim::year::{figures, YEAR};
+    let mut model = two_regions(80.0, 1.0, YEAR);
+    model.failures = vec![Failure {
+        target: Target::Region(0),
+        mtbf: 60 * 24 * H,
+        mttr: mttr(45 * 60 * S, 3 * H),
+    }];
+    let after = 15 * 60 * S;
+    model.policy.auto_promote = Some(AutoPromote {
+        after,
+        kind: PromoteKind::Forced,
+        escalate_after: None,
+    });
+    let (mut checked, mut promoting) = (0, 0);
+    for run in 1..=3 {
+        let drawn = draws(&model, run, YEAR);
+        // Failures long enough to trigger a promotion, and ending well before the year
+        // does (so their failback is in it too).
+        let long = drawn.iter().filter(|d| d.end - d.start > after).count();
+        assert!(drawn.iter().all(|d| d.end + 3 * H < YEAR), "{drawn:?}");
+        promoting += long;
+
+        let mut without = model.clone();
+        without.policy.failback = None;
+        let span = simulate_span(&without, 0, run, YEAR, 0).unwrap();
+        let promotions: usize = span.incidents.iter().map(|i| i.promotions).sum();
+        assert_eq!(promotions, usize::from(long > 0), "run {run}: {drawn:?}");
+        assert_eq!(span.incidents.iter().map(|i| i.failbacks).sum::<usize>(), 0);
+
+        let mut with = model.clone();
+        with.policy.failback = Some(Failback {
+            after: H,
+            kind: PromoteKind::Planned,
+            to: 0,
+        });
+        let span = simulate_span(&with, 0, run, YEAR, 0).unwrap();
+        assert!(span.incidents.iter().all(|i| i.settled));
+        let promotions: usize = span.incidents.iter().map(|i| i.promotions).sum();
+        let failbacks: usize = span.incidents.iter().map(|i| i.failbacks).sum();
+        assert_eq!(promotions, long, "run {run}: {drawn:?}");
+        assert_eq!(failbacks, long, "run {run}");
+        let f = figures("async", &[&span]);
+        assert_eq!(f.promotions_per_year, long as f64);
+        assert_eq!(f.failbacks_per_year, long as f64);
+        checked += 1;
+    }
+    assert_eq!(checked, 3);
+    assert!(
+        promoting >= 6,
+        "only {promoting} promoting failures in 3 years"
+    );
+}

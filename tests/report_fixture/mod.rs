@@ -203,6 +203,7 @@ pub fn result(spec: &Spec) -> SimResult {
             from: "westeurope".to_string(),
             to: "eastus".to_string(),
             writes_lost: spec.writes_lost,
+            failback: false,
         })
         .collect();
     let outages = if spec.outage {
@@ -261,6 +262,7 @@ pub fn result(spec: &Spec) -> SimResult {
             backlog_max: 0,
             fallbacks: None,
             fallback_s: None,
+            failbacks: 0,
             recovery_points: None,
             reads: None,
             objectives_met: None,

@@ -318,6 +318,11 @@ impl<'m> Simulation<'m> {
         if let Some(a) = self.model.actions.first() {
             self.queue.push(a.at, Event::Action);
         }
+        // An episode of the year of failures may start away from the failback region,
+        // which is then ready from t = 0.
+        for i in 0..self.nodes.len() {
+            self.arm_failback(i);
+        }
     }
 
     fn dispatch(&mut self, event: Event) {
@@ -362,6 +367,7 @@ impl<'m> Simulation<'m> {
             }
             Event::Escalate { promotion } => self.on_escalate(promotion),
             Event::SwitchDone { promotion } => self.on_switch_done(promotion),
+            Event::Failback { node, timer } => self.on_failback(node as usize, timer),
             Event::ReadArrival => self.on_read_arrival(),
             Event::ReadAt { node, issued } => self.on_read_at(node as usize, issued),
             Event::SemiSyncTimer => self.on_semi_sync_timer(),
@@ -439,6 +445,12 @@ impl<'m> Simulation<'m> {
                 .map(|n| n as f64 / NS_PER_S as f64),
             events: self.events,
             recovery_points: self.recovery_points(),
+            failbacks: self
+                .metrics
+                .promotions
+                .iter()
+                .filter(|p| p.failback && p.completed_s.is_some())
+                .count() as u64,
             ..Summary::default()
         };
         self.metrics.fill(&mut summary);

@@ -1,6 +1,6 @@
-//! Promotion (SPEC §3): requests from actions and `auto_promote`, the drain of a
-//! planned promotion, escalation, the forced cut and its losses, the role switch and
-//! the DNS repoint window that follows it.
+//! Promotion (SPEC §3): requests from actions, `auto_promote` and `failback`, the drain
+//! of a planned promotion, escalation, the forced cut and its losses, the role switch
+//! and the DNS repoint window that follows it.
 //!
 //! Drives the state machine of `engine/promotion.rs` (which decides which transitions
 //! are allowed) and does what each transition requires. Owns the accounting of lost
@@ -52,6 +52,7 @@ impl Simulation<'_> {
             from: self.model.regions[self.primary_region()].name.clone(),
             to: self.model.regions[self.nodes[node].region].name.clone(),
             writes_lost: 0,
+            failback: false,
         });
         let p = self.promotions.start(node, kind, self.now, record);
         match kind {
@@ -271,6 +272,48 @@ impl Simulation<'_> {
             && self.avail.is_down(Target::Region(region), self.now);
         if still_down && region == self.primary_region() && self.promotions.current().is_none() {
             self.request_promotion(auto.kind, None, auto.escalate_after);
+        }
+    }
+
+    /// Node `i` became ready (or reachable again while ready). If it is the failback
+    /// region and not the primary, a failback timer starts: `failback.after` from now
+    /// it is promoted back if no later timer started meanwhile (every spell out of
+    /// reach ends in a new one) and it is ready then (`on_failback`).
+    pub(crate) fn arm_failback(&mut self, i: usize) {
+        let Some(f) = self.model.policy.failback else {
+            return;
+        };
+        let n = &self.nodes[i];
+        if i == self.primary || n.region != f.to || !n.reachable || !n.standing.is_ready() {
+            return;
+        }
+        let timer = self.promotions.start_failback_timer();
+        self.queue.push(
+            self.now.saturating_add(f.after),
+            Event::Failback {
+                node: i as u32,
+                timer,
+            },
+        );
+    }
+
+    /// A failback timer is due: the scenario's primary has been ready `after` since a
+    /// promotion away from it; promote it back like any promotion (read-only window,
+    /// drain if planned, switch, DNS). A promotion still in progress voids the timer;
+    /// its completion starts the next one (the old primary is ready again then).
+    pub(crate) fn on_failback(&mut self, i: usize, timer: u32) {
+        let Some(f) = self.model.policy.failback else {
+            return;
+        };
+        let n = &self.nodes[i];
+        let ready = n.reachable && n.standing.is_ready();
+        if i == self.primary || !ready || !self.promotions.failback_due(timer) {
+            return;
+        }
+        let record = self.metrics.promotions.len();
+        self.request_promotion(f.kind, Some(n.region), None);
+        if let Some(r) = self.metrics.promotions.get_mut(record) {
+            r.failback = true;
         }
     }
 

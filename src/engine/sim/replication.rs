@@ -597,6 +597,7 @@ impl<'m> Simulation<'m> {
         };
         self.pump(i);
         self.refresh_lag();
+        self.arm_failback(i);
     }
 
     /// The primary region went down: its commits in progress never happen.
@@ -693,11 +694,16 @@ impl<'m> Simulation<'m> {
 
     fn became_reachable(&mut self, i: usize) {
         // Added back (not ready, SPEC §3), or a resync fixing its t0: from now.
+        let was_ready = self.nodes[i].standing.is_ready();
         let next_seq = self.log.next_seq();
         self.nodes[i].rejoin(next_seq);
         self.send_ack(i);
         self.check_ready(i);
         self.pump(i);
+        if was_ready {
+            // Ready again after a spell out of reach: its failback timer restarts.
+            self.arm_failback(i);
+        }
     }
 
     pub(crate) fn on_remove_secondary(&mut self, i: usize, fault_epoch: u32) {
