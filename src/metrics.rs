@@ -158,6 +158,10 @@ pub struct Recorder {
     fallbacks: u64,
     fallback_since: Option<Nanos>,
     fallback_ns: Nanos,
+    /// The promotions requested while in fallback (indices into `promotions`; the
+    /// current fallback's from `fallback_mark`): what the report says a fallback cost.
+    fallback_mark: usize,
+    fallback_requests: Vec<usize>,
     // Namespace backlog (SPEC §6.3) since `lag_since`, and its largest value after warmup.
     backlog: u64,
     backlog_max: u64,
@@ -214,6 +218,8 @@ impl Recorder {
             fallbacks: 0,
             fallback_since: None,
             fallback_ns: 0,
+            fallback_mark: 0,
+            fallback_requests: Vec::new(),
             bucket_start: 0,
             bucket: Counts::default(),
             bucket_lag_ns: 0,
@@ -357,6 +363,7 @@ impl Recorder {
             self.fallbacks += 1;
         }
         self.fallback_since = Some(now);
+        self.fallback_mark = self.promotions.len();
     }
 
     /// Semi-sync returned from its fallback at `now`.
@@ -364,6 +371,8 @@ impl Recorder {
         if let Some(since) = self.fallback_since.take() {
             let (from, to) = (since.max(self.warmup), now.min(self.duration));
             self.fallback_ns += to.saturating_sub(from);
+            self.fallback_requests
+                .extend(self.fallback_mark..self.promotions.len());
         }
     }
 
@@ -501,6 +510,9 @@ impl Recorder {
         if self.ran_semi_sync {
             s.fallbacks = Some(self.fallbacks);
             s.fallback_s = Some(self.fallback_ns as f64 / NS_PER_S as f64);
+            let during = self.fallback_requests.iter().map(|&i| &self.promotions[i]);
+            s.fallback_promotions = Some(self.fallback_requests.len() as u64);
+            s.fallback_writes_lost = Some(during.map(|p| p.writes_lost).sum());
         }
         s.rpo_s = self.rpo_max_ns as f64 / NS_PER_S as f64;
         s.rto_s = self.rto_max_ns.map(|n| n as f64 / NS_PER_S as f64);

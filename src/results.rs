@@ -58,6 +58,11 @@ pub struct Summary {
     /// warmup (SPEC §6.2, §10); `None` for a variant that never ran semi-sync.
     pub fallbacks: Option<u64>,
     pub fallback_s: Option<f64>,
+    /// Promotions requested while in fallback, and the acknowledged writes they lost
+    /// (part of `writes_lost`); `None` as the fallback columns. Not columns: what the
+    /// report's sentence on fallbacks says they cost.
+    pub fallback_promotions: Option<u64>,
+    pub fallback_writes_lost: Option<u64>,
     /// Writes issued after warmup, neither acknowledged nor failed when the run stopped:
     /// they count against `availability` (acked / offered) without having failed.
     pub writes_in_flight: u64,

@@ -4,6 +4,7 @@ mod common;
 mod cost;
 mod determinism;
 mod golden;
+mod mode_notes;
 mod model_fixes;
 mod module_graph;
 mod oracles;

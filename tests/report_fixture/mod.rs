@@ -263,6 +263,8 @@ pub fn result(spec: &Spec) -> SimResult {
             fallbacks: None,
             fallback_s: None,
             failbacks: 0,
+            fallback_promotions: None,
+            fallback_writes_lost: None,
             recovery_points: None,
             reads: None,
             objectives_met: None,
