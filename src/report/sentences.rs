@@ -300,10 +300,7 @@ fn fallback_sentence(shown: &[&SimResult]) -> Option<String> {
         })
         .collect();
     if !never.is_empty() {
-        parts.push(format!(
-            "{} never fell back to async",
-            join(&never)
-        ));
+        parts.push(format!("{} never fell back to async", join(&never)));
     }
     let mut sentence = parts.join("; ");
     sentence.push('.');
@@ -318,7 +315,10 @@ fn snapshot_sentence(model: &Model, r: &SimResult, unit: TimeUnit) -> String {
         .iter()
         .find(|v| v.name == x.variant)
         .map_or(String::new(), |v| {
-            format!(", one every {}", secs(v.snapshot_interval as f64 / NS_PER_S as f64))
+            format!(
+                ", one every {}",
+                secs(v.snapshot_interval as f64 / NS_PER_S as f64)
+            )
         });
     let on = match r.promotions.last() {
         Some(p) => p.to.clone(),
@@ -367,7 +367,11 @@ fn lost_with_rpo(x: &Summary) -> String {
     if x.writes_lost == 0 {
         lost_phrase(0)
     } else {
-        format!("{}, an RPO of {}", lost_phrase(x.writes_lost), secs(x.rpo_s))
+        format!(
+            "{}, an RPO of {}",
+            lost_phrase(x.writes_lost),
+            secs(x.rpo_s)
+        )
     }
 }
 
