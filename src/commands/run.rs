@@ -316,7 +316,7 @@ pub fn summary_table(model: &Model, results: &[SimResult]) -> String {
         out.push_str(&line);
         out.push('\n');
     }
-    for note in report::sentences::protocol_notes(model, results) {
+    for note in report::protocol_notes::protocol_notes(model, results) {
         out.push_str(&note);
         out.push('\n');
     }

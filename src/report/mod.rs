@@ -10,6 +10,7 @@ pub mod html;
 pub mod json;
 pub(crate) mod kit;
 pub mod palette;
+pub mod protocol_notes;
 pub mod sentences;
 pub mod sweep_charts;
 pub mod sweep_csv;

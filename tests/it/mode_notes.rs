@@ -1,11 +1,11 @@
 //! The report's and the terminal's sentences on semi-sync fallbacks and recovery points
-//! (`report::sentences::protocol_notes`), on real runs: each sentence must print the
+//! (`report::protocol_notes`), on real runs: each sentence must print the
 //! figures of the summary it describes, and say a fallback cost what the promotion
 //! requested during it lost — no more.
 
 use geosim::format::{fmt_count, fmt_duration_s};
 use geosim::model::Model;
-use geosim::report::sentences::protocol_notes;
+use geosim::report::protocol_notes::protocol_notes;
 use geosim::results::SimResult;
 
 use crate::common::run_all;
