@@ -479,6 +479,7 @@ fn run_case(text: &str, case: usize, tally: &mut Tally) -> Vec<String> {
             &results,
             geosim::report::charts::ChartFormat::Svg,
             &info,
+            None,
         );
     }
     violations

@@ -261,7 +261,8 @@ fn render_report() -> (String, Vec<String>) {
         variants: model.variants.iter().map(|v| v.name.as_str()).collect(),
         sets: &[],
     };
-    let files = geosim::report::render(&model, &outcome.results, ChartFormat::Svg, &info).unwrap();
+    let files =
+        geosim::report::render(&model, &outcome.results, ChartFormat::Svg, &info, None).unwrap();
     let (_, bytes) = files
         .into_iter()
         .find(|(name, _)| name == "report.html")

@@ -95,11 +95,17 @@ pub fn run_command(mut model: Model, req: &RunRequest) -> Result<()> {
     if !req.exports.is_empty() {
         crate::export::write_all(req.exports, &run_export(&model, &info, req.sets, &files))?;
     }
-    print(&summary_table(&model, &outcome.results));
+    let year_rows = match &year {
+        Some(crate::year::Year::Figures(rows)) => Some(rows.as_slice()),
+        _ => None,
+    };
+    print(&summary_table(&model, &outcome.results, year_rows));
     if let Some(year) = &year {
-        print(&crate::year::table(year));
+        let unit =
+            crate::format::TimeUnit::for_run(model.duration as f64 / crate::model::NS_PER_S as f64);
+        print(&report::year_section::terminal(year, unit));
     }
-    if let Some(line) = verdict_line(&model, &outcome.results) {
+    if let Some(line) = verdict_line(&model, &outcome.results, year_rows) {
         print(&line);
     }
     if interrupted {
@@ -251,7 +257,7 @@ fn render_outputs(
         files.push(("year.csv".into(), report::year_csv::year_csv(rows)?));
     }
     if let Some(format) = charts {
-        files.extend(report::render(model, results, format, info)?);
+        files.extend(report::render(model, results, format, info, year)?);
     }
     files.push(("run.json".into(), run_json(model, info).into_bytes()));
     Ok(files)
@@ -305,9 +311,13 @@ fn run_export<'a>(
 
 /// The terminal summary: the key figures of report.html in the same units and the line
 /// on what lowers availability ([`verdict_line`] ends the output, SPEC §8).
-pub fn summary_table(model: &Model, results: &[SimResult]) -> String {
+pub fn summary_table(
+    model: &Model,
+    results: &[SimResult],
+    year: Option<&[crate::year::YearFigures]>,
+) -> String {
     use report::verdict;
-    let t = verdict::key_figures(model, results);
+    let t = verdict::key_figures_with_year(model, results, year);
     let mut rows = vec![t.header];
     rows.extend(t.rows);
     let mut out = crate::text_table::render(&rows);
@@ -325,8 +335,12 @@ pub fn summary_table(model: &Model, results: &[SimResult]) -> String {
 
 /// The verdict sentence of report.html, for the end of the terminal summary; `None`
 /// without objectives.
-pub fn verdict_line(model: &Model, results: &[SimResult]) -> Option<String> {
-    let judged = report::verdict::judged(model, results);
+pub fn verdict_line(
+    model: &Model,
+    results: &[SimResult],
+    year: Option<&[crate::year::YearFigures]>,
+) -> Option<String> {
+    let judged = report::verdict::judged_with_year(model, results, year);
     let currency = model.cost.as_ref().map_or("", |c| c.currency.as_str());
     report::verdict::verdict_sentence(&judged, currency).map(|s| format!("verdict: {s}\n"))
 }

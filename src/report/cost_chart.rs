@@ -10,7 +10,7 @@ use super::charts::{shown_runs, ChartFormat};
 use super::kit::{build, clip, finite_or_zero, frame, labelled_points, mesh, pad_range, Drawn};
 use super::palette::{self, VariantStyle};
 use crate::error::GeoError;
-use crate::format::fmt_sig;
+use crate::format::{fmt_num, fmt_sig};
 use crate::model::Model;
 use crate::results::SimResult;
 
@@ -22,6 +22,7 @@ struct Point<'a> {
     style: VariantStyle,
     rpo_s: f64,
     cost_month: f64,
+    promoted: bool,
 }
 
 fn points<'a>(model: &Model, results: &'a [SimResult]) -> Vec<Point<'a>> {
@@ -34,6 +35,7 @@ fn points<'a>(model: &Model, results: &'a [SimResult]) -> Vec<Point<'a>> {
                 style: palette::variant_style(index),
                 rpo_s: finite_or_zero(r.summary.rpo_s),
                 cost_month: finite_or_zero(bill.cost_month),
+                promoted: r.summary.promotion != "none",
             })
         })
         .collect()
@@ -73,11 +75,16 @@ fn draw<DB: DrawingBackend>(
     } else {
         ""
     };
+    let untested = if pts.iter().any(|p| p.promoted) {
+        ""
+    } else {
+        " · no failover in this run: RPO untested"
+    };
     let body = frame(
         root,
         "Cost against data at risk (RPO)",
         &format!(
-            "scenario \u{201c}{}\u{201d}{runs} · label: cost a month",
+            "scenario \u{201c}{}\u{201d}{runs} · label: cost a month{untested}",
             clip(&model.name, 40)
         ),
         "Units are billed in every region; replication per GB and secondary. Towards the \
@@ -97,16 +104,33 @@ fn draw<DB: DrawingBackend>(
         &|v| fmt_sig(*v),
         &|v| fmt_sig(*v),
     )?;
-    let labelled: Vec<((f64, f64), String, VariantStyle)> = pts
-        .iter()
-        .map(|p| {
-            let label = format!(
-                "{} · {} {currency}",
-                clip(p.name, 34),
-                fmt_sig(p.cost_month)
-            );
+    labelled_points(root, &chart, &grouped(pts, currency))
+}
+
+/// One label per place: variants whose RPO and cost print the same share a point and
+/// a label naming them all (three labels fanned out around one dot read as three
+/// places), drawn in the first one's look.
+fn grouped(pts: &[Point], currency: &str) -> Vec<((f64, f64), String, VariantStyle)> {
+    let mut groups: Vec<(&Point, Vec<&str>)> = Vec::new();
+    for p in pts {
+        let same = |q: &Point| {
+            fmt_sig(q.rpo_s) == fmt_sig(p.rpo_s) && fmt_num(q.cost_month) == fmt_num(p.cost_month)
+        };
+        match groups.iter_mut().find(|(q, _)| same(q)) {
+            Some((_, names)) => names.push(p.name),
+            None => groups.push((p, vec![p.name])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(p, names)| {
+            let who = if names.len() > 3 {
+                format!("{} and {} more", clip(names[0], 24), names.len() - 1)
+            } else {
+                clip(&crate::report::verdict::join(&names), 48)
+            };
+            let label = format!("{who} · {} {currency}", fmt_num(p.cost_month));
             ((p.rpo_s, p.cost_month), label, p.style)
         })
-        .collect();
-    labelled_points(root, &chart, &labelled)
+        .collect()
 }

@@ -11,7 +11,7 @@
 use std::fmt::Write as _;
 
 use crate::error::GeoError;
-use crate::format::fmt_sig;
+use crate::format::{fmt_duration_s, fmt_sig};
 use crate::model::{ActionKind, Model, Nanos, OutageKind, RegionId, Target, NS_PER_S};
 use crate::report::charts::{self, ChartKind};
 use crate::report::csv::{summary_cells, SUMMARY_COLUMNS};
@@ -19,6 +19,7 @@ use crate::report::palette;
 use crate::report::sentences::chart_notes;
 use crate::report::verdict;
 use crate::results::SimResult;
+use crate::year::{Year, YearFigures};
 
 /// What the report says about where it came from, for reproducibility.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +56,12 @@ pub fn render_html(
     results: &[SimResult],
     meta: &ReportMeta,
     svgs: &Svgs,
+    year: Option<&Year>,
 ) -> Result<String, GeoError> {
+    let year_rows = match year {
+        Some(Year::Figures(rows)) => Some(rows.as_slice()),
+        _ => None,
+    };
     let title = format!("geosim report: {}", model.name);
     let mut page = String::with_capacity(1 << 20);
     page.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
@@ -64,12 +70,15 @@ pub fn render_html(
     let _ = writeln!(page, "<style>{CSS}</style>\n</head>\n<body>\n<main>");
     let _ = writeln!(page, "<h1>{}</h1>", esc(&title));
     page.push_str(&provenance(model, meta));
-    page.push_str(&verdict_section(model, results));
-    page.push_str(&key_figures_section(model, results));
+    page.push_str(&verdict_section(model, results, year_rows));
+    page.push_str(&key_figures_section(model, results, year_rows));
+    if let Some(year) = year {
+        page.push_str(&year_section(model, results, year));
+    }
     page.push_str(&scenario_section(model));
     page.push_str(&summary_section(model, results));
     page.push_str(&runs_section(results));
-    page.push_str(&charts_section(model, results, svgs));
+    page.push_str(&charts_section(model, results, svgs, year.is_some()));
     page.push_str(&reproduce_section(meta));
     page.push_str("</main>\n</body>\n</html>\n");
     Ok(page)
@@ -84,7 +93,7 @@ h1{font-size:1.6em;margin:.6em 0 .2em}h2{margin-top:1.8em;border-bottom:1px soli
 table{border-collapse:collapse;margin:.5em 0 1em;font-size:.85em}\
 th,td{border:1px solid #ddd;padding:.2em .5em;text-align:left;vertical-align:top}\
 td.n{text-align:right;font-variant-numeric:tabular-nums}td{white-space:nowrap}th{background:#f0f0f0}\
-th.k{white-space:normal;max-width:9em}td.met{background:#e6f4e6}td.miss{background:#fbe4e4}\
+th.k{white-space:normal;max-width:9em}table.key td{white-space:normal}td.met{background:#e6f4e6}td.miss{background:#fbe4e4}\
 p.verdict{font-size:1.1em;font-weight:bold;margin:.4em 0}\
 details>summary{cursor:pointer;color:#444}\
 .scroll{overflow-x:auto;max-width:100%}\
@@ -428,8 +437,8 @@ fn events_list(model: &Model) -> String {
         items.push(format!(
             "random outages of {}: one every {} on average, repaired in {} on average (drawn per run; the charts show run 1's)",
             model.target_name(f.target),
-            fmt_ns(f.mtbf),
-            fmt_ns(f.mttr.mean.min(u64::MAX as f64) as Nanos)
+            fmt_duration_s(f.mtbf as f64 / NS_PER_S as f64),
+            fmt_duration_s(f.mttr.mean / NS_PER_S as f64)
         ));
     }
     if let Some(auto) = model.policy.auto_promote {
@@ -511,8 +520,8 @@ fn html_table(model: &Model, t: &verdict::Table, class: &str) -> String {
 }
 
 /// SPEC §8: the report opens with the verdict — one sentence, then variant × objective.
-fn verdict_section(model: &Model, results: &[SimResult]) -> String {
-    let judged = verdict::judged(model, results);
+fn verdict_section(model: &Model, results: &[SimResult], year: Option<&[YearFigures]>) -> String {
+    let judged = verdict::judged_with_year(model, results, year);
     let currency = model.cost.as_ref().map_or("", |c| c.currency.as_str());
     let Some(sentence) = verdict::verdict_sentence(&judged, currency) else {
         return "<section id=\"verdict\">\n<h2>Verdict</h2>\n<p class=\"verdict\">This scenario sets no \
@@ -534,7 +543,11 @@ fn verdict_section(model: &Model, results: &[SimResult]) -> String {
     )
 }
 
-fn key_figures_section(model: &Model, results: &[SimResult]) -> String {
+fn key_figures_section(
+    model: &Model,
+    results: &[SimResult],
+    year: Option<&[YearFigures]>,
+) -> String {
     let runs = if model.runs > 1 {
         format!(" (run 1 of {} per variant; the spread over runs is under <a href=\"#runs\">Across runs</a>)", model.runs)
     } else {
@@ -544,9 +557,59 @@ fn key_figures_section(model: &Model, results: &[SimResult]) -> String {
         "<section id=\"key-figures\">\n<h2>Key figures</h2>\n<p>Per variant{runs}: first-try latency is that of \
          writes acknowledged on their first attempt (the normal-path price); failed, throttled, read-only, \
          timed out and lost are counts of writes or attempts issued after warm-up.</p>\n{}<p>{}</p>\n</section>\n",
-        html_table(model, &verdict::key_figures(model, results), "key"),
+        html_table(
+            model,
+            &verdict::key_figures_with_year(model, results, year),
+            "key"
+        ),
         esc(&verdict::availability_line(model, results))
     )
+}
+
+/// The year of failures (`geosim::year`): the run above is one span of `duration`,
+/// usually too short to draw a failure; this is what a year of them costs.
+fn year_section(model: &Model, results: &[SimResult], year: &Year) -> String {
+    let mut h = String::from("<section id=\"year\">\n<h2>A year of failures</h2>\n");
+    let rows = match year {
+        Year::NotApplicable(why) => {
+            let _ = writeln!(h, "<p>Not estimated: {}.</p>\n</section>", esc(why));
+            return h;
+        }
+        Year::Figures(rows) => rows,
+    };
+    let unit = report_unit(model);
+    let drew_none = results.iter().all(|r| r.outages.is_empty());
+    let run = if drew_none {
+        format!(
+            "The {} run above drew no failure from the scenario's <code>[[failure]]</code>; ",
+            esc(&fmt_ns(model.duration))
+        )
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        h,
+        "<p>{run}each variant is also simulated over whole years of random failures by the episode method \
+         (full fidelity around each failure, steady-state rates in between; <code>year.csv</code>, \
+         docs/year-of-failures.md). Downtime is the time whose offered writes failed; loss counts \
+         acknowledged writes lost at forced promotions.</p>"
+    );
+    h.push_str(&html_table(
+        model,
+        &crate::report::year_section::table(rows, unit),
+        "year",
+    ));
+    let _ = writeln!(
+        h,
+        "<p>{}</p>\n</section>",
+        esc(&crate::report::year_section::sentences(rows, unit).join(" "))
+    );
+    h
+}
+
+/// The report's one time unit (that of the charts' time axis), from the run's length.
+fn report_unit(model: &Model) -> crate::format::TimeUnit {
+    crate::format::TimeUnit::for_run(model.duration as f64 / NS_PER_S as f64)
 }
 
 fn summary_section(model: &Model, results: &[SimResult]) -> String {
@@ -642,8 +705,14 @@ fn chart_heading(kind: ChartKind) -> &'static str {
     }
 }
 
-fn charts_section(model: &Model, results: &[SimResult], svgs: &Svgs) -> String {
+fn charts_section(model: &Model, results: &[SimResult], svgs: &Svgs, year: bool) -> String {
     let mut h = String::from("<section id=\"charts\">\n<h2>Charts</h2>\n");
+    if year {
+        h.push_str(
+            "<p>The charts show the run of the scenario's own duration; the failures of a whole \
+             year are under <a href=\"#year\">A year of failures</a>.</p>\n",
+        );
+    }
     for (kind, notes) in chart_notes(model, results) {
         let Some((_, svg)) = svgs.charts.iter().find(|(k, _)| *k == kind) else {
             continue;

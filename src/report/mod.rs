@@ -18,6 +18,7 @@ pub mod sweep_html;
 pub mod verdict;
 pub mod visibility_chart;
 pub mod year_csv;
+pub mod year_section;
 
 use crate::error::Result;
 use crate::model::Model;
@@ -25,12 +26,14 @@ use crate::results::SimResult;
 use charts::ChartFormat;
 
 /// The charts in `format` and `report.html`, as (file name, bytes): for each chart its
-/// PNG before its SVG, then the cost chart, the visibility chart and the report.
+/// PNG before its SVG, then the cost chart, the visibility chart and the report (with
+/// its year of failures section when `year` is given).
 pub fn render(
     model: &Model,
     results: &[SimResult],
     format: ChartFormat,
     info: &json::RunInfo,
+    year: Option<&crate::year::Year>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let png = matches!(format, ChartFormat::Png | ChartFormat::Both);
     let svg = matches!(format, ChartFormat::Svg | ChartFormat::Both);
@@ -66,7 +69,7 @@ pub fn render(
         scenario_file: info.scenario_file.to_string(),
         sets: info.sets.to_vec(),
     };
-    let page = html::render_html(model, results, &meta, &svgs)?;
+    let page = html::render_html(model, results, &meta, &svgs, year)?;
     files.push(("report.html".to_string(), page.into_bytes()));
     Ok(files)
 }

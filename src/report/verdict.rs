@@ -6,12 +6,16 @@
 //! Every claim is computed from the same [`crate::objectives::Check`]s that fill the
 //! `objectives_met` / `objectives_missed` columns. "Best" is said only of a variant at
 //! least as good as every other on the figure named, and equal figures are said as ties.
+//!
+//! Long because the verdict's table and sentence, the key figures and the availability
+//! line are one vocabulary (units, "n/a", ties) that must stay together to stay equal.
 
 use crate::format::{fmt_count, fmt_duration_s, fmt_ms, fmt_num, fmt_pct, TimeUnit};
 use crate::model::Model;
 use crate::objectives::{self, Check, Key};
 use crate::report::charts::shown_runs;
 use crate::results::{SimResult, Summary};
+use crate::year::YearFigures;
 
 /// A table of plain-text cells: a header and rows of the same width.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,13 +33,48 @@ pub struct Judged<'a> {
     /// Any run promoted a secondary (so the RPO was put to the test).
     pub promoted: bool,
     pub runs: usize,
+    /// With a year of failures (`geosim::year`): the availability objective against
+    /// the year's availability, judged beside the run's own.
+    pub year: Option<Check>,
+    /// With a year of failures: (promotions a year, the largest loss of one incident),
+    /// what the year says about an RPO the run did not test.
+    pub year_failovers: Option<(f64, u64)>,
+}
+
+/// One objective as the verdict judges it: a check, and whether it is over the year
+/// of failures rather than the run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Item {
+    pub check: Check,
+    pub over_year: bool,
+}
+
+impl Item {
+    /// Where two items are the same column of the verdict table.
+    fn slot(&self) -> (Key, bool) {
+        (self.check.key, self.over_year)
+    }
 }
 
 impl Judged<'_> {
-    /// Every objective that applies is met (in every run); `None`: none applies.
+    /// Every objective that applies is met (in every run, and over the year); `None`:
+    /// none applies.
     pub fn met(&self) -> Option<bool> {
-        let judged: Vec<bool> = self.checks.iter().filter_map(Check::met).collect();
+        let judged: Vec<bool> = self.items().iter().filter_map(|i| i.check.met()).collect();
         (!judged.is_empty()).then(|| judged.iter().all(|&m| m))
+    }
+
+    /// The run's checks in SPEC §8 order, then the year's.
+    pub fn items(&self) -> Vec<Item> {
+        let run = self.checks.iter().map(|&check| Item {
+            check,
+            over_year: false,
+        });
+        let year = self.year.map(|check| Item {
+            check,
+            over_year: true,
+        });
+        run.chain(year).collect()
     }
 }
 
@@ -56,6 +95,17 @@ fn by_variant<'a>(model: &Model, results: &'a [SimResult]) -> Vec<(usize, Vec<&'
 
 /// The variants judged against their objectives; empty when no variant has any.
 pub fn judged<'a>(model: &Model, results: &'a [SimResult]) -> Vec<Judged<'a>> {
+    judged_with_year(model, results, None)
+}
+
+/// As [`judged`], and with the figures of a year of failures, each variant's
+/// availability objective also against its availability over the year: a run too
+/// short to draw a failure must not pass for a year without one.
+pub fn judged_with_year<'a>(
+    model: &Model,
+    results: &'a [SimResult],
+    year: Option<&[YearFigures]>,
+) -> Vec<Judged<'a>> {
     let mut out = Vec::new();
     for (index, runs) in by_variant(model, results) {
         let Some(v) = model.variants.get(index) else {
@@ -64,7 +114,17 @@ pub fn judged<'a>(model: &Model, results: &'a [SimResult]) -> Vec<Judged<'a>> {
         if v.objectives.is_empty() {
             continue;
         }
-        out.push(judge_runs(&v.objectives, &runs));
+        let mut j = judge_runs(&v.objectives, &runs);
+        let row = year.and_then(|rows| rows.iter().find(|r| r.variant == j.variant));
+        j.year_failovers = row.map(|r| (r.promotions_per_year, r.loss_max));
+        if let (Some(row), Some(limit)) = (row, v.objectives.availability) {
+            j.year = Some(Check {
+                key: Key::Availability,
+                limit,
+                figure: Some(row.availability),
+            });
+        }
+        out.push(j);
     }
     out
 }
@@ -94,6 +154,8 @@ pub fn judge_runs<'a>(o: &crate::model::Objectives, runs: &[&'a Summary]) -> Jud
         checks,
         promoted: runs.iter().any(|s| s.promotion != "none"),
         runs: runs.len(),
+        year: None,
+        year_failovers: None,
     }
 }
 
@@ -121,6 +183,25 @@ pub fn describe(key: Key, limit: f64, currency: &str) -> String {
     format!("{what} {bound} {}", fmt_figure(key, limit, currency))
 }
 
+/// [`describe`] of an item: "availability over a year of failures at least 99.9%".
+fn describe_item(item: &Item, currency: &str) -> String {
+    let d = describe(item.check.key, item.check.limit, currency);
+    if item.over_year {
+        d.replacen("availability", "availability over a year of failures", 1)
+    } else {
+        d
+    }
+}
+
+/// The objective's name in a list of misses: `rpo`, `availability over a year`.
+fn item_name(item: &Item) -> String {
+    if item.over_year {
+        format!("{} over a year", item.check.key.name())
+    } else {
+        item.check.key.name().to_string()
+    }
+}
+
 fn currency(model: &Model) -> &str {
     model.cost.as_ref().map_or("", |c| c.currency.as_str())
 }
@@ -129,39 +210,42 @@ fn currency(model: &Model) -> &str {
 /// "n/a" where it cannot apply), and whether it meets them all.
 pub fn verdict_table(model: &Model, judged: &[Judged]) -> Table {
     let cur = currency(model);
-    let mut keys: Vec<(Key, f64)> = Vec::new();
+    // The columns: each objective of the run, then those over the year, each with the
+    // first limit met (per-variant limits can differ: a cell whose own limit differs
+    // says so).
+    let mut slots: Vec<Item> = Vec::new();
     for j in judged {
-        for c in &j.checks {
-            if !keys.iter().any(|(k, _)| *k == c.key) {
-                keys.push((c.key, c.limit));
+        for item in j.items() {
+            if !slots.iter().any(|s| s.slot() == item.slot()) {
+                slots.push(item);
             }
         }
     }
-    keys.sort_by_key(|(k, _)| Key::ALL.iter().position(|a| a == k));
+    slots.sort_by_key(|i| (i.over_year, Key::ALL.iter().position(|a| *a == i.check.key)));
     let mut header = vec!["variant".to_string()];
-    for (k, limit) in &keys {
-        // Per-variant limits can differ: the header names the base (first) one, and a
-        // cell whose own limit differs says so.
-        header.push(describe(*k, *limit, cur));
+    for slot in &slots {
+        header.push(describe_item(slot, cur));
     }
     header.push("every objective".to_string());
     let rows = judged
         .iter()
         .map(|j| {
             let mut row = vec![j.variant.to_string()];
-            for (k, limit) in &keys {
-                row.push(match j.checks.iter().find(|c| c.key == *k) {
+            let items = j.items();
+            for slot in &slots {
+                let (k, limit) = (slot.check.key, slot.check.limit);
+                row.push(match items.iter().find(|i| i.slot() == slot.slot()) {
                     None => "not set".to_string(),
-                    Some(c) => {
-                        let own = if c.limit != *limit {
-                            format!(" (limit {})", fmt_figure(*k, c.limit, cur))
+                    Some(Item { check: c, .. }) => {
+                        let own = if c.limit != limit {
+                            format!(" (limit {})", fmt_figure(k, c.limit, cur))
                         } else {
                             String::new()
                         };
                         match (c.figure, c.met()) {
-                            (Some(f), Some(true)) => format!("{} ✓{own}", fmt_figure(*k, f, cur)),
-                            (Some(f), _) => format!("{} ✗{own}", fmt_figure(*k, f, cur)),
-                            (None, _) => not_applicable(*k).to_string(),
+                            (Some(f), Some(true)) => format!("{} ✓{own}", fmt_figure(k, f, cur)),
+                            (Some(f), _) => format!("{} ✗{own}", fmt_figure(k, f, cur)),
+                            (None, _) => not_applicable(k).to_string(),
                         }
                     }
                 });
@@ -229,10 +313,52 @@ pub fn verdict_sentence(judged: &[Judged], currency: &str) -> Option<String> {
             .filter(|j| !j.promoted && j.checks.iter().any(|c| c.key == Key::Rpo))
             .map(|j| j.variant)
             .collect();
-        out.push_str(&format!(
-            " No failover happened under {}, so its RPO objective was not put to the test.",
-            join(&names)
-        ));
+        let tested: Vec<&&Judged> = meeting
+            .iter()
+            .filter(|j| !j.promoted && j.checks.iter().any(|c| c.key == Key::Rpo))
+            .filter(|j| j.year_failovers.is_some_and(|(p, _)| p > 0.0))
+            .collect();
+        out.push_str(&if !tested.is_empty() && tested.len() == names.len() {
+            let lost = tested
+                .iter()
+                .filter_map(|j| j.year_failovers)
+                .map(|(_, max)| max)
+                .max()
+                .unwrap_or(0);
+            let per_year: Vec<String> = tested
+                .iter()
+                .filter_map(|j| j.year_failovers)
+                .map(|(p, _)| fmt_num(p))
+                .collect();
+            let promotions = if per_year.iter().all(|p| *p == per_year[0]) {
+                format!("{} times a year", per_year[0])
+            } else {
+                "several times a year".to_string()
+            };
+            let loss = if lost == 0 {
+                "no acknowledged write is lost at any of those promotions".to_string()
+            } else {
+                format!(
+                    "one promotion loses up to {} acknowledged writes",
+                    fmt_count(lost)
+                )
+            };
+            format!(
+                " No failover happened in the run under {}; over a year of failures {} {promotions}, and {loss}.",
+                join(&names),
+                if names.len() > 1 { "they promote" } else { "it promotes" }
+            )
+        } else if names.len() > 1 {
+            format!(
+                " No failover happened under {}, so their RPO objectives were not put to the test.",
+                join(&names)
+            )
+        } else {
+            format!(
+                " No failover happened under {}, so its RPO objective was not put to the test.",
+                join(&names)
+            )
+        });
     }
     let rto_untested: Vec<&str> = judged
         .iter()
@@ -258,26 +384,27 @@ fn some_meet(judged: &[Judged], meeting: &[&Judged], cur: &str) -> String {
     } else {
         format!("{} meet every objective.", join(&names))
     };
-    // The objective with the least slack among the variants that meet everything.
-    // (key, smallest slack, its limit); ties keep the first found (SPEC §8 order).
-    let mut tightest: Option<(Key, f64, f64)> = None;
+    // The objective with the least slack among the variants that meet everything;
+    // ties keep the first found (SPEC §8 order, the run's before the year's).
+    let mut tightest: Option<(Item, f64)> = None;
     for j in meeting {
-        for c in &j.checks {
-            if let Some(slack) = c.slack() {
-                if tightest.is_none_or(|(_, s, _)| slack < s) {
-                    tightest = Some((c.key, slack, c.limit));
+        for item in j.items() {
+            if let Some(slack) = item.check.slack() {
+                if tightest.is_none_or(|(_, s)| slack < s) {
+                    tightest = Some((item, slack));
                 }
             }
         }
     }
-    let Some((key, _, limit)) = tightest else {
+    let Some((tight, _)) = tightest else {
         return out;
     };
+    let key = tight.check.key;
     let on_key: Vec<(&str, f64, f64)> = meeting
         .iter()
         .filter_map(|j| {
-            let c = j.checks.iter().find(|c| c.key == key)?;
-            Some((j.variant, c.figure?, c.slack()?))
+            let item = j.items().into_iter().find(|i| i.slot() == tight.slot())?;
+            Some((j.variant, item.check.figure?, item.check.slack()?))
         })
         .collect();
     let best_slack = on_key.iter().map(|x| x.2).fold(f64::NEG_INFINITY, f64::max);
@@ -297,7 +424,7 @@ fn some_meet(judged: &[Judged], meeting: &[&Judged], cur: &str) -> String {
         .filter(|x| !best.contains(&x.0))
         .map(|x| format!("{} {}", x.0, fmt_figure(key, x.1, cur)))
         .collect();
-    let what = describe(key, limit, cur);
+    let what = describe_item(&tight, cur);
     if meeting.len() == 1 {
         out.push_str(&format!(
             " Its tightest objective is {what} ({shown_best})."
@@ -327,32 +454,37 @@ fn none_meets(judged: &[Judged], cur: &str) -> String {
         .iter()
         .filter(|j| j.met() == Some(false))
         .map(|j| {
-            let missed: Vec<&Check> = j.checks.iter().filter(|c| c.met() == Some(false)).collect();
+            let missed: Vec<Item> = j
+                .items()
+                .into_iter()
+                .filter(|i| i.check.met() == Some(false))
+                .collect();
             // The missed objective it comes closest to meeting: the largest slack.
-            // Ties keep SPEC §8's order.
-            let mut closest: Option<Check> = None;
-            for c in &missed {
-                let slack = c.slack().unwrap_or(f64::NEG_INFINITY);
-                if closest.is_none_or(|b| slack > b.slack().unwrap_or(f64::NEG_INFINITY)) {
-                    closest = Some(**c);
+            // Ties keep SPEC §8's order, the run's before the year's.
+            let mut closest: Option<Item> = None;
+            for i in &missed {
+                let slack = i.check.slack().unwrap_or(f64::NEG_INFINITY);
+                if closest.is_none_or(|b| slack > b.check.slack().unwrap_or(f64::NEG_INFINITY)) {
+                    closest = Some(*i);
                 }
             }
-            let names: Vec<&str> = missed.iter().map(|c| c.key.name()).collect();
+            let names: Vec<String> = missed.iter().map(item_name).collect();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
             match closest {
-                Some(c) if missed.len() > 1 => format!(
+                Some(i) if missed.len() > 1 => format!(
                     "{} misses {}, closest on {} ({}, needs {})",
                     j.variant,
                     join(&names),
-                    c.key.name(),
-                    fmt_figure(c.key, c.figure.unwrap_or(0.0), cur),
-                    bound_only(c.key, c.limit, cur)
+                    item_name(&i),
+                    fmt_figure(i.check.key, i.check.figure.unwrap_or(0.0), cur),
+                    bound_only(i.check.key, i.check.limit, cur)
                 ),
-                Some(c) => format!(
+                Some(i) => format!(
                     "{} misses only {} ({}, needs {})",
                     j.variant,
-                    c.key.name(),
-                    fmt_figure(c.key, c.figure.unwrap_or(0.0), cur),
-                    bound_only(c.key, c.limit, cur)
+                    item_name(&i),
+                    fmt_figure(i.check.key, i.check.figure.unwrap_or(0.0), cur),
+                    bound_only(i.check.key, i.check.limit, cur)
                 ),
                 None => format!("{} misses nothing that applies", j.variant),
             }
@@ -371,6 +503,24 @@ fn bound_only(key: Key, limit: f64, cur: &str) -> String {
 /// numbers formatted for people; durations in one unit per column, chosen from its
 /// largest value.
 pub fn key_figures(model: &Model, results: &[SimResult]) -> Table {
+    key_figures_with_year(model, results, None)
+}
+
+/// [`key_figures`], whose objectives column also counts the availability objective
+/// over a year of failures (as the verdict does).
+pub fn key_figures_with_year(
+    model: &Model,
+    results: &[SimResult],
+    year: Option<&[YearFigures]>,
+) -> Table {
+    let judged = judged_with_year(model, results, year);
+    let year_missed = |variant: &str| {
+        judged
+            .iter()
+            .find(|j| j.variant == variant)
+            .and_then(|j| j.year)
+            .is_some_and(|c| c.met() == Some(false))
+    };
     let shown: Vec<&Summary> = shown_runs(model, results)
         .into_iter()
         .map(|(_, r)| &r.summary)
@@ -428,9 +578,13 @@ pub fn key_figures(model: &Model, results: &[SimResult]) -> Table {
                 row.push(s.cost.map_or("n/a".to_string(), |b| fmt_num(b.cost_month)));
             }
             if with_objectives {
+                let mut missed: Vec<&str> = s.objectives_missed.clone();
+                if year_missed(&s.variant) {
+                    missed.push("availability over a year");
+                }
                 row.push(match s.objectives_met {
-                    Some(true) => "all met".to_string(),
-                    Some(false) => format!("missed: {}", s.objectives_missed.join(", ")),
+                    _ if !missed.is_empty() => format!("missed: {}", missed.join(", ")),
+                    Some(_) => "all met".to_string(),
                     None => "—".to_string(),
                 });
             }

@@ -1,6 +1,7 @@
 //! A year of random failures: for a scenario with `[[failure]]`, the expected
 //! downtime and acknowledged writes lost per year, and the loss per incident, of every
-//! variant (`year.csv` and a table after `geosim run`'s summary).
+//! variant (`year.csv`, report.html's year section and the table after `geosim run`'s
+//! summary, which `report::year_section` words).
 //!
 //! A year is simulated by the episode method (`episodes`): full fidelity around each
 //! failure, steady-state rates in between. Each run of the scenario is one year drawn
@@ -263,56 +264,6 @@ pub fn nearest_rank(sorted: &[u64], q: f64) -> u64 {
     }
     let rank = (q * sorted.len() as f64).ceil() as usize;
     sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-/// The table printed after `geosim run`'s summary.
-pub fn table(year: &Year) -> String {
-    let rows = match year {
-        Year::NotApplicable(why) => {
-            return format!("\nA year of random failures: not estimated: {why}.\n")
-        }
-        Year::Figures(rows) => rows,
-    };
-    let years = rows.first().map_or(0, |r| r.years);
-    let mut out = format!(
-        "\nA year of random failures ({years} simulated year{} per variant, episode method; year.csv)\n",
-        if years == 1 { "" } else { "s" }
-    );
-    let header = [
-        "variant",
-        "incidents/yr",
-        "promotions/yr",
-        "failbacks/yr",
-        "downtime min/yr",
-        "lost/yr",
-        "loss/incident p50",
-        "p90",
-        "p99",
-        "max",
-    ];
-    let mut cells: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
-    for r in rows {
-        cells.push(vec![
-            r.variant.clone(),
-            format!("{:.1}", r.incidents_per_year),
-            format!("{:.1}", r.promotions_per_year),
-            format!("{:.1}", r.failbacks_per_year),
-            format!("{:.1}", r.downtime_min_per_year),
-            format!("{:.0}", r.writes_lost_per_year),
-            r.loss_p50.to_string(),
-            r.loss_p90.to_string(),
-            r.loss_p99.to_string(),
-            r.loss_max.to_string(),
-        ]);
-    }
-    out.push_str(&crate::text_table::render(&cells));
-    let unsettled: usize = rows.iter().map(|r| r.unsettled).sum();
-    if unsettled > 0 {
-        out.push_str(&format!(
-            "note: {unsettled} episode(s) had not returned to steady state when their simulation ended\n"
-        ));
-    }
-    out
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ fn meta() -> ReportMeta {
 /// report.html of `results` with `meta`, around the charts drawn of the same results.
 fn page_with(model: &Model, results: &[SimResult], meta: &ReportMeta) -> Result<String, String> {
     let svgs = Svgs::draw(model, results).map_err(|e| e.to_string())?;
-    render_html(model, results, meta, &svgs).map_err(|e| e.to_string())
+    render_html(model, results, meta, &svgs, None).map_err(|e| e.to_string())
 }
 
 fn page(model: &Model, results: &[SimResult]) -> String {
@@ -185,4 +185,64 @@ fn several_runs_show_intervals() {
     );
     // RPO: mean 1.9, sd 0.4: half-width 0.99.
     assert!(html.contains("1.90 ± 0.99"), "rpo interval missing");
+}
+
+fn year_row(variant: &str, availability: f64, lost: f64) -> geosim::year::YearFigures {
+    geosim::year::YearFigures {
+        variant: variant.to_string(),
+        years: 2,
+        incidents_per_year: 22.0,
+        promotions_per_year: 5.5,
+        failbacks_per_year: 0.0,
+        downtime_min_per_year: (1.0 - availability) * 365.0 * 24.0 * 60.0,
+        writes_lost_per_year: lost,
+        availability,
+        loss_p50: 0,
+        loss_p90: 3,
+        loss_p99: 7,
+        loss_max: 9,
+        episode_h_per_year: 29.0,
+        unsettled: 0,
+    }
+}
+
+/// With a year of failures: a section with its figures (promotions per year among
+/// them), and the verdict judges the availability objective over the year too, so a
+/// variant that meets it only in a run too short to fail is not called good.
+#[test]
+fn the_year_of_failures_has_a_section_and_enters_the_verdict() {
+    let (mut model, results) = three_variants();
+    for v in &mut model.variants {
+        v.objectives.availability = Some(0.8);
+    }
+    let year = geosim::year::Year::Figures(vec![
+        year_row("sync", 0.7, 0.0),
+        year_row("async-5m", 0.9, 12.5),
+        year_row("async-30s", 0.95, 3.0),
+    ]);
+    let svgs = Svgs::draw(&model, &results).unwrap();
+    let html = render_html(&model, &results, &meta(), &svgs, Some(&year)).unwrap();
+    let verdict = &html[html.find("<section id=\"verdict\">").unwrap()..];
+    let verdict = &verdict[..verdict.find("</section>").unwrap()];
+    assert!(
+        verdict.contains("async-5m and async-30s meet every objective."),
+        "{verdict}"
+    );
+    assert!(verdict.contains("availability over a year of failures at least 80.0%"));
+    assert!(verdict.contains("70.0% ✗"), "{verdict}");
+    let year_html = &html[html.find("<section id=\"year\">").expect("a year section")..];
+    for needle in [
+        "promotions/yr",
+        "downtime/yr (s)",
+        "loss/incident p50",
+        "async-5m loses the most acknowledged writes: 12.5 a year, up to 9 in one incident.",
+    ] {
+        assert!(year_html.contains(needle), "year section lacks {needle:?}");
+    }
+    let key = &html[html.find("<section id=\"key-figures\">").unwrap()..];
+    assert!(key.contains("missed: availability over a year"));
+    // Without a year, the same run meets everything.
+    let plain = page(&model, &results);
+    assert!(plain.contains("Every variant meets every objective"));
+    assert!(!plain.contains("<section id=\"year\">"));
 }
