@@ -27,6 +27,32 @@ pub fn fmt_num(v: f64) -> String {
     group(&fmt_sig(v))
 }
 
+/// `v` with `decimals` decimals, trailing zeros dropped, thousands separated: the tick
+/// label of an axis whose step needs that many decimals (`0.9631`, `1,250`).
+pub fn fmt_fixed(v: f64, decimals: usize) -> String {
+    if !v.is_finite() {
+        return "n/a".to_string();
+    }
+    let s = format!("{v:.decimals$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    // "-0" is 0.
+    let s = if s == "-0" { "0".to_string() } else { s };
+    group(&s)
+}
+
+/// The decimals that tell apart ticks over `span` (at most ~16 ticks, each a round
+/// step): `span` 0.001 → 5, 10 → 2, 1,000 → 0.
+pub fn tick_decimals(span: f64) -> usize {
+    if !span.is_finite() || span <= 0.0 {
+        return 0;
+    }
+    (-(span / 16.0).log10()).ceil().clamp(0.0, 9.0) as usize
+}
+
 /// A count with thousands separators: `3,571,591`.
 pub fn fmt_count(n: u64) -> String {
     group(&n.to_string())
@@ -182,6 +208,21 @@ mod tests {
         assert_eq!(fmt_num(-1234.0), "-1,234");
         assert_eq!(fmt_num(0.013), "0.013");
         assert_eq!(fmt_ms(62_078.976), "62,079 ms");
+    }
+
+    #[test]
+    fn ticks_differ() {
+        // Availabilities between 0.9631 and 0.9634: four decimals at least.
+        let d = tick_decimals(0.0003);
+        let labels: Vec<String> = [0.9631, 0.9632, 0.9633]
+            .iter()
+            .map(|&v| fmt_fixed(v, d))
+            .collect();
+        assert_eq!(labels, ["0.9631", "0.9632", "0.9633"]);
+        assert_eq!(tick_decimals(1000.0), 0);
+        assert_eq!(fmt_fixed(1250.0, 0), "1,250");
+        assert_eq!(fmt_fixed(0.5, 3), "0.5");
+        assert_eq!(fmt_fixed(-0.0001, 2), "0");
     }
 
     #[test]

@@ -911,6 +911,7 @@ fn valid_shard(rng: &mut Rng) -> String {
             scenario: "s".into(),
             scenario_hash: "0".into(),
             seed: 1,
+            description: String::new(),
             shape: vec![(2, 2); grid.len()],
             grid,
         },

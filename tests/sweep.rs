@@ -340,3 +340,52 @@ fn capacity_studies_validate() {
         ok(&["check", &file]);
     }
 }
+
+/// The sweep report reads like the run's (issue 17 item 6): the scenario's description,
+/// a conclusion per charted figure, axis titles with readable names and units, tick
+/// labels that differ, availability as a percentage, no axis below 0 for a figure that
+/// cannot be negative.
+#[test]
+fn the_sweep_report_is_readable() {
+    let dir = scratch("readable");
+    ok(&["sweep", TINY, "--out", s(&dir), "--quiet"]);
+    let html = std::fs::read_to_string(dir.join("tiny/sweep/report.html")).unwrap();
+    assert!(
+        html.contains("Scenario: a small West Europe → North Europe namespace"),
+        "no description"
+    );
+    let conclusion = &html[html.find("<h2>Conclusion</h2>").expect("a conclusion")..];
+    let conclusion = &conclusion[..conclusion.find("</ul>").unwrap()];
+    assert_eq!(conclusion.matches("<li>").count(), 6, "{conclusion}");
+    for (stem, title) in [
+        (
+            "sweep_availability",
+            "availability (%) vs write rate (writes/s)",
+        ),
+        (
+            "sweep_latency_p99_ms",
+            "p99 write latency (ms) vs write rate (writes/s)",
+        ),
+    ] {
+        let svg = std::fs::read_to_string(dir.join(format!("tiny/sweep/{stem}.svg"))).unwrap();
+        assert!(svg.contains(title), "{stem}: no title {title:?}");
+        // The y axis's tick labels (the right-aligned texts): none repeats, none is
+        // negative, and there are some.
+        let labels: Vec<&str> = svg
+            .split("<text")
+            .skip(1)
+            .filter(|t| t.contains("text-anchor=\"end\""))
+            .filter_map(|t| t.split_once('>').map(|(_, rest)| rest))
+            .filter_map(|t| t.split_once("</text>").map(|(text, _)| text.trim()))
+            .collect();
+        assert!(labels.len() >= 3, "{stem}: y ticks {labels:?}");
+        let mut seen = std::collections::BTreeSet::new();
+        for l in &labels {
+            assert!(!l.starts_with('-'), "{stem}: a negative tick {l}");
+            assert!(
+                seen.insert(*l),
+                "{stem}: tick {l} printed twice: {labels:?}"
+            );
+        }
+    }
+}

@@ -82,6 +82,7 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         scenario: base.name.clone(),
         scenario_hash: scenario_hash(text.as_bytes()),
         seed: args.seed.unwrap_or(base.seed),
+        description: crate::sweep::description(&text),
         grid,
         shape,
     };

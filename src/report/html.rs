@@ -642,7 +642,7 @@ fn summary_section(model: &Model, results: &[SimResult]) -> String {
 
 /// The figures shown as intervals when a variant has several runs.
 const INTERVAL_FIGURES: [(&str, &str); 8] = [
-    ("availability", "availability"),
+    ("availability", "availability (± points)"),
     ("latency_p50_ms", "p50 ms"),
     ("latency_p99_ms", "p99 ms"),
     ("lag_max_s", "lag max s"),
@@ -679,14 +679,18 @@ fn runs_section(results: &[SimResult]) -> String {
             g.runs
         );
         for (name, _) in INTERVAL_FIGURES {
-            let decimals = if name == "availability" { 4 } else { 2 };
-            let cell =
-                figures::index(name)
-                    .and_then(|i| g.stats[i])
-                    .map_or("n/a".to_string(), |st| match st.ci95 {
-                        Some(ci) => format!("{:.decimals$} ± {:.decimals$}", st.mean, ci),
-                        None => format!("{:.decimals$}", st.mean),
-                    });
+            let cell = figures::index(name).and_then(|i| g.stats[i]).map_or(
+                "n/a".to_string(),
+                |st| match (name, st.ci95) {
+                    // A percentage, its interval in percentage points.
+                    ("availability", Some(ci)) => {
+                        format!("{} ± {:.3}", crate::format::fmt_pct(st.mean), ci * 100.0)
+                    }
+                    ("availability", None) => crate::format::fmt_pct(st.mean),
+                    (_, Some(ci)) => format!("{:.2} ± {:.2}", st.mean, ci),
+                    (_, None) => format!("{:.2}", st.mean),
+                },
+            );
             let _ = write!(h, "<td class=\"n\">{}</td>", esc(&cell));
         }
         h.push_str("</tr>\n");

@@ -15,6 +15,7 @@ pub mod sentences;
 pub mod sweep_charts;
 pub mod sweep_csv;
 pub mod sweep_html;
+pub mod sweep_sentences;
 pub mod verdict;
 pub mod visibility_chart;
 pub mod year_csv;

@@ -15,7 +15,7 @@ use super::canvas;
 use super::kit::{Drawn, WIDTH};
 use super::palette::{self, Marker, Stroke, VariantStyle, FONT};
 use crate::error::Result;
-use crate::format::fmt_sig;
+use crate::format::{fmt_fixed, tick_decimals};
 use crate::sweep::data::{self, SweepData};
 use crate::sweep::figures::FIGURES;
 use crate::sweep::grid::display;
@@ -33,20 +33,98 @@ pub struct SweepChart {
 }
 
 /// A point of a series: x, mean, 95% half-width (0 when there is one run).
-type Point = (f64, f64, f64);
+pub(crate) type Point = (f64, f64, f64);
 
-struct Series {
-    label: String,
+pub(crate) struct Series {
+    pub(crate) label: String,
     style: VariantStyle,
-    points: Vec<Point>,
+    /// In the chart's units (shares as percentages), sorted by x.
+    pub(crate) points: Vec<Point>,
 }
 
 /// What every chart of one sweep shares: the x axis and who the series are.
-struct Layout {
-    x_title: String,
+pub(crate) struct Layout {
+    pub(crate) x_title: String,
     /// Category labels when x is not numeric.
-    categories: Option<Vec<String>>,
+    pub(crate) categories: Option<Vec<String>>,
     subtitle: String,
+}
+
+/// How a figure reads on a chart and in the sweep's sentences: its name with its unit,
+/// the factor from its `summary.csv` unit to the axis's (shares become percentages),
+/// and the top of its physical range (every figure is at least 0).
+pub struct Look {
+    pub title: String,
+    pub scale: f64,
+    pub upper: Option<f64>,
+}
+
+/// The look of the figure called `name` (a `summary.csv` column).
+pub fn look(name: &str) -> Look {
+    let named = |t: &str| Look {
+        title: t.to_string(),
+        scale: 1.0,
+        upper: None,
+    };
+    let share = |t: &str| Look {
+        title: t.to_string(),
+        scale: 100.0,
+        upper: Some(100.0),
+    };
+    match name {
+        "availability" => share("availability (%)"),
+        "stale_read_share" => share("stale-read share (%)"),
+        "latency_mean_ms" => named("mean write latency (ms)"),
+        "latency_p50_ms" => named("median write latency (ms)"),
+        "latency_p99_ms" => named("p99 write latency (ms)"),
+        "latency_p999_ms" => named("p99.9 write latency (ms)"),
+        "latency_max_ms" => named("largest write latency (ms)"),
+        "first_try_latency_p50_ms" => named("first-try median write latency (ms)"),
+        "first_try_latency_p99_ms" => named("first-try p99 write latency (ms)"),
+        "repl_delay_mean_ms" => named("mean replication delay (ms)"),
+        "repl_delay_p99_ms" => named("p99 replication delay (ms)"),
+        "lag_max_s" => named("largest replication lag (s)"),
+        "throttled_s" => named("time throttled (s)"),
+        "rpo_s" => named("RPO: data lost at a forced promotion (s)"),
+        "rto_s" => named("RTO (s)"),
+        "promotion_s" => named("promotion time (s)"),
+        "writes_lost" => named("acknowledged writes lost"),
+        "writes_failed" => named("writes failed"),
+        "writes_in_flight" => named("writes in flight at the end"),
+        "backlog_max" => named("largest backlog (writes)"),
+        "cost_month" => named("cost per month"),
+        other => {
+            let (base, unit) = if let Some(b) = other.strip_suffix("_ms") {
+                (b, " (ms)")
+            } else if let Some(b) = other.strip_suffix("_s") {
+                (b, " (s)")
+            } else {
+                (other, "")
+            };
+            named(&format!("{}{unit}", base.replace('_', " ")))
+        }
+    }
+}
+
+/// A swept key as an axis title: a readable name and the values' unit.
+fn key_title(key: &str, unit: &str) -> String {
+    let name = match key {
+        "workload.rate" => "write rate",
+        "replication.max_lag" => "max_lag (lag limit)",
+        "replication.secondaries" => "secondary region",
+        "replication.mode" => "replication mode",
+        "workload.size" => "write size",
+        other => other,
+    };
+    let unit = match (key, unit) {
+        ("workload.rate", "") => "writes/s",
+        (_, u) => u,
+    };
+    if unit.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name} ({unit})")
+    }
 }
 
 pub fn render_charts(data: &SweepData, figures: &[usize]) -> Result<Vec<SweepChart>> {
@@ -82,12 +160,15 @@ fn x_axis(data: &SweepData) -> usize {
         .unwrap_or(0)
 }
 
-fn layout(data: &SweepData) -> Layout {
+pub(crate) fn layout(data: &SweepData) -> Layout {
     let axis = &data.header.grid.axes[x_axis(data)];
+    let key = axis.key();
     let (x_title, categories) = match axis.numeric() {
-        Some((_, "")) => (axis.key(), None),
-        Some((_, unit)) => (format!("{} ({unit})", axis.key()), None),
-        None => (axis.key(), Some(axis.values.iter().map(display).collect())),
+        Some((_, unit)) => (key_title(&key, unit), None),
+        None => (
+            key_title(&key, ""),
+            Some(axis.values.iter().map(display).collect()),
+        ),
     };
     let runs = data::groups(&data.rows)
         .iter()
@@ -105,7 +186,7 @@ fn layout(data: &SweepData) -> Layout {
 }
 
 /// The series of figure `f`: one per variant and combination of the other axes' values.
-fn series(data: &SweepData, f: usize) -> Vec<Series> {
+pub(crate) fn series(data: &SweepData, f: usize) -> Vec<Series> {
     let grid = &data.header.grid;
     let xa = x_axis(data);
     let xs: Vec<f64> = match grid.axes[xa].numeric() {
@@ -118,7 +199,8 @@ fn series(data: &SweepData, f: usize) -> Vec<Series> {
         let x = xs[coords.remove(xa)];
         let key = (coords, g.variant_index);
         let Some(s) = g.stats[f] else { continue };
-        let point = (x, s.mean, s.ci95.unwrap_or(0.0));
+        let scale = look(FIGURES[f].name).scale;
+        let point = (x, s.mean * scale, s.ci95.unwrap_or(0.0) * scale);
         match keyed.iter_mut().find(|(k, _)| *k == key) {
             Some((_, series)) => series.points.push(point),
             None => {
@@ -161,14 +243,14 @@ fn series(data: &SweepData, f: usize) -> Vec<Series> {
 }
 
 fn caption(data: &SweepData, layout: &Layout, f: usize) -> String {
-    let figure = FIGURES[f].name;
+    let figure = look(FIGURES[f].name).title;
     let shape = if layout.categories.is_some() {
         "each marker is the mean over the runs, the bar its 95% confidence interval"
     } else {
         "each line is the mean over the runs, the band its 95% confidence interval"
     };
     format!(
-        "{figure} against {} for each variant of \u{201c}{}\u{201d}: {shape}. Where bands overlap, the runs cannot tell the settings apart; more runs narrow the bands.",
+        "{figure} against {} for each variant of \u{201c}{}\u{201d}: {shape} (clipped where it would leave the figure's possible range). Where bands overlap, the runs cannot tell the settings apart; more runs narrow the bands.",
         layout.x_title, data.header.scenario
     )
 }
@@ -196,12 +278,13 @@ fn draw<DB: DrawingBackend>(
 ) -> Drawn<(), DB> {
     root.fill(&WHITE)?;
     let name = FIGURES[f].name;
+    let lk = look(name);
     let centre = WIDTH as i32 / 2;
     let title = TextStyle::from((FONT, palette::TITLE_PX, FontStyle::Bold).into_font())
         .color(&palette::INK)
         .pos(Pos::new(HPos::Center, VPos::Top));
     root.draw(&Text::new(
-        format!("{name} vs {}", layout.x_title),
+        format!("{} vs {}", lk.title, layout.x_title),
         (centre, 12),
         title,
     ))?;
@@ -221,7 +304,9 @@ fn draw<DB: DrawingBackend>(
         ));
     }
     let (x0, x1) = x_range(layout, series);
-    let (y0, y1) = y_range(series, name != "availability");
+    let bounds = (0.0, lk.upper.unwrap_or(f64::INFINITY));
+    let (y0, y1) = y_range(series, name != "availability", bounds);
+    let (y_decimals, x_decimals) = (tick_decimals(y1 - y0), tick_decimals(x1 - x0));
     let mut chart = ChartBuilder::on(&plot)
         .margin_top(8)
         .margin_right(16)
@@ -239,16 +324,17 @@ fn draw<DB: DrawingBackend>(
                 String::new()
             }
         }
-        None => fmt_sig(*x),
+        None => fmt_fixed(*x, x_decimals),
     };
+    let y_fmt = |y: &f64| fmt_fixed(*y, y_decimals);
     let mut mesh = chart.configure_mesh();
     mesh.x_desc(layout.x_title.as_str())
-        .y_desc(name)
+        .y_desc(lk.title.as_str())
         .axis_desc_style(font(palette::AXIS_TITLE_PX))
         .label_style(font(palette::TICK_PX))
         .y_labels(8)
         .x_label_formatter(&x_fmt)
-        .y_label_formatter(&|y| fmt_sig(*y))
+        .y_label_formatter(&y_fmt)
         .bold_line_style(BLACK.mix(0.10))
         .light_line_style(TRANSPARENT)
         .axis_style(palette::MUTED);
@@ -261,9 +347,9 @@ fn draw<DB: DrawingBackend>(
     let categorical = layout.categories.is_some();
     for (i, s) in series.iter().enumerate() {
         if categorical {
-            draw_bars(&mut chart, s, offset(i, series.len()))?;
+            draw_bars(&mut chart, s, offset(i, series.len()), bounds)?;
         } else {
-            draw_band(&mut chart, s)?;
+            draw_band(&mut chart, s, bounds)?;
         }
     }
     legend_entries(&legend, series)
@@ -284,10 +370,29 @@ fn offset(i: usize, n: usize) -> f64 {
     }
 }
 
-fn draw_band<DB: DrawingBackend>(chart: &mut Chart<DB>, s: &Series) -> Drawn<(), DB> {
+/// The interval m ± c cut to the figure's possible range: a latency band never dips
+/// below 0 ms, an availability band never passes 100 %.
+fn clipped(m: f64, c: f64, (lo, hi): (f64, f64)) -> (f64, f64) {
+    ((m - c).clamp(lo, hi), (m + c).clamp(lo, hi))
+}
+
+fn draw_band<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    s: &Series,
+    bounds: (f64, f64),
+) -> Drawn<(), DB> {
     let color = s.style.color;
-    let mut outline: Vec<(f64, f64)> = s.points.iter().map(|&(x, m, c)| (x, m + c)).collect();
-    outline.extend(s.points.iter().rev().map(|&(x, m, c)| (x, m - c)));
+    let mut outline: Vec<(f64, f64)> = s
+        .points
+        .iter()
+        .map(|&(x, m, c)| (x, clipped(m, c, bounds).1))
+        .collect();
+    outline.extend(
+        s.points
+            .iter()
+            .rev()
+            .map(|&(x, m, c)| (x, clipped(m, c, bounds).0)),
+    );
     chart.draw_series(std::iter::once(Polygon::new(
         outline,
         color.mix(0.18).filled(),
@@ -309,15 +414,21 @@ fn draw_band<DB: DrawingBackend>(chart: &mut Chart<DB>, s: &Series) -> Drawn<(),
     Ok(())
 }
 
-fn draw_bars<DB: DrawingBackend>(chart: &mut Chart<DB>, s: &Series, dx: f64) -> Drawn<(), DB> {
+fn draw_bars<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    s: &Series,
+    dx: f64,
+    bounds: (f64, f64),
+) -> Drawn<(), DB> {
     let style = s.style.color.stroke_width(2);
     for &(x, m, c) in &s.points {
         let x = x + dx;
         let cap = 0.03;
+        let (lo, hi) = clipped(m, c, bounds);
         for path in [
-            vec![(x, m - c), (x, m + c)],
-            vec![(x - cap, m - c), (x + cap, m - c)],
-            vec![(x - cap, m + c), (x + cap, m + c)],
+            vec![(x, lo), (x, hi)],
+            vec![(x - cap, lo), (x + cap, lo)],
+            vec![(x - cap, hi), (x + cap, hi)],
         ] {
             chart.draw_series(std::iter::once(PathElement::new(path, style)))?;
         }
@@ -358,26 +469,38 @@ fn x_range(layout: &Layout, series: &[Series]) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
-/// The bands' extent with some headroom; from zero for figures that are never negative
-/// and read best against zero (all but availability, whose interest is near 1).
-fn y_range(series: &[Series], from_zero: bool) -> (f64, f64) {
-    let (mut lo, mut hi) = series
-        .iter()
-        .flat_map(|s| s.points.iter())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &(_, m, c)| {
-            (l.min(m - c), h.max(m + c))
-        });
-    if from_zero {
-        lo = lo.min(0.0);
+/// The bands' extent (within the figure's possible range `bounds`) with some headroom;
+/// from zero for figures that read best against zero (all but availability, whose
+/// interest is near 100 %). Values all equal get a range around them that stays in
+/// bounds: all zero reads 0…1, not −0.05…0.05.
+fn y_range(series: &[Series], from_zero: bool, bounds: (f64, f64)) -> (f64, f64) {
+    let (mut lo, mut hi) = series.iter().flat_map(|s| s.points.iter()).fold(
+        (f64::INFINITY, f64::NEG_INFINITY),
+        |(l, h), &(_, m, c)| {
+            let (a, b) = clipped(m, c, bounds);
+            (l.min(a), h.max(b))
+        },
+    );
+    if !lo.is_finite() || !hi.is_finite() {
+        return (0.0, 1.0);
     }
-    if hi - lo < 1e-9 {
-        let pad = hi.abs().max(1.0) * 0.05;
-        return (lo - pad, hi + pad);
+    if from_zero {
+        lo = lo.min(0.0).max(bounds.0);
+    }
+    if hi - lo < 1e-9 * hi.abs().max(1.0) {
+        if hi == 0.0 {
+            return (0.0, 1.0);
+        }
+        let pad = hi.abs() * 0.05;
+        return (
+            (lo - pad).max(bounds.0),
+            (hi + pad).min(bounds.1.max(hi + pad * 0.2)),
+        );
     }
     let pad = (hi - lo) * 0.06;
     hi += pad;
-    if !from_zero || lo < 0.0 {
-        lo -= pad;
+    if lo > bounds.0 {
+        lo = (lo - pad).max(bounds.0);
     }
     (lo, hi)
 }
@@ -424,4 +547,49 @@ fn legend_entries<DB: DrawingBackend>(
         area.draw(&Text::new(clip(&s.label), (44, y), style.clone()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(points: Vec<Point>) -> Vec<Series> {
+        vec![Series {
+            label: "a".into(),
+            style: palette::variant_style(0),
+            points,
+        }]
+    }
+
+    #[test]
+    fn ranges_stay_in_bounds_and_never_collapse() {
+        let no_top = (0.0, f64::INFINITY);
+        // All zero: 0…1, not a window around 0.
+        assert_eq!(
+            y_range(&series(vec![(1.0, 0.0, 0.0)]), true, no_top),
+            (0.0, 1.0)
+        );
+        // A band reaching below 0 ms starts the axis at 0.
+        let (lo, hi) = y_range(&series(vec![(1.0, 10.0, 30.0)]), true, no_top);
+        assert_eq!(lo, 0.0);
+        assert!(hi > 40.0);
+        // Availability at 100 % with an interval: never far above 100.
+        let (lo, hi) = y_range(&series(vec![(1.0, 100.0, 0.0)]), false, (0.0, 100.0));
+        assert!(lo < 100.0 && (100.0..=101.0).contains(&hi), "{lo} {hi}");
+        assert_eq!(clipped(5.0, 9.0, no_top), (0.0, 14.0));
+        assert_eq!(clipped(99.0, 2.0, (0.0, 100.0)), (97.0, 100.0));
+    }
+
+    #[test]
+    fn figures_read_with_units() {
+        assert_eq!(look("availability").title, "availability (%)");
+        assert_eq!(look("availability").scale, 100.0);
+        assert_eq!(look("latency_p99_ms").title, "p99 write latency (ms)");
+        assert_eq!(look("fallback_s").title, "fallback (s)");
+        assert_eq!(key_title("workload.rate", ""), "write rate (writes/s)");
+        assert_eq!(
+            key_title("variant[1].max_lag", "s"),
+            "variant[1].max_lag (s)"
+        );
+    }
 }

@@ -10,7 +10,7 @@ use super::html::{esc, CSS};
 use super::palette;
 use super::sweep_charts::SweepChart;
 use crate::error::Result;
-use crate::format::fmt_sig;
+use crate::format::{fmt_num, fmt_pct, fmt_sig};
 use crate::stats::Stats;
 use crate::sweep::data::{self, SweepData};
 use crate::sweep::figures::FIGURES;
@@ -34,6 +34,18 @@ pub fn render_html(data: &SweepData, charts: &[SweepChart]) -> Result<String> {
         h.seed,
         h.grid.len()
     );
+    if !h.description.is_empty() {
+        let _ = writeln!(out, "<p class=\"description\">{}</p>", esc(&h.description));
+    }
+    let figures: Vec<usize> = charts.iter().map(|c| c.figure).collect();
+    let conclusions = super::sweep_sentences::conclusions(data, &figures);
+    if !conclusions.is_empty() {
+        out.push_str("<h2>Conclusion</h2>\n<ul class=\"conclusion\">\n");
+        for c in &conclusions {
+            let _ = writeln!(out, "<li>{}</li>", esc(c));
+        }
+        out.push_str("</ul>\n<p class=\"meta\">From the means over the runs; where the intervals in the table below overlap, the runs cannot tell the settings apart.</p>\n");
+    }
     out.push_str("<h2>What was swept</h2>\n<ul>\n");
     for axis in &h.grid.axes {
         let values: Vec<String> = axis.values.iter().map(|v| esc(&display(v))).collect();
@@ -76,7 +88,11 @@ fn table(out: &mut String, data: &SweepData, charts: &[SweepChart]) {
     }
     out.push_str("<th class=\"l\">variant</th><th>runs</th>");
     for c in charts {
-        let _ = write!(out, "<th>{}</th>", esc(FIGURES[c.figure].name));
+        let _ = write!(
+            out,
+            "<th>{}</th>",
+            esc(&super::sweep_charts::look(FIGURES[c.figure].name).title)
+        );
     }
     out.push_str("</tr>\n");
     for g in data::groups(&data.rows) {
@@ -107,15 +123,16 @@ fn cell(s: Option<Stats>, figure: &str) -> String {
     let Some(s) = s else {
         return "–".into();
     };
-    let f = |x: f64| {
-        if figure == "availability" {
-            format!("{x:.4}")
-        } else {
-            fmt_sig(x)
-        }
-    };
+    let look = super::sweep_charts::look(figure);
+    if look.scale == 100.0 {
+        // A share as a percentage; its interval in percentage points.
+        return match s.ci95 {
+            Some(ci) => format!("{} ± {}", fmt_pct(s.mean), fmt_sig(ci * 100.0)),
+            None => fmt_pct(s.mean),
+        };
+    }
     match s.ci95 {
-        Some(ci) => format!("{} ± {}", f(s.mean), f(ci)),
-        None => f(s.mean),
+        Some(ci) => format!("{} ± {}", fmt_num(s.mean), fmt_sig(ci)),
+        None => fmt_num(s.mean),
     }
 }

@@ -19,6 +19,9 @@ pub struct SweepHeader {
     /// FNV-1a of the scenario file's bytes, as in `run.json`.
     pub scenario_hash: String,
     pub seed: u64,
+    /// What the scenario is about, from the comment that opens its file (empty if none):
+    /// the sweep report's description.
+    pub description: String,
     pub grid: Grid,
     /// Per grid point: its number of variants and of runs (what `merge` expects).
     pub shape: Vec<(usize, u32)>,

@@ -249,6 +249,7 @@ mod tests {
             scenario: "s".into(),
             scenario_hash: "h".into(),
             seed,
+            description: String::new(),
             shape: vec![(1, 1); grid.len()],
             grid,
         };

@@ -94,6 +94,9 @@ fn header_toml(shard: &Shard) -> Result<String> {
     put("scenario_hash", h.scenario_hash.clone().into());
     // As text: a u64 seed need not fit TOML's i64.
     put("seed", h.seed.to_string().into());
+    if !h.description.is_empty() {
+        put("description", h.description.clone().into());
+    }
     put("points", (h.grid.len() as i64).into());
     put("shard", (shard.index as i64).into());
     put("shards", (shard.count as i64).into());
@@ -328,6 +331,12 @@ fn header(t: &Table) -> std::result::Result<(SweepHeader, usize, usize, usize), 
         scenario,
         scenario_hash: text("scenario_hash")?,
         seed,
+        // Optional: shards written before it existed have none.
+        description: t
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
         grid,
         shape,
     };
@@ -575,6 +584,7 @@ mod tests {
                 scenario: "study".into(),
                 scenario_hash: "0123456789abcdef".into(),
                 seed: u64::MAX,
+                description: "A study: \"quoted\", and # not a comment.".into(),
                 grid,
                 shape: vec![(2, 2); 4],
             },

@@ -34,13 +34,21 @@ pub fn summary_table(data: &SweepData) -> String {
     crate::text_table::render(&rows)
 }
 
+/// Mean ± half-width as people read them: availability as a percentage (its interval in
+/// percentage points), other figures with three significant digits, so an RPO of
+/// 0.013 s does not print as 0.0.
 fn cell(g: &Group, name: &str) -> String {
-    let decimals = if name == "availability" { 4 } else { 1 };
+    use crate::format::{fmt_num, fmt_pct, fmt_sig};
     let Some(s) = figures::index(name).and_then(|i| g.stats[i]) else {
         return "-".into();
     };
-    match s.ci95 {
-        Some(ci) => format!("{:.decimals$}±{:.decimals$}", s.mean, ci),
-        None => format!("{:.decimals$}", s.mean),
+    let (mean, ci) = if name == "availability" {
+        (fmt_pct(s.mean), s.ci95.map(|c| fmt_sig(c * 100.0)))
+    } else {
+        (fmt_num(s.mean), s.ci95.map(fmt_sig))
+    };
+    match ci {
+        Some(ci) => format!("{mean}±{ci}"),
+        None => mean,
     }
 }
