@@ -99,7 +99,11 @@ pub fn run_command(mut model: Model, req: &RunRequest) -> Result<()> {
         Some(crate::year::Year::Figures(rows)) => Some(rows.as_slice()),
         _ => None,
     };
-    print(&summary_table(&model, &outcome.results, year_rows));
+    print(&summary_table_with_year(
+        &model,
+        &outcome.results,
+        year_rows,
+    ));
     if let Some(year) = &year {
         let unit =
             crate::format::TimeUnit::for_run(model.duration as f64 / crate::model::NS_PER_S as f64);
@@ -311,7 +315,12 @@ fn run_export<'a>(
 
 /// The terminal summary: the key figures of report.html in the same units and the line
 /// on what lowers availability ([`verdict_line`] ends the output, SPEC §8).
-pub fn summary_table(
+pub fn summary_table(model: &Model, results: &[SimResult]) -> String {
+    summary_table_with_year(model, results, None)
+}
+
+/// [`summary_table`], whose objectives column also counts the year of failures.
+pub fn summary_table_with_year(
     model: &Model,
     results: &[SimResult],
     year: Option<&[crate::year::YearFigures]>,
