@@ -2,9 +2,12 @@
 //! or name cases to run only those: `cargo bench -- steady-async steady-sync`).
 //!
 //! Covers: simulated writes per second of wall time, engine events per second and
-//! peak resident memory, for steady async and sync replication, a one-hour outage
-//! backlog, a four-hour steady run (memory must stay flat) and the shipped
-//! `cross-continent` scenario on one and two worker threads.
+//! peak resident memory, for steady async and sync replication with constant delays
+//! and with jitter (issue 15: `benches/jittered.toml`, lognormal commits, a normal RTT,
+//! a 1 Gbit/s link), jittered sync with 1, 3 and 5 secondaries, a one-hour outage
+//! backlog, four-hour steady runs (memory must stay flat), the shipped
+//! `cross-continent` scenario on one and two worker threads, and one year of failures
+//! of `scenarios/year-of-failures.toml` at 500 writes/s (the episode method).
 //!
 //! Peak memory is the process's high-water mark (`VmHWM`), which only ever grows; so
 //! the parent process runs each case in a fresh child (this same binary, re-executed
@@ -25,14 +28,24 @@ use geosim::runner::{run, RunOptions};
 const CASE_TIMEOUT: Duration = Duration::from_secs(900);
 
 /// The cases in the order they are printed.
-const CASES: [&str; 7] = [
+const CASES: [&str; 17] = [
     "steady-async",
     "steady-async-reads",
     "steady-sync",
+    "jittered-async",
+    "jittered-sync",
+    "jittered-async-2h",
+    "jittered-sync-1s",
+    "jittered-sync-3s",
+    "jittered-sync-5s",
+    "jittered-async-1s",
+    "jittered-async-3s",
+    "jittered-async-5s",
     "outage-backlog",
     "steady-async-4h",
     "cross-continent-j1",
     "cross-continent-j2",
+    "year-500",
 ];
 
 /// westeurope → eastus at 10,000 writes/s of 1 KiB (catalogue RTT, default commit and
@@ -69,6 +82,67 @@ max_lag = "{max_lag}"
     )
 }
 
+/// `benches/jittered.toml` with only its variant `mode` (`async` or `sync`), over
+/// `duration`.
+fn jittered(mode: &str, duration: &str) -> String {
+    let text = include_str!("jittered.toml")
+        .replace("duration = \"30m\"", &format!("duration = \"{duration}\""));
+    let keep = format!("name = \"{mode}\"");
+    // Drop the other variant: each `[[variant]]` block runs to the next blank line.
+    let mut out = String::new();
+    for block in text.split("\n\n") {
+        if block.starts_with("[[variant]]") && !block.contains(&keep) {
+            continue;
+        }
+        out.push_str(block);
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// The secondaries of the `-Ns` cases, in the order they are added, with the RTT
+/// (ms) of their link to westeurope (about the catalogue's).
+const SECONDARIES: [(&str, u32); 5] = [
+    ("eastus", 84),
+    ("northeurope", 18),
+    ("eastus2", 88),
+    ("westus", 140),
+    ("southeastasia", 160),
+];
+
+/// As `jittered(mode, "30m")` with the first `n` of `SECONDARIES`, each link jittered
+/// (normal RTT, sd 3 ms, 1 Gbit/s) and each region's commit lognormal.
+fn jittered_secondaries(mode: &str, n: usize) -> String {
+    let set = &SECONDARIES[..n];
+    let mut text = String::from(
+        "[simulation]\nname = \"jittered-n\"\nduration = \"30m\"\nseed = 1\n\n\
+         [[region]]\nname = \"westeurope\"\n\
+         commit = { dist = \"lognormal\", median = \"2ms\", p99 = \"8ms\" }\n\n",
+    );
+    for (name, _) in set {
+        text.push_str(&format!(
+            "[[region]]\nname = \"{name}\"\n\
+             commit = {{ dist = \"lognormal\", median = \"2ms\", p99 = \"8ms\" }}\n\n"
+        ));
+    }
+    for (name, rtt) in set {
+        text.push_str(&format!(
+            "[[link]]\nbetween = [\"westeurope\", \"{name}\"]\n\
+             rtt = {{ dist = \"normal\", mean = \"{rtt}ms\", stddev = \"3ms\" }}\n\
+             bandwidth = \"1Gbit/s\"\n\n"
+        ));
+    }
+    let names: Vec<String> = set.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+    let max_lag = if mode == "sync" { "10s" } else { "5m" };
+    text.push_str(&format!(
+        "[workload]\nclient_region = \"westeurope\"\nrate = 10000\nsize = \"1KiB\"\n\n\
+         [replication]\nprimary = \"westeurope\"\nsecondaries = [{}]\n\n\
+         [[variant]]\nname = \"{mode}\"\nmode = \"{mode}\"\nmax_lag = \"{max_lag}\"\n",
+        names.join(", ")
+    ));
+    text
+}
+
 /// The scenario text of a case.
 fn scenario(case: &str) -> Option<String> {
     let text = match case {
@@ -91,6 +165,17 @@ fn scenario(case: &str) -> Option<String> {
             "\n[[outage]]\ntarget = \"eastus\"\nstart = \"30m\"\nduration = \"1h\"\nkind = \"down\"\n",
             "3h",
         ),
+        "jittered-async" => jittered("async", "30m"),
+        "jittered-sync" => jittered("sync", "30m"),
+        "jittered-async-2h" => jittered("async", "2h"),
+        "year-500" => include_str!("../scenarios/year-of-failures.toml")
+            .replace("\nrate = 50\n", "\nrate = 500\n")
+            .replace("\nruns = 2 ", "\nruns = 1 "),
+        _ if case.starts_with("jittered-") && case.ends_with('s') => {
+            let rest = &case["jittered-".len()..case.len() - 1];
+            let (mode, n) = rest.split_once('-')?;
+            jittered_secondaries(mode, n.parse().ok()?)
+        }
         "cross-continent-j1" | "cross-continent-j2" => {
             include_str!("../scenarios/cross-continent.toml").to_string()
         }
@@ -121,6 +206,8 @@ struct Measured {
     peak_kib: u64,
     /// FNV-1a of summary.csv + timeseries.csv (cross-continent only).
     csv_hash: Option<u64>,
+    /// Hours simulated at full fidelity, every variant's year together (year only).
+    episode_h: Option<f64>,
 }
 
 fn peak_kib() -> u64 {
@@ -170,6 +257,23 @@ fn run_case(case: &str, quick: bool) -> Result<Measured, String> {
         shorten(&mut model);
     }
     let cpu_before = cpu_seconds();
+    if case == "year-500" {
+        let started = Instant::now();
+        let variants: Vec<usize> = (0..model.variants.len()).collect();
+        let year = geosim::year::run(&model, &variants, 1, false).map_err(|e| e.to_string())?;
+        let Some(geosim::year::Year::Figures(rows)) = year else {
+            return Err("no year of failures".into());
+        };
+        return Ok(Measured {
+            writes: 0,
+            events: 0,
+            wall_s: started.elapsed().as_secs_f64(),
+            cpu_s: cpu_seconds() - cpu_before,
+            peak_kib: 0,
+            csv_hash: None,
+            episode_h: Some(rows.iter().map(|r| r.episode_h_per_year).sum()),
+        });
+    }
     if let Some(jobs) = case.strip_prefix("cross-continent-j") {
         let options = RunOptions {
             variants: (0..model.variants.len()).collect(),
@@ -188,6 +292,7 @@ fn run_case(case: &str, quick: bool) -> Result<Measured, String> {
             cpu_s: cpu_seconds() - cpu_before,
             peak_kib: 0,
             csv_hash: Some(fnv1a(&series, fnv1a(&summary, 0xcbf2_9ce4_8422_2325))),
+            episode_h: None,
         });
     }
     let started = Instant::now();
@@ -201,6 +306,7 @@ fn run_case(case: &str, quick: bool) -> Result<Measured, String> {
         cpu_s: cpu_seconds() - cpu_before,
         peak_kib: 0,
         csv_hash: None,
+        episode_h: None,
     })
 }
 
@@ -214,6 +320,9 @@ fn child(case: &str, quick: bool) -> i32 {
             println!("peak_kib={}", peak_kib());
             if let Some(h) = m.csv_hash {
                 println!("csv_hash={h:016x}");
+            }
+            if let Some(h) = m.episode_h {
+                println!("episode_h={h}");
             }
             0
         }
@@ -273,6 +382,7 @@ fn spawn(case: &str, quick: bool) -> Result<Measured, String> {
         csv_hash: get("csv_hash")
             .ok()
             .and_then(|h| u64::from_str_radix(&h, 16).ok()),
+        episode_h: num("episode_h").ok(),
     })
 }
 
@@ -285,6 +395,13 @@ fn memory_notes(peaks: &[(&str, u64)], quick: bool) {
         println!(
             "steady-async: peak memory over 4 h is {:+.1}% of that over 1 h",
             (h4 as f64 / h1 as f64 - 1.0) * 100.0
+        );
+    }
+    if let (Some(m30), Some(h2)) = (peak("jittered-async"), peak("jittered-async-2h")) {
+        println!(
+            "jittered-async: peak memory over 2 h is {:+.1}% ({:+.1} MiB) of that over 30 min (issue 15: within 10% + 2 MiB)",
+            (h2 as f64 / m30 as f64 - 1.0) * 100.0,
+            (h2 as f64 - m30 as f64) / 1024.0
         );
     }
     if let (Some(steady), Some(outage)) = (peak("steady-async"), peak("outage-backlog")) {
@@ -338,7 +455,29 @@ fn main() {
     let mut failed = false;
     let mut peaks: Vec<(&str, u64)> = Vec::new();
     for case in cases {
+        if quick && case == "year-500" {
+            // A year has no shorter version: its episodes are as long as its failures.
+            continue;
+        }
         match spawn(case, quick) {
+            Ok(m) if m.episode_h.is_some() => {
+                println!(
+                    "{:<20} {:>11} {:>12} {:>8.2} {:>7.2} {:>15} {:>14} {:>15} {:>9.1}",
+                    case,
+                    "-",
+                    "-",
+                    m.wall_s,
+                    m.cpu_s,
+                    "-",
+                    "-",
+                    "-",
+                    m.peak_kib as f64 / 1024.0
+                );
+                println!(
+                    "{case}: one simulated year per variant, {:.1} h of episodes at full fidelity in all",
+                    m.episode_h.unwrap_or(0.0)
+                );
+            }
             Ok(m) => {
                 println!(
                     "{:<20} {:>11} {:>12} {:>8.2} {:>7.2} {:>15.0} {:>14.0} {:>15.0} {:>9.1}",

@@ -17,8 +17,9 @@ pub enum Outcome {
     Unavailable,
 }
 
-/// The event queue's FIFO lanes (engine/queue.rs): the events of a write scheduled
-/// with a delay that is usually constant, so that they usually come due in order.
+/// The event queue's lanes (engine/queue.rs): the events of a write scheduled with a
+/// delay that is constant or nearly so, so that they come due in about the order they
+/// were scheduled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fifo {
     Arrival,
@@ -28,10 +29,12 @@ pub enum Fifo {
     Ack,
     ReadArrival,
     ReadAt,
+    /// A channel's serialisation (`ChannelSent`): one write's bytes at the link's rate.
+    ChannelSent,
 }
 
 impl Fifo {
-    pub const COUNT: usize = 7;
+    pub const COUNT: usize = 8;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

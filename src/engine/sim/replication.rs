@@ -368,7 +368,8 @@ impl<'m> Simulation<'m> {
                 let serialise = to_nanos(size as f64 / bw * NS_PER_S as f64);
                 self.nodes[i].shipping = Shipping::Sending;
                 let send_epoch = self.nodes[i].send_epoch;
-                self.queue.push(
+                self.queue.push_fifo(
+                    Fifo::ChannelSent as usize,
                     self.now.saturating_add(serialise),
                     Event::ChannelSent {
                         node: i as u32,
