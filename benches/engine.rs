@@ -258,12 +258,49 @@ fn run_case(case: &str, quick: bool) -> Result<Measured, String> {
     }
     let cpu_before = cpu_seconds();
     if case == "year-500" {
+        // What `geosim run` does for the year of failures, one span per variant on
+        // this thread, with where its simulated time goes.
         let started = Instant::now();
-        let variants: Vec<usize> = (0..model.variants.len()).collect();
-        let year = geosim::year::run(&model, &variants, 1, false).map_err(|e| e.to_string())?;
-        let Some(geosim::year::Year::Figures(rows)) = year else {
-            return Err("no year of failures".into());
-        };
+        let mut episode_h = 0.0;
+        for v in 0..model.variants.len() {
+            let t0 = cpu_seconds();
+            let span = geosim::year::episodes::simulate_span(&model, v, 1, geosim::year::YEAR, 0)
+                .map_err(|e| e.to_string())?;
+            let h = |ns: u64| ns as f64 / 3.6e12;
+            let full: u64 = span.incidents.iter().map(|i| i.end - i.start).sum();
+            // Each episode: lead-in, then the failures (first start to last end), then
+            // the tail it waits to settle.
+            let (mut lead, mut failing) = (0, 0);
+            for i in &span.incidents {
+                let inside: Vec<_> = span
+                    .draws
+                    .iter()
+                    .filter(|d| d.start >= i.start && d.start < i.end)
+                    .collect();
+                let first = inside.iter().map(|d| d.start).min().unwrap_or(i.start);
+                let last = inside
+                    .iter()
+                    .map(|d| d.end)
+                    .max()
+                    .unwrap_or(i.start)
+                    .min(i.end);
+                lead += first - i.start;
+                failing += last.saturating_sub(first);
+            }
+            let writes: u64 = span.incidents.iter().map(|i| i.writes_offered).sum();
+            println!(
+                "year-500 {}: {} episodes, {:.1} h at full fidelity (lead-in {:.1} h, failures {:.1} h, tails {:.1} h), {:.1} M writes, {:.1} CPU s",
+                model.variants[v].name,
+                span.incidents.len(),
+                h(full),
+                h(lead),
+                h(failing),
+                h(full - lead - failing),
+                writes as f64 / 1e6,
+                cpu_seconds() - t0
+            );
+            episode_h += h(full);
+        }
         return Ok(Measured {
             writes: 0,
             events: 0,
@@ -271,7 +308,7 @@ fn run_case(case: &str, quick: bool) -> Result<Measured, String> {
             cpu_s: cpu_seconds() - cpu_before,
             peak_kib: 0,
             csv_hash: None,
-            episode_h: Some(rows.iter().map(|r| r.episode_h_per_year).sum()),
+            episode_h: Some(episode_h),
         });
     }
     if let Some(jobs) = case.strip_prefix("cross-continent-j") {
@@ -360,6 +397,10 @@ fn spawn(case: &str, quick: bool) -> Result<Measured, String> {
     let mut out = String::new();
     if let Some(mut stdout) = proc.stdout.take() {
         stdout.read_to_string(&mut out).map_err(|e| e.to_string())?;
+    }
+    // A case's own notes (lines that are not `key=value`) are printed as they are.
+    for line in out.lines().filter(|l| !l.contains('=') || l.contains(' ')) {
+        println!("{line}");
     }
     if !status.success() {
         return Err(format!("failed ({status})"));
