@@ -23,8 +23,9 @@ use std::collections::HashMap;
 
 use crate::engine::event::WriteRef;
 use crate::engine::observer::Observer;
-use crate::model::{Model, Nanos, RegionId, NS_PER_S};
+use crate::model::{Model, Nanos, RegionId};
 use crate::results::SimResult;
+use crate::time::secs;
 
 /// Violations kept per run: the first few say enough, and a broken run must not
 /// fill memory with reports.
@@ -297,10 +298,6 @@ impl Observer for Checker {
     }
 }
 
-fn secs(t: Nanos) -> f64 {
-    t as f64 / NS_PER_S as f64
-}
-
 /// Figures of one result that must agree with each other.
 pub fn result_consistency(r: &SimResult) -> Vec<String> {
     let s = &r.summary;
@@ -466,6 +463,7 @@ mod tests {
 
     use super::*;
     use crate::engine::Simulation;
+    use crate::model::NS_PER_S;
 
     fn model() -> Model {
         crate::scenario::parse(

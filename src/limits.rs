@@ -13,6 +13,7 @@
 
 use crate::error::{GeoError, Result};
 use crate::model::{Model, Nanos, OutageKind, Target, NS_PER_S};
+use crate::time::secs;
 
 /// A name geosim may create inside an output directory: one path component of
 /// `[A-Za-z0-9._-]`, not starting with '.' (so not `.` or `..`, and never hidden).
@@ -76,7 +77,7 @@ pub struct Estimate {
 }
 
 pub fn estimate(model: &Model, variants: usize, jobs: usize) -> Estimate {
-    let duration_s = model.duration as f64 / NS_PER_S as f64;
+    let duration_s = secs(model.duration);
     let peak_rate = model
         .workload
         .phases
@@ -108,10 +109,6 @@ pub fn estimate(model: &Model, variants: usize, jobs: usize) -> Estimate {
         concurrent,
         buckets,
     }
-}
-
-fn secs(t: Nanos) -> f64 {
-    t as f64 / NS_PER_S as f64
 }
 
 /// The longest scheduled down outage, or a pessimistic repair time of a random one.

@@ -13,8 +13,9 @@ pub mod reads;
 
 use hdrhistogram::Histogram;
 
-use crate::model::{Nanos, NS_PER_MS, NS_PER_S, NS_PER_US};
+use crate::model::{Nanos, NS_PER_MS, NS_PER_US};
 use crate::results::{Bucket, BucketReads, PromotionRecord, Summary};
+use crate::time::secs;
 
 /// Attempt outcomes as the client saw them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -271,14 +272,14 @@ impl Recorder {
         self.lag_segment(end);
         if self.bucket_start >= self.first_bucket {
             self.buckets.push(Bucket {
-                t_s: self.bucket_start as f64 / NS_PER_S as f64,
+                t_s: secs(self.bucket_start),
                 offered: self.bucket.offered,
                 acked: self.bucket.acked,
                 throttled: self.bucket.throttled,
                 readonly: self.bucket.readonly,
                 unavailable: self.bucket.unavailable,
                 timed_out: self.bucket.timed_out,
-                lag_s: self.bucket_lag_ns as f64 / NS_PER_S as f64,
+                lag_s: secs(self.bucket_lag_ns),
                 latency_p99_ms: self.bucket_latency.quantile_ms(0.99),
                 primary: primary.to_string(),
                 reads: self.reads.as_mut().map(|r| {
@@ -504,18 +505,18 @@ impl Recorder {
             self.repl_delay_sum_ns as f64 / repl_n as f64 / NS_PER_MS as f64
         };
         s.repl_delay_p99_ms = self.repl_delay.quantile_ms(0.99);
-        s.lag_max_s = self.lag_max_ns as f64 / NS_PER_S as f64;
-        s.throttled_s = self.throttled_ns as f64 / NS_PER_S as f64;
+        s.lag_max_s = secs(self.lag_max_ns);
+        s.throttled_s = secs(self.throttled_ns);
         s.backlog_max = self.backlog_max;
         if self.ran_semi_sync {
             s.fallbacks = Some(self.fallbacks);
-            s.fallback_s = Some(self.fallback_ns as f64 / NS_PER_S as f64);
+            s.fallback_s = Some(secs(self.fallback_ns));
             let during = self.fallback_requests.iter().map(|&i| &self.promotions[i]);
             s.fallback_promotions = Some(self.fallback_requests.len() as u64);
             s.fallback_writes_lost = Some(during.map(|p| p.writes_lost).sum());
         }
-        s.rpo_s = self.rpo_max_ns as f64 / NS_PER_S as f64;
-        s.rto_s = self.rto_max_ns.map(|n| n as f64 / NS_PER_S as f64);
+        s.rpo_s = secs(self.rpo_max_ns);
+        s.rto_s = self.rto_max_ns.map(secs);
         s.bytes_accepted = self.bytes_accepted;
         s.first_try_latency_p50_ms = self.first_try.quantile_ms(0.5);
         s.first_try_latency_p99_ms = self.first_try.quantile_ms(0.99);
@@ -553,6 +554,7 @@ impl Recorder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::NS_PER_S;
 
     const S: Nanos = NS_PER_S;
 

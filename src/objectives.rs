@@ -4,8 +4,9 @@
 //! `objectives_met` / `objectives_missed` columns, and the report and the sweep read the
 //! same [`Check`]s, so a table and a sentence cannot disagree with the CSV.
 
-use crate::model::{Objectives, NS_PER_MS, NS_PER_S};
+use crate::model::{Objectives, NS_PER_MS};
 use crate::results::Summary;
+use crate::time::secs;
 
 /// An objective key, in SPEC §8's order (the order of `objectives_missed`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,10 +48,9 @@ impl Key {
 
     /// The limit in the figure's unit (s, fraction, ms, share, money); `None`: not set.
     fn limit(self, o: &Objectives) -> Option<f64> {
-        let s = |ns: u64| ns as f64 / NS_PER_S as f64;
         match self {
-            Key::Rpo => o.rpo.map(s),
-            Key::Rto => o.rto.map(s),
+            Key::Rpo => o.rpo.map(secs),
+            Key::Rto => o.rto.map(secs),
             Key::Availability => o.availability,
             Key::LatencyP99 => o.latency_p99.map(|ns| ns as f64 / NS_PER_MS as f64),
             Key::StaleReadShare => o.stale_read_share,
@@ -150,6 +150,7 @@ pub fn judge(o: &Objectives, s: &mut Summary) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::NS_PER_S;
 
     fn summary() -> Summary {
         Summary {

@@ -26,6 +26,20 @@ use std::path::{Path, PathBuf};
 use crate::error::{GeoError, Result};
 use crate::limits::is_safe_name;
 
+/// The names of the files an output set holds (charts are named by their stems in
+/// `report`), so that the code that writes a file and the code that reads it back
+/// cannot drift apart.
+pub mod file {
+    pub const SUMMARY: &str = "summary.csv";
+    pub const TIMESERIES: &str = "timeseries.csv";
+    pub const AGGREGATE: &str = "aggregate.csv";
+    pub const YEAR: &str = "year.csv";
+    pub const RUN_JSON: &str = "run.json";
+    pub const REPORT: &str = "report.html";
+    pub const SWEEP: &str = "sweep.csv";
+    pub const RUNS: &str = "runs.csv";
+}
+
 /// Lists, one per line, the files geosim wrote into an output directory.
 pub const MANIFEST: &str = ".geosim-files";
 /// A manifest longer than this is not one geosim wrote.
@@ -192,11 +206,6 @@ impl Staging {
         Ok(staging)
     }
 
-    /// The final directory (`out/<path…>`).
-    pub fn target(&self) -> &Path {
-        &self.target
-    }
-
     /// A mount point cannot be swapped by a rename: found now, not after the run.
     #[cfg(unix)]
     fn check_same_filesystem(&self, target: &fs::Metadata) -> Result<()> {
@@ -328,18 +337,18 @@ fn proven_files(dir: &Path, kind: Kind) -> Vec<String> {
     }
     let legacy: Vec<String> = match kind {
         Kind::Run => {
-            let marker = read_small(&dir.join("run.json"), MAX_MANIFEST_BYTES);
+            let marker = read_small(&dir.join(file::RUN_JSON), MAX_MANIFEST_BYTES);
             if !marker.is_some_and(|t| t.contains("\"geosim_version\"")) {
                 return Vec::new();
             }
             LEGACY_RUN_FILES.iter().map(|s| s.to_string()).collect()
         }
         Kind::Sweep => {
-            let marker = read_small(&dir.join("runs.csv"), MAX_MANIFEST_BYTES);
+            let marker = read_small(&dir.join(file::RUNS), MAX_MANIFEST_BYTES);
             if !marker.is_some_and(|t| t.starts_with("# kind = \"geosim sweep shard\"")) {
                 return Vec::new();
             }
-            let mut names = vec!["sweep.csv".into(), "runs.csv".into(), "report.html".into()];
+            let mut names = vec![file::SWEEP.into(), file::RUNS.into(), file::REPORT.into()];
             for f in LEGACY_SWEEP_FIGURES {
                 names.push(format!("{f}.png"));
                 names.push(format!("{f}.svg"));

@@ -33,6 +33,13 @@ pub fn to_nanos(x: f64) -> Nanos {
     }
 }
 
+/// Seconds from nanoseconds, for figures and reports (exact below 2^53 ns, 104 days;
+/// within one part in 2^53 above).
+#[inline]
+pub fn secs(ns: Nanos) -> f64 {
+    ns as f64 / NS_PER_S as f64
+}
+
 /// A duration in the largest unit that shows it exactly ("2h", "90s", "1.5s" as "1500ms").
 /// (The spelling of a scenario file's durations, so a message can suggest a value to
 /// paste back: `5m`, `90s`, `250ms`. Durations people read go through

@@ -9,6 +9,7 @@ use crate::check;
 use crate::error::{ErrorKind, GeoError, Result};
 use crate::limits;
 use crate::model::Model;
+use crate::output::file;
 use crate::report::charts::ChartFormat;
 use crate::report::json::{run_json, scenario_hash, RunInfo};
 use crate::results::SimResult;
@@ -177,7 +178,7 @@ fn interrupted_error(
 /// `--check` on the files as written: summary.csv against timeseries.csv.
 fn csv_violations(model: &Model, files: &[(String, Vec<u8>)]) -> Vec<Violation> {
     let find = |n: &str| files.iter().find(|(name, _)| name == n).map(|(_, b)| b);
-    let (Some(summary), Some(series)) = (find("summary.csv"), find("timeseries.csv")) else {
+    let (Some(summary), Some(series)) = (find(file::SUMMARY), find(file::TIMESERIES)) else {
         return Vec::new();
     };
     check::csv_totals(summary, series)
@@ -247,23 +248,23 @@ fn render_outputs(
     year: Option<&crate::year::Year>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files: Vec<(String, Vec<u8>)> = vec![
-        ("summary.csv".into(), report::csv::summary_csv(results)?),
+        (file::SUMMARY.into(), report::csv::summary_csv(results)?),
         (
-            "timeseries.csv".into(),
+            file::TIMESERIES.into(),
             report::csv::timeseries_csv(results)?,
         ),
         (
-            "aggregate.csv".into(),
+            file::AGGREGATE.into(),
             report::aggregate_csv::aggregate_csv(results)?,
         ),
     ];
     if let Some(crate::year::Year::Figures(rows)) = year {
-        files.push(("year.csv".into(), report::year_csv::year_csv(rows)?));
+        files.push((file::YEAR.into(), report::year_csv::year_csv(rows)?));
     }
     if let Some(format) = charts {
         files.extend(report::render(model, results, format, info, year)?);
     }
-    files.push(("run.json".into(), run_json(model, info).into_bytes()));
+    files.push((file::RUN_JSON.into(), run_json(model, info).into_bytes()));
     Ok(files)
 }
 
@@ -283,14 +284,14 @@ fn run_export<'a>(
             .map(|(_, b)| b.as_slice())
     };
     let mut tables = Vec::new();
-    if let Some(csv) = find("summary.csv") {
+    if let Some(csv) = find(file::SUMMARY) {
         tables.push(Table {
             name: "summary",
             kind: TableKind::Summary,
             csv,
         });
     }
-    if let Some(csv) = find("year.csv") {
+    if let Some(csv) = find(file::YEAR) {
         tables.push(Table {
             name: "year",
             kind: TableKind::Year,

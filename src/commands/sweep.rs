@@ -14,6 +14,7 @@ use crate::error::{ErrorKind, GeoError, Result};
 use crate::limits;
 use crate::model::Model;
 use crate::output;
+use crate::output::file;
 use crate::report::json::scenario_hash;
 use crate::report::{sweep_charts, sweep_csv, sweep_html};
 use crate::scenario::{self, raw::RawSweep};
@@ -158,7 +159,7 @@ pub(super) fn export(
             .find(|(name, _)| name == n)
             .map(|(_, b)| b.as_slice())
     };
-    let Some(csv) = find("sweep.csv").filter(|_| !paths.is_empty()) else {
+    let Some(csv) = find(file::SWEEP).filter(|_| !paths.is_empty()) else {
         return Ok(());
     };
     let axes: Vec<_> = header
@@ -199,13 +200,13 @@ pub(super) fn render(data: &SweepData, charts: &[usize]) -> Result<Vec<(String, 
         rows: data.rows.clone(),
     };
     let mut files = vec![
-        ("sweep.csv".to_string(), sweep_csv::sweep_csv(data)?),
+        (file::SWEEP.to_string(), sweep_csv::sweep_csv(data)?),
         // The exact per-run figures, in the shard format: a one-shard merge input.
-        ("runs.csv".to_string(), shard::to_bytes(&whole)?),
+        (file::RUNS.to_string(), shard::to_bytes(&whole)?),
     ];
     let drawn = sweep_charts::render_charts(data, charts)?;
     files.push((
-        "report.html".to_string(),
+        file::REPORT.to_string(),
         sweep_html::render_html(data, &drawn)?.into_bytes(),
     ));
     for chart in drawn {

@@ -9,6 +9,7 @@ use rand_distr::{Distribution, Exp1};
 
 use super::rng::{stream, Purpose};
 use crate::model::{Model, Nanos, OutageKind, Target};
+use crate::time::to_nanos;
 
 /// Down windows `[start, end)` (sorted, merged) and slow windows of one target.
 #[derive(Debug, Clone, Default)]
@@ -197,18 +198,6 @@ impl Availability {
     /// Every outage window of the run (scheduled and drawn), sorted by start.
     pub fn windows(&self) -> &[Window] {
         &self.windows
-    }
-}
-
-fn to_nanos(x: f64) -> Nanos {
-    if x.is_finite() && x > 0.0 {
-        if x >= Nanos::MAX as f64 {
-            Nanos::MAX
-        } else {
-            x as Nanos
-        }
-    } else {
-        0
     }
 }
 

@@ -83,11 +83,9 @@ impl Spread {
         self.zeros + self.positive.len() + self.run_len
     }
 
-    pub fn zeros(&self) -> u64 {
-        self.zeros
-    }
-
-    /// Mean in ms; 0 when empty.
+    /// Mean in ms; 0 when empty. (No summary column shows it: the tests' check of
+    /// the recorded values.)
+    #[cfg(test)]
     pub fn mean_ms(&self) -> f64 {
         match self.count() {
             0 => 0.0,
@@ -122,6 +120,7 @@ impl Spread {
             .clamp(self.min_positive_ns, self.max_ns.max(self.min_positive_ns))
     }
 
+    #[cfg(test)]
     pub fn max_ms(&self) -> f64 {
         self.max_ns as f64 / NS_PER_MS as f64
     }

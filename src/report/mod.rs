@@ -23,6 +23,7 @@ pub mod year_section;
 
 use crate::error::Result;
 use crate::model::Model;
+use crate::output::file;
 use crate::results::SimResult;
 use charts::ChartFormat;
 
@@ -71,6 +72,6 @@ pub fn render(
         sets: info.sets.to_vec(),
     };
     let page = html::render_html(model, results, &meta, &svgs, year)?;
-    files.push(("report.html".to_string(), page.into_bytes()));
+    files.push((file::REPORT.to_string(), page.into_bytes()));
     Ok(files)
 }

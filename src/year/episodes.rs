@@ -17,6 +17,7 @@ use crate::engine::Simulation;
 use crate::error::Result;
 use crate::model::{Mode, Model, Nanos, Outage, OutageKind, Phase, RegionId, Target, NS_PER_S};
 use crate::results::SimResult;
+use crate::time::secs;
 
 /// A failure-free system reaches steady state within this, whatever the load.
 const LEAD_IN_MIN: Nanos = 60 * NS_PER_S;
@@ -152,7 +153,7 @@ pub fn mean_rate(model: &Model) -> f64 {
     if phases.len() == 1 || window == 0 {
         return phases[0].rate;
     }
-    model.expected_writes() / (window as f64 / NS_PER_S as f64)
+    model.expected_writes() / (secs(window))
 }
 
 /// The busiest replication link's utilisation (offered bytes / bandwidth), over every
@@ -360,7 +361,7 @@ impl Span<'_> {
             return Ok(0.0);
         }
         let s = self.steady(roles)?;
-        Ok(gap as f64 / NS_PER_S as f64 * rate * s.failed_per_write)
+        Ok(secs(gap) * rate * s.failed_per_write)
     }
 
     /// How long after the last repair the system may take to settle: every write
@@ -443,14 +444,14 @@ impl Span<'_> {
     /// DNS repoint is over, and over the last lead-in the namespace lag stayed within
     /// what the failure-free run reached (at least a second).
     fn settled(&self, r: &SimResult, m: &Model, steady: Steady) -> bool {
-        let end_s = m.duration as f64 / NS_PER_S as f64;
-        let dns_s = m.promotion.dns as f64 / NS_PER_S as f64;
+        let end_s = secs(m.duration);
+        let dns_s = secs(m.promotion.dns);
         let promotions_done = r
             .promotions
             .iter()
             .all(|p| p.completed_s.is_some_and(|c| c + dns_s <= end_s));
-        let from_s = m.duration.saturating_sub(self.lead) as f64 / NS_PER_S as f64;
-        let limit_s = steady.lag_max.max(NS_PER_S) as f64 / NS_PER_S as f64;
+        let from_s = secs(m.duration.saturating_sub(self.lead));
+        let limit_s = secs(steady.lag_max.max(NS_PER_S));
         let lag_ok = r
             .timeseries
             .iter()

@@ -13,6 +13,7 @@ pub mod episodes;
 use crate::error::{GeoError, Result};
 use crate::model::{Model, Nanos, NS_PER_S};
 use crate::parallel::{in_task_order, progress_bar};
+use crate::time::secs;
 use episodes::SpanResult;
 
 /// The span a "year" covers.
@@ -111,7 +112,7 @@ pub fn estimate(model: &Model, variants: &[usize]) -> Option<Estimate> {
         .iter()
         .map(|&v| events_per_s(v))
         .fold(0.0, f64::max);
-    let episode_s = episode as f64 / NS_PER_S as f64;
+    let episode_s = secs(episode);
     Some(Estimate {
         events: variants
             .iter()
@@ -220,10 +221,7 @@ pub fn figures(variant: &str, years: &[&SpanResult]) -> YearFigures {
         .flat_map(|s| s.incidents.iter().map(|i| i.writes_lost))
         .collect();
     losses.sort_unstable();
-    let offered: f64 = years
-        .iter()
-        .map(|s| s.rate * s.horizon as f64 / NS_PER_S as f64)
-        .sum();
+    let offered: f64 = years.iter().map(|s| s.rate * secs(s.horizon)).sum();
     let failed: f64 = years.iter().map(|s| s.writes_failed()).sum();
     YearFigures {
         variant: variant.to_string(),

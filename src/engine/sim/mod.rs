@@ -43,10 +43,9 @@ use super::writes::Writes;
 use crate::engine::observer::Observer;
 use crate::error::{GeoError, Result};
 use crate::metrics::Recorder;
-use crate::model::{
-    ActionKind, AutoPromote, Mode, Model, Nanos, Quorum, RegionId, Target, NS_PER_S,
-};
+use crate::model::{ActionKind, AutoPromote, Mode, Model, Nanos, Quorum, RegionId, Target};
 use crate::results::{OutageRecord, SimResult, Summary};
+use crate::time::secs;
 
 /// The namespace's write-path configuration that actions change during a run.
 #[derive(Debug, Clone, Copy)]
@@ -304,7 +303,7 @@ impl<'m> Simulation<'m> {
             "variant \"{}\" run {} at t = {:.3} s",
             self.model.variants[self.variant].name,
             self.run,
-            self.now as f64 / NS_PER_S as f64
+            secs(self.now)
         )
     }
 
@@ -436,13 +435,10 @@ impl<'m> Simulation<'m> {
             run: self.run,
             seed: model.seed,
             mode: v.mode.as_str().to_string(),
-            max_lag_s: v.max_lag.map(|l| l as f64 / NS_PER_S as f64),
+            max_lag_s: v.max_lag.map(secs),
             max_lag_writes: v.max_lag_writes,
             promotion: self.promotion_label(),
-            promotion_s: self
-                .promotions
-                .longest()
-                .map(|n| n as f64 / NS_PER_S as f64),
+            promotion_s: self.promotions.longest().map(secs),
             events: self.events,
             recovery_points: self.recovery_points(),
             failbacks: self
@@ -460,8 +456,8 @@ impl<'m> Simulation<'m> {
             .iter()
             .map(|w| OutageRecord {
                 target: model.target_name(w.target),
-                start_s: w.start as f64 / NS_PER_S as f64,
-                end_s: w.end.min(model.duration) as f64 / NS_PER_S as f64,
+                start_s: secs(w.start),
+                end_s: secs(w.end.min(model.duration)),
                 kind: match w.kind {
                     crate::model::OutageKind::Down => "down".to_string(),
                     crate::model::OutageKind::Slow(f) => format!("slow x{f}"),

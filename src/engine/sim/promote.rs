@@ -13,12 +13,9 @@ use crate::engine::event::Event;
 use crate::engine::log::EntryState;
 use crate::engine::promotion::Request;
 use crate::engine::secondary::{Shipping, Standing};
-use crate::model::{Nanos, PromoteKind, RegionId, Target, NS_PER_S};
+use crate::model::{Nanos, PromoteKind, RegionId, Target};
 use crate::results::PromotionRecord;
-
-fn seconds(t: Nanos) -> f64 {
-    t as f64 / NS_PER_S as f64
-}
+use crate::time::secs;
 
 impl Simulation<'_> {
     /// A promotion request from an action or the policy. `target` None: the default
@@ -45,7 +42,7 @@ impl Simulation<'_> {
         };
         let record = self.metrics.promotions.len();
         self.metrics.promotions.push(PromotionRecord {
-            requested_s: seconds(self.now),
+            requested_s: secs(self.now),
             escalated_s: None,
             completed_s: None,
             kind: kind.as_str().to_string(),
@@ -146,7 +143,7 @@ impl Simulation<'_> {
             return;
         };
         if escalated {
-            self.metrics.promotions[p.record].escalated_s = Some(seconds(now));
+            self.metrics.promotions[p.record].escalated_s = Some(secs(now));
             self.metrics.promotions[p.record].kind = "planned>forced".to_string();
         }
         let (old, new, ready) = (
@@ -258,7 +255,7 @@ impl Simulation<'_> {
                 end: now.saturating_add(self.model.promotion.dns),
             });
         }
-        self.metrics.promotions[p.record].completed_s = Some(seconds(now));
+        self.metrics.promotions[p.record].completed_s = Some(secs(now));
         self.reset_reachability();
         self.check_mode_switch();
         self.refresh_lag();
