@@ -230,3 +230,56 @@ fn lesson_8_recovery_points_lose_what_followed_the_last_complete_point() {
     assert!(near(p5.repl_delay_mean_ms / 1000.0, 165.9, 0.05), "{p5:?}");
     assert!(near(p1.repl_delay_mean_ms / 1000.0, 34.9, 0.05), "{p1:?}");
 }
+
+#[test]
+fn lesson_9_the_kth_nearest_secondary_sets_the_latency() {
+    let s = run("09-kth-nearest-secondary.toml");
+    // local RTT 1 + the k-th smallest of 11, 17, 84 ms + two 1 ms commits, every write.
+    for (name, expected) in [("any-1", 14.0), ("any-2", 20.0), ("all", 87.0)] {
+        let v = variant(&s, name);
+        for ms in [v.first_try_latency_p50_ms, v.first_try_latency_p99_ms] {
+            assert!(near(ms, expected, 0.01), "{name}: {v:?}");
+        }
+        assert_eq!((v.writes_lost, v.throttled_s), (0, 0.0), "{name}");
+    }
+    // The availabilities docs/teaching.md quotes (only the writes in flight at the end).
+    let avail = |n: &str| (variant(&s, n).availability * 1e4).round() / 100.0;
+    assert_eq!(
+        (avail("any-1"), avail("any-2"), avail("all")),
+        (99.99, 99.98, 99.94)
+    );
+}
+
+#[test]
+fn lesson_10_semi_sync_loses_what_async_loses_once_past_its_timeout() {
+    let s = run("10-semi-sync-stalled-replica.toml");
+    let (sync, semi, asy) = (
+        variant(&s, "sync"),
+        variant(&s, "semi-sync"),
+        variant(&s, "async"),
+    );
+    // The link is cut 2:00–3:00, West Europe fails at 2:40: 40 s of writes at 100/s
+    // never reached North Europe.
+    for v in [semi, asy] {
+        assert!(near(v.rpo_s, 40.0, 0.1), "{v:?}");
+        assert_eq!(v.writes_lost, 4_163, "docs quote 4,163: {v:?}");
+        assert_eq!(v.throttled_s, 0.0);
+        assert!(near(v.availability, 0.972, 0.0005), "{v:?}");
+    }
+    assert_eq!((sync.writes_lost, sync.rpo_s), (0, 0.0));
+    // Sync throttles from 10 s into the cut (its max_lag) until West Europe fails.
+    assert!(near(sync.throttled_s, 30.0, 0.1), "{sync:?}");
+    assert!(near(sync.availability, 0.876, 0.0005), "{sync:?}");
+    assert_eq!(sync.writes_failed, 3_070);
+    // One fallback, from 2:10 (10 s after the cut) to the end of the failover at 3:30.
+    assert_eq!(semi.fallbacks, Some(1));
+    assert!(near(semi.fallback_s.unwrap(), 80.0, 0.1), "{semi:?}");
+    // Normal path: semi-sync pays sync's round trip (1 + 17 + 1 + 1 ms), async does not.
+    assert!(near(sync.first_try_latency_p50_ms, 20.0, 0.01));
+    assert!(near(asy.first_try_latency_p50_ms, 2.0, 0.01));
+    assert!(
+        near(semi.first_try_latency_p99_ms, 8_002.0, 1.0),
+        "{semi:?}"
+    );
+    assert!(near(semi.first_try_latency_p50_ms, 18.0, 0.01), "{semi:?}");
+}
