@@ -6,7 +6,7 @@
 //! leaves 0 (the threshold a capacity study looks for), and its lowest and highest.
 
 use super::sweep_charts::{layout, look, series, Layout, Series};
-use crate::format::{fmt_num, fmt_sig};
+use crate::format::{fmt_num, fmt_pct, fmt_sig};
 use crate::sweep::data::SweepData;
 use crate::sweep::figures::FIGURES;
 
@@ -55,7 +55,15 @@ fn conclusion(layout: &Layout, series: &[Series], f: usize) -> Option<String> {
             .map(|(_, u)| format!(" {}", u.trim_end_matches(')')))
             .unwrap_or_default()
     };
-    let shown = |v: f64| format!("{}{unit}", fmt_num(v));
+    // A share as a percentage the way every table prints it (99.9997% must not read
+    // as 100%); other figures with three significant digits and their unit.
+    let shown = |v: f64| {
+        if lk.scale == 100.0 {
+            fmt_pct(v / 100.0)
+        } else {
+            format!("{}{unit}", fmt_num(v))
+        }
+    };
     let all: Vec<(&Series, f64, f64)> = series
         .iter()
         .flat_map(|s| s.points.iter().map(move |p| (s, p.0, p.1)))
