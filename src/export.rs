@@ -57,15 +57,9 @@ const YEAR_KEY_FIGURES: [&str; 8] = [
     "availability",
     "loss_per_incident_p99",
 ];
-/// Of a sweep: each of these figures as `mean ± ci95`.
-const SWEEP_KEY_FIGURES: [&str; 6] = [
-    "availability",
-    "latency_p99_ms",
-    "rpo_s",
-    "writes_lost",
-    "throttled_s",
-    "lag_max_s",
-];
+/// Of a sweep: the figures it charts by default (the questions capacity planning asks
+/// first), each as `mean ± ci95`.
+const SWEEP_KEY_FIGURES: [&str; 6] = crate::sweep::args::DEFAULT_CHARTS;
 
 /// The format of an export file, from its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,6 +9,7 @@
 //! `geosim check`.
 
 use crate::json_value::Json;
+use crate::scenario::dist::DISTS;
 use crate::scenario::key_table::{find, Absent, KeyDoc, Kind};
 use crate::scenario::keys::{tree, Node};
 use crate::scenario::reference;
@@ -21,15 +22,6 @@ const DURATION_UNITS: &str = "ns|us|µs|μs|ms|s|m|h|d";
 const SIZE_UNITS: &str = "B|KB|kB|MB|GB|TB|KiB|MiB|GiB|TiB";
 const BANDWIDTH_UNITS: &str =
     "bit/s|bps|kbit/s|Kbit/s|kbps|Mbit/s|Mbps|Gbit/s|Gbps|B/s|KB/s|kB/s|MB/s|GB/s|KiB/s|MiB/s|GiB/s";
-
-/// The distributions and their parameters (SPEC §2.1 as built); `shape` is a plain number.
-const DISTS: [(&str, &[&str]); 5] = [
-    ("uniform", &["min", "max"]),
-    ("normal", &["mean", "stddev"]),
-    ("lognormal", &["median", "p99"]),
-    ("exponential", &["mean"]),
-    ("pareto", &["scale", "shape"]),
-];
 
 /// The schema as pretty-printed JSON with a final newline: what `geosim schema` prints.
 pub fn schema_text() -> String {

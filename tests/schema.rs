@@ -17,25 +17,7 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-const BASE: &str = r#"
-[simulation]
-duration = "1h"
-
-[[region]]
-name = "westeurope"
-
-[[region]]
-name = "eastus"
-
-[workload]
-client_region = "westeurope"
-rate = 100
-size = "1KiB"
-
-[replication]
-primary = "westeurope"
-secondaries = ["eastus"]
-"#;
+const BASE: &str = include_str!("minimal-scenario.toml");
 
 fn validate(text: &str) -> Result<geosim::model::Model, String> {
     scenario::parse(text, "test.toml", "test").map_err(|e| e.to_string())

@@ -106,8 +106,7 @@ pub fn run_command(mut model: Model, req: &RunRequest) -> Result<()> {
         year_rows,
     ));
     if let Some(year) = &year {
-        let unit =
-            crate::format::TimeUnit::for_run(model.duration as f64 / crate::model::NS_PER_S as f64);
+        let unit = report::time_unit(&model);
         print(&report::year_section::terminal(year, unit));
     }
     if let Some(line) = verdict_line(&model, &outcome.results, year_rows) {

@@ -19,6 +19,7 @@ use crate::report::palette;
 use crate::report::sentences::chart_notes;
 use crate::report::verdict;
 use crate::results::SimResult;
+use crate::time;
 use crate::year::{Year, YearFigures};
 
 /// What the report says about where it came from, for reproducibility.
@@ -123,7 +124,7 @@ pub fn esc(s: &str) -> String {
 fn fmt_ns(ns: Nanos) -> String {
     const MIN: Nanos = 60 * NS_PER_S;
     const HOUR: Nanos = 60 * MIN;
-    let s = ns as f64 / NS_PER_S as f64;
+    let s = time::secs(ns);
     if ns == 0 {
         "0 s".to_string()
     } else if ns.is_multiple_of(HOUR) {
@@ -386,14 +387,9 @@ fn timeline_svg(model: &Model) -> String {
 
 /// The time axis under the timeline: five to ten round ticks.
 fn timeline_axis(model: &Model, left: f64, right: f64, y: f64) -> String {
-    let total_s = model.duration as f64 / NS_PER_S as f64;
-    let (unit, per) = if total_s <= 600.0 {
-        ("s", 1.0)
-    } else if total_s <= 36_000.0 {
-        ("min", 60.0)
-    } else {
-        ("h", 3600.0)
-    };
+    let total_s = time::secs(model.duration);
+    let axis = super::time_unit(model);
+    let (unit, per) = (axis.label, axis.seconds);
     let span = (total_s / per).max(1e-9);
     let raw = span / 6.0;
     let mag = 10f64.powf(raw.log10().floor());
@@ -437,7 +433,7 @@ fn events_list(model: &Model) -> String {
         items.push(format!(
             "random outages of {}: one every {} on average, repaired in {} on average (drawn per run; the charts show run 1's)",
             model.target_name(f.target),
-            fmt_duration_s(f.mtbf as f64 / NS_PER_S as f64),
+            fmt_duration_s(time::secs(f.mtbf)),
             fmt_duration_s(f.mttr.mean / NS_PER_S as f64)
         ));
     }
@@ -577,7 +573,7 @@ fn year_section(model: &Model, results: &[SimResult], year: &Year) -> String {
         }
         Year::Figures(rows) => rows,
     };
-    let unit = report_unit(model);
+    let unit = super::time_unit(model);
     let drew_none = results.iter().all(|r| r.outages.is_empty());
     let run = if drew_none {
         format!(
@@ -605,11 +601,6 @@ fn year_section(model: &Model, results: &[SimResult], year: &Year) -> String {
         esc(&crate::report::year_section::sentences(rows, unit).join(" "))
     );
     h
-}
-
-/// The report's one time unit (that of the charts' time axis), from the run's length.
-fn report_unit(model: &Model) -> crate::format::TimeUnit {
-    crate::format::TimeUnit::for_run(model.duration as f64 / NS_PER_S as f64)
 }
 
 fn summary_section(model: &Model, results: &[SimResult]) -> String {

@@ -201,18 +201,25 @@ where
         .draw()
 }
 
+/// The frame every chart shares: margins and the room for axis labels.
+fn framed<'a, 'b, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut b = ChartBuilder::on(area);
+    b.margin_top(8)
+        .margin_right(16)
+        .margin_left(16)
+        .x_label_area_size(52)
+        .y_label_area_size(78);
+    b
+}
+
 pub(crate) fn build<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     x: (f64, f64),
     y: (f64, f64),
 ) -> Drawn<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, DB> {
-    ChartBuilder::on(area)
-        .margin_top(8)
-        .margin_right(16)
-        .margin_left(16)
-        .x_label_area_size(52)
-        .y_label_area_size(78)
-        .build_cartesian_2d(x.0..x.1, y.0..y.1)
+    framed(area).build_cartesian_2d(x.0..x.1, y.0..y.1)
 }
 
 pub(crate) type LinChart<'a, DB> =
@@ -225,16 +232,10 @@ pub(crate) fn build_log_x<'a, DB: DrawingBackend>(
     x: (f64, f64),
     y: (f64, f64),
 ) -> Drawn<LogXChart<'a, DB>, DB> {
-    ChartBuilder::on(area)
-        .margin_top(8)
-        .margin_right(16)
-        .margin_left(16)
-        .x_label_area_size(52)
-        .y_label_area_size(78)
-        .build_cartesian_2d(
-            (x.0..x.1).log_scale().with_key_points(log_ticks(x.0, x.1)),
-            y.0..y.1,
-        )
+    framed(area).build_cartesian_2d(
+        (x.0..x.1).log_scale().with_key_points(log_ticks(x.0, x.1)),
+        y.0..y.1,
+    )
 }
 
 pub(crate) type LogXChart<'a, DB> =

@@ -27,6 +27,12 @@ use crate::output::file;
 use crate::results::SimResult;
 use charts::ChartFormat;
 
+/// The report's one time unit (that of the charts' time axis, and of every time point
+/// and duration its sentences name), from the run's length.
+pub fn time_unit(model: &Model) -> crate::format::TimeUnit {
+    crate::format::TimeUnit::for_run(crate::time::secs(model.duration))
+}
+
 /// The charts in `format` and `report.html`, as (file name, bytes): for each chart its
 /// PNG before its SVG, then the cost chart, the visibility chart and the report (with
 /// its year of failures section when `year` is given).

@@ -6,7 +6,7 @@
 //! variant) show; plain text, escaping is the page's job.
 
 use crate::format::{fmt_count, fmt_duration_s, TimeUnit};
-use crate::model::{Model, Quorum, NS_PER_S};
+use crate::model::{Model, Quorum};
 use crate::report::charts;
 use crate::report::verdict::join;
 use crate::results::{SimResult, Summary};
@@ -24,7 +24,7 @@ pub fn protocol_notes(model: &Model, results: &[SimResult]) -> Vec<String> {
         .into_iter()
         .map(|(_, r)| r)
         .collect();
-    let unit = TimeUnit::for_run(model.duration as f64 / NS_PER_S as f64);
+    let unit = super::time_unit(model);
     mode_notes(model, &shown, unit)
 }
 
@@ -143,7 +143,7 @@ fn snapshot_sentence(model: &Model, r: &SimResult, unit: TimeUnit) -> String {
         .map_or(String::new(), |v| {
             format!(
                 ", one every {}",
-                secs(v.snapshot_interval as f64 / NS_PER_S as f64)
+                secs(crate::time::secs(v.snapshot_interval))
             )
         });
     let on = match r.promotions.last() {

@@ -10,7 +10,7 @@
 //! in the unit that suits their size.
 
 use crate::format::{fmt_count, fmt_duration_s, fmt_ms, fmt_pct, TimeUnit};
-use crate::model::{Model, NS_PER_S};
+use crate::model::Model;
 use crate::report::charts::{self, ChartKind};
 use crate::report::protocol_notes;
 use crate::results::{SimResult, Summary};
@@ -23,7 +23,7 @@ pub fn chart_notes(model: &Model, results: &[SimResult]) -> Vec<(ChartKind, Vec<
         .map(|(_, r)| r)
         .collect();
     let s: Vec<&Summary> = shown.iter().map(|r| &r.summary).collect();
-    let unit = TimeUnit::for_run(model.duration as f64 / NS_PER_S as f64);
+    let unit = super::time_unit(model);
     ChartKind::ALL
         .iter()
         .map(|&kind| {

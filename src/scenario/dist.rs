@@ -18,7 +18,8 @@ use crate::model::{Dist, Sampled};
 /// z of the standard normal's 99th percentile: a lognormal's p99 is median·exp(σ·z).
 const Z_P99: f64 = 2.326_347_874_040_840_8;
 
-const DISTS: [(&str, &[&str]); 5] = [
+/// The distributions and their parameters (the JSON Schema lists them too).
+pub(crate) const DISTS: [(&str, &[&str]); 5] = [
     ("uniform", &["min", "max"]),
     ("normal", &["mean", "stddev"]),
     ("lognormal", &["median", "p99"]),

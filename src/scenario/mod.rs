@@ -6,7 +6,7 @@
 
 pub mod catalog;
 mod context;
-mod dist;
+pub(crate) mod dist;
 mod events;
 pub mod key_table;
 pub mod keys;

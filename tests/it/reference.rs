@@ -54,30 +54,7 @@ fn schema_file_is_what_geosim_schema_prints() {
     generated_file(schema::SCHEMA_FILE, &schema::schema_text());
 }
 
-const BASE: &str = r#"
-[simulation]
-duration = "1h"
-
-[[region]]
-name = "westeurope"
-
-[[region]]
-name = "eastus"
-
-[workload]
-client_region = "westeurope"
-rate = 100
-size = "1KiB"
-
-[replication]
-primary = "westeurope"
-secondaries = ["eastus"]
-
-# So that a variant's `reads = { ... }` has the [reads] it needs.
-[reads]
-rate = 10
-from = "westeurope"
-"#;
+const BASE: &str = include_str!("../minimal-scenario.toml");
 
 /// The minimal scenario with `section`'s example in place of its table.
 fn with_example(section: &KeyDoc) -> Table {

@@ -18,12 +18,13 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::error::GeoError;
-use crate::model::{Model, Objectives, NS_PER_MS, NS_PER_S};
+use crate::model::{Model, Objectives, NS_PER_MS};
 use crate::report::canvas;
 use crate::report::kit::*;
 pub use crate::report::kit::{HEIGHT, WIDTH};
 use crate::report::palette::{self, VariantStyle};
 use crate::results::{OutageRecord, SimResult};
+use crate::time;
 
 use availability::draw_availability;
 use lag::draw_lag;
@@ -180,14 +181,14 @@ impl<'a> View<'a> {
             }
         }
         outages.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
-        let duration_s = model.duration as f64 / NS_PER_S as f64;
+        let duration_s = time::secs(model.duration);
         let objectives = shared_objectives(model, &lines);
         View {
             scenario: &model.name,
             runs: model.runs,
-            bucket_s: model.bucket as f64 / NS_PER_S as f64,
+            bucket_s: time::secs(model.bucket),
             duration_s,
-            time: TimeUnit::for_run(duration_s),
+            time: crate::report::time_unit(model),
             lines,
             outages,
             objectives,

@@ -24,7 +24,7 @@ pub(super) fn draw_tradeoff<DB: DrawingBackend>(
         })
         .map(|(x, y)| (finite_or_zero(x), finite_or_zero(y)))
         .collect();
-    let rpo_limit = view.objectives.rpo.map(|n| n as f64 / NS_PER_S as f64);
+    let rpo_limit = view.objectives.rpo.map(time::secs);
     let p99_limit = view
         .objectives
         .latency_p99
