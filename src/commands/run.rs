@@ -350,6 +350,6 @@ pub fn verdict_line(
     year: Option<&[crate::year::YearFigures]>,
 ) -> Option<String> {
     let judged = report::verdict::judged_with_year(model, results, year);
-    let currency = model.cost.as_ref().map_or("", |c| c.currency.as_str());
-    report::verdict::verdict_sentence(&judged, currency).map(|s| format!("verdict: {s}\n"))
+    let units = report::verdict::Units::of(model);
+    report::verdict::verdict_sentence(&judged, units).map(|s| format!("verdict: {s}\n"))
 }

@@ -16,16 +16,18 @@ use crate::results::SimResult;
 
 const STEM: &str = "cost_rpo";
 
-/// A variant's point: RPO (s) and cost per month, from its lowest-numbered run.
+/// A variant's point: RPO (in the report's time unit) and cost per month, from its
+/// lowest-numbered run.
 struct Point<'a> {
     name: &'a str,
     style: VariantStyle,
-    rpo_s: f64,
+    rpo: f64,
     cost_month: f64,
     promoted: bool,
 }
 
 fn points<'a>(model: &Model, results: &'a [SimResult]) -> Vec<Point<'a>> {
+    let unit = crate::report::time_unit(model);
     shown_runs(model, results)
         .into_iter()
         .filter_map(|(index, r)| {
@@ -33,7 +35,7 @@ fn points<'a>(model: &Model, results: &'a [SimResult]) -> Vec<Point<'a>> {
             Some(Point {
                 name: &r.summary.variant,
                 style: palette::variant_style(index),
-                rpo_s: finite_or_zero(r.summary.rpo_s),
+                rpo: finite_or_zero(r.summary.rpo_s) / unit.seconds,
                 cost_month: finite_or_zero(bill.cost_month),
                 promoted: r.summary.promotion != "none",
             })
@@ -90,7 +92,7 @@ fn draw<DB: DrawingBackend>(
         "Units are billed in every region; replication per GB and secondary. Towards the \
          bottom left is cheaper and safer.",
     )?;
-    let x_max = pts.iter().fold(0.0, |m: f64, p| m.max(p.rpo_s));
+    let x_max = pts.iter().fold(0.0, |m: f64, p| m.max(p.rpo));
     let y_max = pts.iter().fold(0.0, |m: f64, p| m.max(p.cost_month));
     let mut chart = build(
         &body,
@@ -99,7 +101,10 @@ fn draw<DB: DrawingBackend>(
     )?;
     mesh(
         &mut chart,
-        "RPO: data lost at a forced promotion (s)",
+        &format!(
+            "RPO: data lost at a forced promotion ({})",
+            crate::report::time_unit(model).label
+        ),
         &format!("cost per month of 30 days ({currency})"),
         &|v| fmt_sig(*v),
         &|v| fmt_sig(*v),
@@ -114,7 +119,7 @@ fn grouped(pts: &[Point], currency: &str) -> Vec<((f64, f64), String, VariantSty
     let mut groups: Vec<(&Point, Vec<&str>)> = Vec::new();
     for p in pts {
         let same = |q: &Point| {
-            fmt_sig(q.rpo_s) == fmt_sig(p.rpo_s) && fmt_num(q.cost_month) == fmt_num(p.cost_month)
+            fmt_sig(q.rpo) == fmt_sig(p.rpo) && fmt_num(q.cost_month) == fmt_num(p.cost_month)
         };
         match groups.iter_mut().find(|(q, _)| same(q)) {
             Some((_, names)) => names.push(p.name),
@@ -130,7 +135,7 @@ fn grouped(pts: &[Point], currency: &str) -> Vec<((f64, f64), String, VariantSty
                 clip(&crate::report::verdict::join(&names), 48)
             };
             let label = format!("{who} · {} {currency}", fmt_num(p.cost_month));
-            ((p.rpo_s, p.cost_month), label, p.style)
+            ((p.rpo, p.cost_month), label, p.style)
         })
         .collect()
 }

@@ -11,7 +11,7 @@
 use std::fmt::Write as _;
 
 use crate::error::GeoError;
-use crate::format::{fmt_duration_s, fmt_sig};
+use crate::format::{fmt_duration_s, fmt_num, fmt_sig};
 use crate::model::{ActionKind, Model, Nanos, OutageKind, RegionId, Target, NS_PER_S};
 use crate::report::charts::{self, ChartKind};
 use crate::report::csv::{summary_cells, SUMMARY_COLUMNS};
@@ -78,7 +78,7 @@ pub fn render_html(
     }
     page.push_str(&scenario_section(model));
     page.push_str(&summary_section(model, results));
-    page.push_str(&runs_section(results));
+    page.push_str(&runs_section(model, results));
     page.push_str(&charts_section(model, results, svgs, year.is_some()));
     page.push_str(&reproduce_section(meta));
     page.push_str("</main>\n</body>\n</html>\n");
@@ -518,8 +518,7 @@ fn html_table(model: &Model, t: &verdict::Table, class: &str) -> String {
 /// SPEC §8: the report opens with the verdict — one sentence, then variant × objective.
 fn verdict_section(model: &Model, results: &[SimResult], year: Option<&[YearFigures]>) -> String {
     let judged = verdict::judged_with_year(model, results, year);
-    let currency = model.cost.as_ref().map_or("", |c| c.currency.as_str());
-    let Some(sentence) = verdict::verdict_sentence(&judged, currency) else {
+    let Some(sentence) = verdict::verdict_sentence(&judged, verdict::Units::of(model)) else {
         return "<section id=\"verdict\">\n<h2>Verdict</h2>\n<p class=\"verdict\">This scenario sets no \
                 <code>[objectives]</code>, so there is no verdict: the key figures below compare the variants.</p>\n\
                 <p class=\"meta\">Add e.g. <code>[objectives]</code> with <code>rpo = \"5s\"</code>, \
@@ -631,21 +630,22 @@ fn summary_section(model: &Model, results: &[SimResult]) -> String {
     h
 }
 
-/// The figures shown as intervals when a variant has several runs.
+/// The figures shown as intervals when a variant has several runs; those in seconds
+/// (`_s`) are shown in the report's time unit, whose label follows the title.
 const INTERVAL_FIGURES: [(&str, &str); 8] = [
     ("availability", "availability (± points)"),
     ("latency_p50_ms", "p50 ms"),
     ("latency_p99_ms", "p99 ms"),
-    ("lag_max_s", "lag max s"),
-    ("throttled_s", "throttled s"),
+    ("lag_max_s", "lag max"),
+    ("throttled_s", "throttled"),
     ("writes_lost", "writes lost"),
-    ("rpo_s", "RPO s"),
-    ("rto_s", "RTO s"),
+    ("rpo_s", "RPO"),
+    ("rto_s", "RTO"),
 ];
 
 /// With `runs` > 1: per variant, the main figures as mean ± 95% confidence half-width
 /// over the runs (as in `aggregate.csv`), so a reader sees how much is chance.
-fn runs_section(results: &[SimResult]) -> String {
+fn runs_section(model: &Model, results: &[SimResult]) -> String {
     use crate::sweep::data::{groups, rows_of_run};
     use crate::sweep::figures;
     let rows = rows_of_run(results);
@@ -658,8 +658,13 @@ fn runs_section(results: &[SimResult]) -> String {
          runs ± the half-width of its 95% confidence interval (Student's t), as in \
          <code>aggregate.csv</code>.</p>\n<div class=\"scroll\"><table>\n<tr><th>variant</th><th>runs</th>",
     );
-    for (_, title) in INTERVAL_FIGURES {
-        let _ = write!(h, "<th>{title}</th>");
+    let unit = super::time_unit(model);
+    for (name, title) in INTERVAL_FIGURES {
+        if name.ends_with("_s") {
+            let _ = write!(h, "<th>{title} {}</th>", unit.label);
+        } else {
+            let _ = write!(h, "<th>{title}</th>");
+        }
     }
     h.push_str("</tr>\n");
     for g in &groups {
@@ -670,6 +675,11 @@ fn runs_section(results: &[SimResult]) -> String {
             g.runs
         );
         for (name, _) in INTERVAL_FIGURES {
+            let scale = if name.ends_with("_s") {
+                unit.seconds
+            } else {
+                1.0
+            };
             let cell = figures::index(name).and_then(|i| g.stats[i]).map_or(
                 "n/a".to_string(),
                 |st| match (name, st.ci95) {
@@ -678,8 +688,10 @@ fn runs_section(results: &[SimResult]) -> String {
                         format!("{} ± {:.3}", crate::format::fmt_pct(st.mean), ci * 100.0)
                     }
                     ("availability", None) => crate::format::fmt_pct(st.mean),
-                    (_, Some(ci)) => format!("{:.2} ± {:.2}", st.mean, ci),
-                    (_, None) => format!("{:.2}", st.mean),
+                    (_, Some(ci)) => {
+                        format!("{} ± {}", fmt_num(st.mean / scale), fmt_num(ci / scale))
+                    }
+                    (_, None) => fmt_num(st.mean / scale),
                 },
             );
             let _ = write!(h, "<td class=\"n\">{}</td>", esc(&cell));

@@ -5,16 +5,11 @@
 //! failover restored. Each says only what the figures of the shown run (run 1 of each
 //! variant) show; plain text, escaping is the page's job.
 
-use crate::format::{fmt_count, fmt_duration_s, TimeUnit};
+use crate::format::{fmt_count, TimeUnit};
 use crate::model::{Model, Quorum};
 use crate::report::charts;
 use crate::report::verdict::join;
 use crate::results::{SimResult, Summary};
-
-/// A duration in the unit that suits its size.
-fn secs(v: f64) -> String {
-    fmt_duration_s(v)
-}
 
 /// The sentences on semi-sync fallbacks and recovery points, for the lag chart and the
 /// end of the terminal summary (from the shown run of each variant); empty when no
@@ -29,8 +24,10 @@ pub fn protocol_notes(model: &Model, results: &[SimResult]) -> Vec<String> {
 }
 
 pub(super) fn mode_notes(model: &Model, shown: &[&SimResult], unit: TimeUnit) -> Vec<String> {
-    let mut notes: Vec<String> = quorum_lag_sentence(model, shown).into_iter().collect();
-    notes.extend(fallback_sentence(shown));
+    let mut notes: Vec<String> = quorum_lag_sentence(model, shown, unit)
+        .into_iter()
+        .collect();
+    notes.extend(fallback_sentence(shown, unit));
     notes.extend(
         shown
             .iter()
@@ -42,7 +39,7 @@ pub(super) fn mode_notes(model: &Model, shown: &[&SimResult], unit: TimeUnit) ->
 
 /// The variants whose lag counts over fewer than all ready secondaries (`lag_quorum`):
 /// the lag they plot and throttle on is that of their k-th least behind one.
-fn quorum_lag_sentence(model: &Model, shown: &[&SimResult]) -> Option<String> {
+fn quorum_lag_sentence(model: &Model, shown: &[&SimResult], unit: TimeUnit) -> Option<String> {
     let parts: Vec<String> = shown
         .iter()
         .filter_map(|r| {
@@ -62,7 +59,7 @@ fn quorum_lag_sentence(model: &Model, shown: &[&SimResult]) -> Option<String> {
             Some(format!(
                 "{}\u{2019}s lag is that of {which} (lag_quorum = {k}), so a lagging secondary beyond those does not raise it: it peaked at {}",
                 r.summary.variant,
-                secs(r.summary.lag_max_s)
+                unit.fmt(r.summary.lag_max_s)
             ))
         })
         .collect();
@@ -71,7 +68,7 @@ fn quorum_lag_sentence(model: &Model, shown: &[&SimResult]) -> Option<String> {
 
 /// How often and how long the semi-sync variants ran async, and what the promotions
 /// requested meanwhile lost (the RPO only when every loss of the variant was one of them).
-fn fallback_sentence(shown: &[&SimResult]) -> Option<String> {
+fn fallback_sentence(shown: &[&SimResult], unit: TimeUnit) -> Option<String> {
     let semi: Vec<&Summary> = shown
         .iter()
         .map(|r| &r.summary)
@@ -102,12 +99,12 @@ fn fallback_sentence(shown: &[&SimResult]) -> Option<String> {
                 format!(
                     "{which} lost {}, an RPO of {}",
                     lost_phrase(lost),
-                    secs(x.rpo_s)
+                    unit.fmt(x.rpo_s)
                 )
             } else {
                 format!("{which} lost {}", lost_phrase(lost))
             };
-            let spent = secs(x.fallback_s.unwrap_or(0.0));
+            let spent = unit.fmt(x.fallback_s.unwrap_or(0.0));
             match n {
                 0 => format!(
                     "{} fell back from semi-sync to async before warm-up and ran async for {spent} after it: {cost}",
@@ -143,7 +140,7 @@ fn snapshot_sentence(model: &Model, r: &SimResult, unit: TimeUnit) -> String {
         .map_or(String::new(), |v| {
             format!(
                 ", one every {}",
-                secs(crate::time::secs(v.snapshot_interval))
+                unit.fmt(crate::time::secs(v.snapshot_interval))
             )
         });
     let on = match r.promotions.last() {
@@ -169,12 +166,12 @@ fn snapshot_sentence(model: &Model, r: &SimResult, unit: TimeUnit) -> String {
         [p] => format!(
             "; its forced promotion at {} restored the latest complete point and lost {}.",
             unit.fmt(p.escalated_s.unwrap_or(p.requested_s)),
-            lost_with_rpo(x)
+            lost_with_rpo(x, unit)
         ),
         ps => format!(
             "; its {} promotions lost {} in all.",
             ps.len(),
-            lost_with_rpo(x)
+            lost_with_rpo(x, unit)
         ),
     };
     sentence.push_str(&failover);
@@ -189,14 +186,14 @@ fn lost_phrase(n: u64) -> String {
     }
 }
 
-fn lost_with_rpo(x: &Summary) -> String {
+fn lost_with_rpo(x: &Summary, unit: TimeUnit) -> String {
     if x.writes_lost == 0 {
         lost_phrase(0)
     } else {
         format!(
             "{}, an RPO of {}",
             lost_phrase(x.writes_lost),
-            secs(x.rpo_s)
+            unit.fmt(x.rpo_s)
         )
     }
 }

@@ -6,10 +6,11 @@
 //! A sentence is a claim: "best" or "lowest" is said only of a variant at least as good
 //! as every other on each figure named, figures that print the same are said as ties,
 //! and an RPO of 0 without a promotion reads "no failover happened" (nothing was put to
-//! the test). Time points are in the run's time unit (the charts' axis unit); durations
-//! in the unit that suits their size.
+//! the test). Time points and durations of the run (lag, throttled time, RPO, RTO) are
+//! all in the report's one time unit (the charts' axis unit, [`super::time_unit`]);
+//! write latency is in ms.
 
-use crate::format::{fmt_count, fmt_duration_s, fmt_ms, fmt_pct, TimeUnit};
+use crate::format::{fmt_count, fmt_ms, fmt_pct, TimeUnit};
 use crate::model::Model;
 use crate::report::charts::{self, ChartKind};
 use crate::report::protocol_notes;
@@ -38,8 +39,8 @@ pub fn chart_notes(model: &Model, results: &[SimResult]) -> Vec<(ChartKind, Vec<
                         notes
                     }
                     ChartKind::Availability => availability_notes(&shown, unit),
-                    ChartKind::RpoRto => rpo_rto_notes(&s),
-                    ChartKind::Tradeoff => tradeoff_notes(&s),
+                    ChartKind::RpoRto => rpo_rto_notes(&s, unit),
+                    ChartKind::Tradeoff => tradeoff_notes(&s, unit),
                 }
             };
             (kind, notes)
@@ -49,11 +50,6 @@ pub fn chart_notes(model: &Model, results: &[SimResult]) -> Vec<(ChartKind, Vec<
 
 fn ms(v: f64) -> String {
     fmt_ms(v)
-}
-
-/// A duration (lag, RPO, RTO): in the unit that suits its size.
-fn secs(v: f64) -> String {
-    fmt_duration_s(v)
 }
 
 use crate::report::verdict::join;
@@ -144,6 +140,7 @@ fn latency_notes(s: &[&Summary]) -> Vec<String> {
 }
 
 fn lag_notes(shown: &[&SimResult], unit: TimeUnit) -> Vec<String> {
+    let secs = |v: f64| unit.fmt(v);
     let s: Vec<&Summary> = shown.iter().map(|r| &r.summary).collect();
     let mut notes = Vec::new();
     let high = pick(&s, true, |x| x.lag_max_s);
@@ -270,7 +267,7 @@ fn promotion_sentence(shown: &[&SimResult], unit: TimeUnit) -> String {
     };
     let p = &first.promotions[0];
     let outcome_of = |p: &crate::results::PromotionRecord| match p.completed_s {
-        Some(done) => format!("completed after {}", secs(done - p.requested_s)),
+        Some(done) => format!("completed after {}", unit.fmt(done - p.requested_s)),
         None => "not completed when the run ended".to_string(),
     };
     let outcome = outcome_of(p);
@@ -304,7 +301,8 @@ fn promotion_sentence(shown: &[&SimResult], unit: TimeUnit) -> String {
     )
 }
 
-fn rpo_rto_notes(s: &[&Summary]) -> Vec<String> {
+fn rpo_rto_notes(s: &[&Summary], unit: TimeUnit) -> Vec<String> {
+    let secs = |v: f64| unit.fmt(v);
     let mut notes = Vec::new();
     let losers: Vec<&Summary> = s.iter().copied().filter(|x| x.writes_lost > 0).collect();
     let unpromoted: Vec<&str> = s
@@ -325,7 +323,8 @@ fn rpo_rto_notes(s: &[&Summary]) -> Vec<String> {
             .map(|x| x.variant.as_str())
             .collect();
         notes.push(format!(
-            "No acknowledged write was lost at a promotion: an RPO of 0 s under {}.",
+            "No acknowledged write was lost at a promotion: an RPO of {} under {}.",
+            secs(0.0),
             join(&promoted)
         ));
     } else {
@@ -360,8 +359,9 @@ fn rpo_rto_notes(s: &[&Summary]) -> Vec<String> {
     }
     if !unpromoted.is_empty() && unpromoted.len() < s.len() {
         notes.push(format!(
-            "{} did not fail over, so an RPO of 0 s there is untested.",
-            join(&unpromoted)
+            "{} did not fail over, so an RPO of {} there is untested.",
+            join(&unpromoted),
+            secs(0.0)
         ));
     }
     let with_rto: Vec<&Summary> = s.iter().copied().filter(|x| x.rto_s.is_some()).collect();
@@ -390,11 +390,11 @@ fn rpo_rto_notes(s: &[&Summary]) -> Vec<String> {
 }
 
 /// The RPO of `x` as a sentence reads it: "no failover" where it was not tested.
-fn rpo_phrase(x: &Summary) -> String {
+fn rpo_phrase(x: &Summary, unit: TimeUnit) -> String {
     if x.promotion == "none" {
         "no failover".to_string()
     } else {
-        format!("an RPO of {}", secs(x.rpo_s))
+        format!("an RPO of {}", unit.fmt(x.rpo_s))
     }
 }
 
@@ -413,7 +413,8 @@ fn names(s: &[&Summary]) -> String {
     join(&s.iter().map(|x| x.variant.as_str()).collect::<Vec<_>>())
 }
 
-fn tradeoff_notes(s: &[&Summary]) -> Vec<String> {
+fn tradeoff_notes(s: &[&Summary], unit: TimeUnit) -> Vec<String> {
+    let secs = |v: f64| unit.fmt(v);
     let acked: Vec<&Summary> = s.iter().copied().filter(|x| x.writes_acked > 0).collect();
     if acked.is_empty() {
         return vec![
@@ -428,7 +429,7 @@ fn tradeoff_notes(s: &[&Summary]) -> Vec<String> {
             "{}: first-try p99 latency {}, {}, {} of writes acknowledged.",
             one.variant,
             ms(p99(one)),
-            rpo_phrase(one),
+            rpo_phrase(one, unit),
             fmt_pct(one.availability)
         ));
         return notes;
@@ -474,7 +475,7 @@ fn tradeoff_notes(s: &[&Summary]) -> Vec<String> {
             let verb = |v: &[&Summary]| if v.len() > 1 { "share" } else { "has" };
             // With one variant on a side, its other figure too; with a tie, the chart.
             let fast_rpo = match fast.as_slice() {
-                [one] => format!(" but {}", rpo_phrase(one)),
+                [one] => format!(" but {}", rpo_phrase(one, unit)),
                 _ => String::new(),
             };
             let safe_p99 = match safe.as_slice() {

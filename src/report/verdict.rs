@@ -10,7 +10,7 @@
 //! Long because the verdict's table and sentence, the key figures and the availability
 //! line are one vocabulary (units, "n/a", ties) that must stay together to stay equal.
 
-use crate::format::{fmt_count, fmt_duration_s, fmt_ms, fmt_num, fmt_pct, TimeUnit};
+use crate::format::{fmt_count, fmt_ms, fmt_num, fmt_pct, TimeUnit};
 use crate::model::Model;
 use crate::objectives::{self, Check, Key};
 use crate::report::charts::shown_runs;
@@ -159,18 +159,36 @@ pub fn judge_runs<'a>(o: &crate::model::Objectives, runs: &[&'a Summary]) -> Jud
     }
 }
 
-/// A figure of objective `key` as people read it.
-pub fn fmt_figure(key: Key, v: f64, currency: &str) -> String {
+/// How a report writes its figures: the scenario's currency and the report's one time
+/// unit ([`crate::report::time_unit`]) for every duration of the run.
+#[derive(Debug, Clone, Copy)]
+pub struct Units<'a> {
+    pub currency: &'a str,
+    pub time: TimeUnit,
+}
+
+impl<'a> Units<'a> {
+    pub fn of(model: &'a Model) -> Units<'a> {
+        Units {
+            currency: model.cost.as_ref().map_or("", |c| c.currency.as_str()),
+            time: crate::report::time_unit(model),
+        }
+    }
+}
+
+/// A figure of objective `key` as people read it: durations in the report's time unit,
+/// write latency in ms, shares as percentages.
+pub fn fmt_figure(key: Key, v: f64, u: Units) -> String {
     match key {
-        Key::Rpo | Key::Rto => fmt_duration_s(v),
+        Key::Rpo | Key::Rto => u.time.fmt(v),
         Key::Availability | Key::StaleReadShare => fmt_pct(v),
         Key::LatencyP99 => fmt_ms(v),
-        Key::CostMonth => format!("{} {currency}", fmt_num(v)),
+        Key::CostMonth => format!("{} {}", fmt_num(v), u.currency),
     }
 }
 
 /// "RPO at most 5 s", "availability at least 99.9%".
-pub fn describe(key: Key, limit: f64, currency: &str) -> String {
+pub fn describe(key: Key, limit: f64, u: Units) -> String {
     let what = match key {
         Key::Rpo => "RPO",
         Key::Rto => "RTO",
@@ -180,12 +198,12 @@ pub fn describe(key: Key, limit: f64, currency: &str) -> String {
         Key::CostMonth => "cost per month",
     };
     let bound = if key.at_most() { "at most" } else { "at least" };
-    format!("{what} {bound} {}", fmt_figure(key, limit, currency))
+    format!("{what} {bound} {}", fmt_figure(key, limit, u))
 }
 
 /// [`describe`] of an item: "availability over a year of failures at least 99.9%".
-fn describe_item(item: &Item, currency: &str) -> String {
-    let d = describe(item.check.key, item.check.limit, currency);
+fn describe_item(item: &Item, u: Units) -> String {
+    let d = describe(item.check.key, item.check.limit, u);
     if item.over_year {
         d.replacen("availability", "availability over a year of failures", 1)
     } else {
@@ -202,14 +220,10 @@ fn item_name(item: &Item) -> String {
     }
 }
 
-fn currency(model: &Model) -> &str {
-    model.cost.as_ref().map_or("", |c| c.currency.as_str())
-}
-
 /// The verdict table: a row per variant, a column per objective (figure and ✓ / ✗, or
 /// "n/a" where it cannot apply), and whether it meets them all.
 pub fn verdict_table(model: &Model, judged: &[Judged]) -> Table {
-    let cur = currency(model);
+    let cur = Units::of(model);
     // The columns: each objective of the run, then those over the year, each with the
     // first limit met (per-variant limits can differ: a cell whose own limit differs
     // says so).
@@ -283,7 +297,7 @@ pub fn join(names: &[&str]) -> String {
 /// The verdict sentence (SPEC §8): the variants that meet every objective and, among
 /// them, the best on the objective with the least slack; or, when none does, the
 /// objective each comes closest to. `None` without objectives.
-pub fn verdict_sentence(judged: &[Judged], currency: &str) -> Option<String> {
+pub fn verdict_sentence(judged: &[Judged], units: Units) -> Option<String> {
     if judged.is_empty() {
         return None;
     }
@@ -294,9 +308,9 @@ pub fn verdict_sentence(judged: &[Judged], currency: &str) -> Option<String> {
         .map(|j| j.variant)
         .collect();
     let mut out = if meeting.is_empty() {
-        none_meets(judged, currency)
+        none_meets(judged, units)
     } else {
-        some_meet(judged, &meeting, currency)
+        some_meet(judged, &meeting, units)
     };
     if !unjudged.is_empty() {
         out.push_str(&format!(
@@ -375,7 +389,7 @@ pub fn verdict_sentence(judged: &[Judged], currency: &str) -> Option<String> {
     Some(out)
 }
 
-fn some_meet(judged: &[Judged], meeting: &[&Judged], cur: &str) -> String {
+fn some_meet(judged: &[Judged], meeting: &[&Judged], cur: Units) -> String {
     let names: Vec<&str> = meeting.iter().map(|j| j.variant).collect();
     let mut out = if meeting.len() == judged.len() && judged.len() > 1 {
         format!("Every variant meets every objective ({}).", join(&names))
@@ -449,7 +463,7 @@ fn some_meet(judged: &[Judged], meeting: &[&Judged], cur: &str) -> String {
     out
 }
 
-fn none_meets(judged: &[Judged], cur: &str) -> String {
+fn none_meets(judged: &[Judged], cur: Units) -> String {
     let parts: Vec<String> = judged
         .iter()
         .filter(|j| j.met() == Some(false))
@@ -494,14 +508,14 @@ fn none_meets(judged: &[Judged], cur: &str) -> String {
 }
 
 /// "at most 5 s", "at least 99.9%".
-fn bound_only(key: Key, limit: f64, cur: &str) -> String {
+fn bound_only(key: Key, limit: f64, cur: Units) -> String {
     let bound = if key.at_most() { "at most" } else { "at least" };
     format!("{bound} {}", fmt_figure(key, limit, cur))
 }
 
 /// The key figures (SPEC §8, issue 17): per variant, the run the charts show (run 1),
-/// numbers formatted for people; durations in one unit per column, chosen from its
-/// largest value.
+/// numbers formatted for people; RPO and RTO in the report's time unit (that of its
+/// charts and sentences), write latency in ms, availability as a percentage.
 pub fn key_figures(model: &Model, results: &[SimResult]) -> Table {
     key_figures_with_year(model, results, None)
 }
@@ -525,9 +539,7 @@ pub fn key_figures_with_year(
         .into_iter()
         .map(|(_, r)| &r.summary)
         .collect();
-    let rpo_unit = TimeUnit::for_magnitude(shown.iter().map(|s| s.rpo_s).fold(0.0, f64::max));
-    let rto_unit =
-        TimeUnit::for_magnitude(shown.iter().filter_map(|s| s.rto_s).fold(0.0, f64::max));
+    let unit = crate::report::time_unit(model);
     let with_objectives = model.variants.iter().any(|v| !v.objectives.is_empty());
     let mut header: Vec<String> = [
         "variant",
@@ -544,8 +556,8 @@ pub fn key_figures_with_year(
     .iter()
     .map(|s| s.to_string())
     .collect();
-    header.push(format!("RPO ({})", rpo_unit.label));
-    header.push(format!("RTO ({})", rto_unit.label));
+    header.push(format!("RPO ({})", unit.label));
+    header.push(format!("RTO ({})", unit.label));
     if let Some(c) = &model.cost {
         header.push(format!("cost/month ({})", c.currency));
     }
@@ -569,10 +581,10 @@ pub fn key_figures_with_year(
                 if s.promotion == "none" {
                     "no failover".to_string()
                 } else {
-                    rpo_unit.number(s.rpo_s)
+                    unit.number(s.rpo_s)
                 },
                 s.rto_s
-                    .map_or("no primary outage".to_string(), |v| rto_unit.number(v)),
+                    .map_or("no primary outage".to_string(), |v| unit.number(v)),
             ];
             if model.cost.is_some() {
                 row.push(s.cost.map_or("n/a".to_string(), |b| fmt_num(b.cost_month)));

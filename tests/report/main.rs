@@ -10,3 +10,4 @@ mod cost_chart;
 mod html;
 mod sentences;
 mod teaching;
+mod units;

@@ -98,7 +98,7 @@ fn calm_run_and_a_dead_variant() {
             (
                 ChartKind::Lag,
                 &[
-                    "The namespace lag peaked at 50 ms under broken; the lowest peak was 0 s under sync.",
+                    "The namespace lag peaked at 0.05 s under broken; the lowest peak was 0 s under sync.",
                     "No variant's lag went above its max_lag, so no write was throttled.",
                     "The run had no outage.",
                 ],
@@ -292,7 +292,7 @@ fn sentences_never_claim_an_order_the_figures_contradict() {
 #[test]
 fn the_verdict_names_only_variants_that_meet_every_objective() {
     use geosim::model::{Objectives, NS_PER_MS, NS_PER_S};
-    use geosim::report::verdict::{judged_with_year, verdict_sentence};
+    use geosim::report::verdict::{judged_with_year, verdict_sentence, Units};
     let mut rng = Lcg(29);
     let mut meets = 0;
     for case in 0..2000 {
@@ -337,7 +337,7 @@ fn the_verdict_names_only_variants_that_meet_every_objective() {
                     .collect()
             });
         let j = judged_with_year(&model, &results, year.as_deref());
-        let Some(sentence) = verdict_sentence(&j, "") else {
+        let Some(sentence) = verdict_sentence(&j, Units::of(&model)) else {
             assert!(o.is_empty(), "case {case}: objectives but no verdict");
             continue;
         };

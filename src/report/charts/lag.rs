@@ -19,7 +19,7 @@ pub(super) fn draw_lag<DB: DrawingBackend>(
                 .timeseries
                 .chunks(k)
                 .map(|c| {
-                    let lag = c.iter().map(|b| b.lag_s).fold(0.0, f64::max);
+                    let lag = c.iter().map(|b| b.lag_s).fold(0.0, f64::max) / unit.seconds;
                     Some((c[0].t_s / unit.seconds, lag))
                 })
                 .collect()
@@ -36,6 +36,7 @@ pub(super) fn draw_lag<DB: DrawingBackend>(
         .lines
         .iter()
         .filter_map(|l| l.result.summary.max_lag_s)
+        .map(|m| m / unit.seconds)
         .filter(|&m| m.is_finite() && (data_max == 0.0 || m <= data_max * 1.5))
         .fold(0.0, f64::max);
     let y = pad_range(0.0, data_max.max(limit_max), true, 0.12);
@@ -50,8 +51,9 @@ pub(super) fn draw_lag<DB: DrawingBackend>(
     )?;
     let entries = legend_entries(view, |l| match l.result.summary.max_lag_s {
         Some(m) => {
+            let m = m / unit.seconds;
             let above = if m > y.1 { " \u{2191}" } else { "" };
-            format!("{} (max_lag {} s{above})", l.name, fmt_sig(m))
+            format!("{} (max_lag {} {}{above})", l.name, fmt_sig(m), unit.label)
         }
         None => format!("{} (max_lag none)", l.name),
     });
@@ -59,13 +61,10 @@ pub(super) fn draw_lag<DB: DrawingBackend>(
     draw_legend(&legend_area, &entries)?;
     let mut chart = build(&plot_area, x, y)?;
     let x_desc = format!("time since start ({})", unit.label);
-    mesh(
-        &mut chart,
-        &x_desc,
-        "namespace lag (s)",
-        &|v| fmt_sig(*v),
-        &|v| fmt_sig(*v),
-    )?;
+    let y_desc = format!("namespace lag ({})", unit.label);
+    mesh(&mut chart, &x_desc, &y_desc, &|v| fmt_sig(*v), &|v| {
+        fmt_sig(*v)
+    })?;
     shade_outages(&chart, view, y)?;
     draw_max_lags(&chart, view, x, y)?;
     draw_promotions(&chart, view, y)?;
@@ -93,6 +92,7 @@ pub(super) fn draw_max_lags<DB: DrawingBackend>(
         let Some(m) = line.result.summary.max_lag_s else {
             continue;
         };
+        let m = m / view.time.seconds;
         if !(m.is_finite() && m >= y.0 && m <= y.1) {
             continue;
         }

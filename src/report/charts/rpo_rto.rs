@@ -26,17 +26,25 @@ pub(super) fn draw_rpo_rto<DB: DrawingBackend>(
          \u{2192} first acknowledged new write (n/a: the primary had no outage).",
     )?;
     let summaries: Vec<_> = view.lines.iter().map(|l| &l.result.summary).collect();
+    // RPO and RTO in the report's one time unit, as its tables and sentences give them.
+    let t = view.time;
     let panels = [
         Panel {
             title: "RPO",
-            unit: "s",
-            values: summaries.iter().map(|s| Some(s.rpo_s)).collect(),
+            unit: t.label,
+            values: summaries
+                .iter()
+                .map(|s| Some(s.rpo_s / t.seconds))
+                .collect(),
             integer: false,
         },
         Panel {
             title: "RTO",
-            unit: "s",
-            values: summaries.iter().map(|s| s.rto_s).collect(),
+            unit: t.label,
+            values: summaries
+                .iter()
+                .map(|s| s.rto_s.map(|v| v / t.seconds))
+                .collect(),
             integer: false,
         },
         Panel {

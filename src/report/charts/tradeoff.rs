@@ -18,13 +18,16 @@ pub(super) fn draw_tradeoff<DB: DrawingBackend>(
         .iter()
         .map(|l| {
             (
-                l.result.summary.rpo_s,
+                l.result.summary.rpo_s / view.time.seconds,
                 l.result.summary.first_try_latency_p99_ms,
             )
         })
         .map(|(x, y)| (finite_or_zero(x), finite_or_zero(y)))
         .collect();
-    let rpo_limit = view.objectives.rpo.map(time::secs);
+    let rpo_limit = view
+        .objectives
+        .rpo
+        .map(|n| time::secs(n) / view.time.seconds);
     let p99_limit = view
         .objectives
         .latency_p99
@@ -40,7 +43,7 @@ pub(super) fn draw_tradeoff<DB: DrawingBackend>(
     let mut chart = build(&body, x, y)?;
     mesh(
         &mut chart,
-        "RPO: data lost at a forced promotion (s)",
+        &format!("RPO: data lost at a forced promotion ({})", view.time.label),
         "first-try p99 write latency (ms)",
         &|v| fmt_sig(*v),
         &|v| fmt_sig(*v),
@@ -74,7 +77,11 @@ pub(super) fn draw_tradeoff<DB: DrawingBackend>(
         let (px, py) = chart.backend_coord(&(limit, y.1));
         text(
             root,
-            &format!("objective: RPO \u{2264} {} s", fmt_sig(limit)),
+            &format!(
+                "objective: RPO \u{2264} {} {}",
+                fmt_sig(limit),
+                view.time.label
+            ),
             (px + 4, py + 4),
             &label_style,
             HPos::Left,
