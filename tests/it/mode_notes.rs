@@ -3,12 +3,17 @@
 //! figures of the summary it describes, and say a fallback cost what the promotion
 //! requested during it lost — no more.
 
-use geosim::format::{fmt_count, fmt_duration_s};
+use geosim::format::fmt_count;
 use geosim::model::Model;
 use geosim::report::protocol_notes::protocol_notes;
 use geosim::results::SimResult;
 
 use crate::common::run_all;
+
+/// A duration as the report writes it: in the report's one time unit.
+fn secs(model: &Model, v: f64) -> String {
+    geosim::report::time_unit(model).fmt(v)
+}
 
 fn scenario(replication: &str, events: &str) -> Model {
     let text = format!(
@@ -96,9 +101,9 @@ fn a_fallback_is_told_with_what_the_promotion_during_it_lost() {
     assert_eq!(summary(&results, "sync").fallbacks, None);
     let expected = format!(
         "semi fell back from semi-sync to async once, for {}: a promotion requested while it was async lost {} acknowledged writes, an RPO of {}.",
-        fmt_duration_s(f),
+        secs(&model, f),
         fmt_count(s.writes_lost),
-        fmt_duration_s(s.rpo_s)
+        secs(&model, s.rpo_s)
     );
     assert_eq!(protocol_notes(&model, &results), vec![expected.clone()]);
     // The terminal summary ends with the same sentence; the report says it under the
@@ -144,7 +149,7 @@ semi_sync_timeout = "1m"
         protocol_notes(&model, &results),
         vec![format!(
             "semi fell back from semi-sync to async once, for {}: no promotion was requested while it was async; steady never fell back to async.",
-            fmt_duration_s(s.fallback_s.unwrap())
+            secs(&model, s.fallback_s.unwrap())
         )]
     );
 }
@@ -179,7 +184,7 @@ name = "points"
         vec![format!(
             "points replicates by recovery points, one every 60 s: 2 completed on northeurope; its forced promotion at 150 s restored the latest complete point and lost {} acknowledged writes, an RPO of {}.",
             fmt_count(s.writes_lost),
-            fmt_duration_s(s.rpo_s)
+            secs(&model, s.rpo_s)
         )]
     );
 }
@@ -264,7 +269,7 @@ name = "every"
         protocol_notes(&model, &results),
         vec![format!(
             "nearest\u{2019}s lag is that of its least behind ready secondary (lag_quorum = 1), so a lagging secondary beyond those does not raise it: it peaked at {}.",
-            fmt_duration_s(near.lag_max_s)
+            secs(&model, near.lag_max_s)
         )]
     );
 }
