@@ -13,16 +13,12 @@ use crate::scenario::dist::DISTS;
 use crate::scenario::key_table::{find, Absent, KeyDoc, Kind};
 use crate::scenario::keys::{tree, Node};
 use crate::scenario::reference;
+use crate::scenario::units::{BANDWIDTH_UNITS, DURATION_UNITS, SIZE_UNITS};
 
 /// Where the checked-in copy lives (a test keeps it equal to [`schema_text`]).
 pub const SCHEMA_FILE: &str = "schema/scenario.schema.json";
 
 const NUMBER: &str = r"[0-9.eE+-]+";
-const DURATION_UNITS: &str = "ns|us|µs|μs|ms|s|m|h|d";
-const SIZE_UNITS: &str = "B|KB|kB|MB|GB|TB|KiB|MiB|GiB|TiB";
-const BANDWIDTH_UNITS: &str =
-    "bit/s|bps|kbit/s|Kbit/s|kbps|Mbit/s|Mbps|Gbit/s|Gbps|B/s|KB/s|kB/s|MB/s|GB/s|KiB/s|MiB/s|GiB/s";
-
 /// The schema as pretty-printed JSON with a final newline: what `geosim schema` prints.
 pub fn schema_text() -> String {
     schema().pretty()
@@ -57,7 +53,10 @@ fn reference_to(name: &str) -> Json {
     Json::obj([("$ref", Json::str(format!("#/definitions/{name}")))])
 }
 
-fn pattern(units: &str, description: &str) -> Json {
+/// A string of a number and one of `units`' spellings (the parser's own table).
+fn pattern(units: &[(&str, f64)], description: &str) -> Json {
+    let units: Vec<&str> = units.iter().map(|&(name, _)| name).collect();
+    let units = units.join("|");
     Json::obj([
         ("type", Json::str("string")),
         (

@@ -13,6 +13,61 @@ const DURATION_FORMS: &str =
 const SIZE_FORMS: &str = "a number and a unit: B, KiB, MiB, GiB, TiB (powers of 1024) or KB, MB, GB, TB (powers of 1000), e.g. \"512B\", \"4MiB\", \"1KB\"";
 const BANDWIDTH_FORMS: &str = "a number and a unit: bit/s, kbit/s, Mbit/s, Gbit/s (bits), B/s, KB/s, MB/s, GB/s (powers of 1000) or KiB/s, MiB/s, GiB/s (powers of 1024), e.g. \"100Mbit/s\", \"50MB/s\"";
 
+/// The spellings of each kind of unit and the base units (nanoseconds, bytes, bytes per
+/// second) in one of them. The parsers and the JSON Schema's patterns (`schema.rs`) both
+/// read these tables, so a spelling accepted by one is accepted by the other.
+pub(crate) const DURATION_UNITS: &[(&str, f64)] = &[
+    ("ns", 1.0),
+    ("us", 1e3),
+    ("µs", 1e3),
+    ("μs", 1e3),
+    ("ms", 1e6),
+    ("s", 1e9),
+    ("m", 60e9),
+    ("h", 3_600e9),
+    ("d", 86_400e9),
+];
+
+const KIB: f64 = 1024.0;
+
+pub(crate) const SIZE_UNITS: &[(&str, f64)] = &[
+    ("B", 1.0),
+    ("KB", 1e3),
+    ("kB", 1e3),
+    ("MB", 1e6),
+    ("GB", 1e9),
+    ("TB", 1e12),
+    ("KiB", KIB),
+    ("MiB", KIB * KIB),
+    ("GiB", KIB * KIB * KIB),
+    ("TiB", KIB * KIB * KIB * KIB),
+];
+
+pub(crate) const BANDWIDTH_UNITS: &[(&str, f64)] = &[
+    ("bit/s", 1.0 / 8.0),
+    ("bps", 1.0 / 8.0),
+    ("kbit/s", 1e3 / 8.0),
+    ("Kbit/s", 1e3 / 8.0),
+    ("kbps", 1e3 / 8.0),
+    ("Mbit/s", 1e6 / 8.0),
+    ("Mbps", 1e6 / 8.0),
+    ("Gbit/s", 1e9 / 8.0),
+    ("Gbps", 1e9 / 8.0),
+    ("B/s", 1.0),
+    ("KB/s", 1e3),
+    ("kB/s", 1e3),
+    ("MB/s", 1e6),
+    ("GB/s", 1e9),
+    ("KiB/s", KIB),
+    ("MiB/s", KIB * KIB),
+    ("GiB/s", KIB * KIB * KIB),
+];
+
+/// The base units in one `unit` of `table`; `None` for a spelling it does not have.
+fn factor(table: &[(&str, f64)], unit: &str) -> Option<f64> {
+    table.iter().find(|(name, _)| *name == unit).map(|&(_, f)| f)
+}
+
 /// Largest duration that fits the clock: u64 nanoseconds, about 584 years. As an f64 this
 /// is 2^64 exactly, so anything at or above it overflows.
 const CLOCK_LIMIT_NS: f64 = 18_446_744_073_709_551_616.0;
@@ -64,19 +119,10 @@ fn split_quantity<'a>(text: &'a str, what: &str, forms: &str) -> Result<(f64, &'
 /// A duration in integer nanoseconds (rounded to the nearest nanosecond).
 pub fn parse_duration(text: &str) -> Result<Nanos, String> {
     let (value, unit) = split_quantity(text, "duration", DURATION_FORMS)?;
-    let ns_per_unit: f64 = match unit {
-        "ns" => 1.0,
-        "us" | "µs" | "μs" => 1e3,
-        "ms" => 1e6,
-        "s" => 1e9,
-        "m" => 60e9,
-        "h" => 3_600e9,
-        "d" => 86_400e9,
-        _ => {
-            return Err(format!(
-                "\"{text}\": unknown duration unit \"{unit}\"; expected {DURATION_FORMS}"
-            ))
-        }
+    let Some(ns_per_unit) = factor(DURATION_UNITS, unit) else {
+        return Err(format!(
+            "\"{text}\": unknown duration unit \"{unit}\"; expected {DURATION_FORMS}"
+        ));
     };
     let ns = (value * ns_per_unit).round();
     if !ns.is_finite() || ns >= CLOCK_LIMIT_NS {
@@ -91,21 +137,10 @@ pub fn parse_duration(text: &str) -> Result<Nanos, String> {
 /// A size in bytes (a float: a distribution of sizes is sampled as one).
 pub fn parse_size(text: &str) -> Result<f64, String> {
     let (value, unit) = split_quantity(text, "size", SIZE_FORMS)?;
-    let bytes_per_unit: f64 = match unit {
-        "B" => 1.0,
-        "KB" | "kB" => 1e3,
-        "MB" => 1e6,
-        "GB" => 1e9,
-        "TB" => 1e12,
-        "KiB" => 1024.0,
-        "MiB" => 1024.0 * 1024.0,
-        "GiB" => 1024.0 * 1024.0 * 1024.0,
-        "TiB" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
-        _ => {
-            return Err(format!(
-                "\"{text}\": unknown size unit \"{unit}\"; expected {SIZE_FORMS}"
-            ))
-        }
+    let Some(bytes_per_unit) = factor(SIZE_UNITS, unit) else {
+        return Err(format!(
+            "\"{text}\": unknown size unit \"{unit}\"; expected {SIZE_FORMS}"
+        ));
     };
     finite(text, value * bytes_per_unit)
 }
@@ -113,23 +148,10 @@ pub fn parse_size(text: &str) -> Result<f64, String> {
 /// A bandwidth in bytes per second.
 pub fn parse_bandwidth(text: &str) -> Result<f64, String> {
     let (value, unit) = split_quantity(text, "bandwidth", BANDWIDTH_FORMS)?;
-    let bytes_per_s: f64 = match unit {
-        "bit/s" | "bps" => 1.0 / 8.0,
-        "kbit/s" | "Kbit/s" | "kbps" => 1e3 / 8.0,
-        "Mbit/s" | "Mbps" => 1e6 / 8.0,
-        "Gbit/s" | "Gbps" => 1e9 / 8.0,
-        "B/s" => 1.0,
-        "KB/s" | "kB/s" => 1e3,
-        "MB/s" => 1e6,
-        "GB/s" => 1e9,
-        "KiB/s" => 1024.0,
-        "MiB/s" => 1024.0 * 1024.0,
-        "GiB/s" => 1024.0 * 1024.0 * 1024.0,
-        _ => {
-            return Err(format!(
-                "\"{text}\": unknown bandwidth unit \"{unit}\"; expected {BANDWIDTH_FORMS}"
-            ))
-        }
+    let Some(bytes_per_s) = factor(BANDWIDTH_UNITS, unit) else {
+        return Err(format!(
+            "\"{text}\": unknown bandwidth unit \"{unit}\"; expected {BANDWIDTH_FORMS}"
+        ));
     };
     finite(text, value * bytes_per_s)
 }
