@@ -235,6 +235,13 @@ impl Recorder {
         }
     }
 
+    /// Does an event at `now` close a bucket (`advance_to` has work to do)? A cheap
+    /// test the event loop makes before it looks up the primary's name.
+    #[inline]
+    pub fn bucket_ends_by(&self, now: Nanos) -> bool {
+        now >= self.bucket_start + self.bucket_width
+    }
+
     /// Closes every bucket that ends at or before `now`. Call before handling an
     /// event at `now`; `primary` names the primary region during the closed buckets.
     pub fn advance_to(&mut self, now: Nanos, primary: &str) {

@@ -65,7 +65,10 @@ pub(crate) const BANDWIDTH_UNITS: &[(&str, f64)] = &[
 
 /// The base units in one `unit` of `table`; `None` for a spelling it does not have.
 fn factor(table: &[(&str, f64)], unit: &str) -> Option<f64> {
-    table.iter().find(|(name, _)| *name == unit).map(|&(_, f)| f)
+    table
+        .iter()
+        .find(|(name, _)| *name == unit)
+        .map(|&(_, f)| f)
 }
 
 /// Largest duration that fits the clock: u64 nanoseconds, about 584 years. As an f64 this

@@ -275,8 +275,10 @@ impl<'m> Simulation<'m> {
                     return Err(self.interrupted());
                 }
             }
-            let primary_name = &self.model.regions[self.nodes[self.primary].region].name;
-            self.metrics.advance_to(t, primary_name);
+            if self.metrics.bucket_ends_by(t) {
+                let primary_name = &self.model.regions[self.nodes[self.primary].region].name;
+                self.metrics.advance_to(t, primary_name);
+            }
             self.dispatch(event);
             if self.log.len() as u64 > self.model.max_backlog {
                 return Err(GeoError::limit(

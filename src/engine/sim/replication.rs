@@ -23,7 +23,7 @@
 use super::Simulation;
 use crate::engine::event::{Event, Fifo, Outcome, WriteRef};
 use crate::engine::log::{Entry, EntryState};
-use crate::engine::seams::{CommitRule, ShipUnit};
+use crate::engine::seams::{CommitRule, LagRule, ShipUnit};
 use crate::engine::secondary::{Secondary, Shipping, Standing};
 use crate::model::{Mode, Nanos, RegionId, Target, NS_PER_S};
 use crate::time::to_nanos;
@@ -106,9 +106,24 @@ impl<'m> Simulation<'m> {
     /// Tells the recorder the lag's reference point and the backlog after anything
     /// that may move them.
     pub(crate) fn refresh_lag(&mut self) {
-        let oldest = self.oldest_pending();
+        let (oldest, backlog) = match self.config.lag_rule {
+            // Called at least twice per write (accept, apply): under the default rule
+            // one pass over the secondaries gives both, as the two functions would.
+            LagRule::All if !self.log.is_cut() => {
+                let next = self.log.next_seq();
+                let (mut oldest, mut backlog) = (None::<Nanos>, 0);
+                for i in self.active_secondaries() {
+                    let applied = self.nodes[i].applied;
+                    if let Some(e) = self.log.get(applied) {
+                        oldest = Some(oldest.map_or(e.t_accept, |o| o.min(e.t_accept)));
+                    }
+                    backlog = backlog.max(next.saturating_sub(applied));
+                }
+                (oldest, backlog)
+            }
+            _ => (self.oldest_pending(), self.namespace_backlog()),
+        };
         self.metrics.lag_changed(self.now, oldest);
-        let backlog = self.namespace_backlog();
         self.metrics.backlog_changed(self.now, backlog);
     }
 
