@@ -89,6 +89,22 @@ impl Hist {
         }
     }
 
+    /// Every recording of `a` and of `b` (both flushed), as if made into one.
+    fn merged(a: &Hist, b: &Hist) -> Hist {
+        let mut h = a.flushed().clone();
+        for v in b.flushed().iter_recorded() {
+            // The bucket's highest value lands in the same bucket: counts unchanged.
+            h.saturating_record_n(v.value_iterated_to(), v.count_at_value());
+        }
+        Hist {
+            h,
+            value: 0,
+            count: 0,
+            min_ns: a.min_ns.min(b.min_ns),
+            max_ns: a.max_ns.max(b.max_ns),
+        }
+    }
+
     /// The histogram, once `flush` has put every recording in it.
     fn flushed(&self) -> &Histogram<u64> {
         debug_assert_eq!(self.count, 0, "histogram read before flush");
@@ -136,11 +152,15 @@ pub struct Recorder {
     /// (duplicates too: each is replicated again). What replication is billed on.
     pub bytes_accepted: u64,
 
+    /// Every acknowledged write's latency: `first_try` and `retried` merged when the
+    /// run finishes (recording each write once instead of twice).
     latency: Hist,
     latency_sum_ns: u128,
     latency_max_ns: Nanos,
     /// Writes acknowledged on their first attempt (SPEC §8): the normal-path price.
     first_try: Hist,
+    /// Writes acknowledged on a later attempt.
+    retried: Hist,
     repl_delay: Hist,
     repl_delay_sum_ns: u128,
 
@@ -205,6 +225,7 @@ impl Recorder {
             latency_sum_ns: 0,
             latency_max_ns: 0,
             first_try: Hist::new(),
+            retried: Hist::new(),
             repl_delay: Hist::new(),
             repl_delay_sum_ns: 0,
             lag_since: 0,
@@ -266,8 +287,9 @@ impl Recorder {
             self.rto_max_ns = Some(self.rto_max_ns.map_or(rto, |m| m.max(rto)));
         }
         self.rto_open.clear();
-        self.latency.flush();
         self.first_try.flush();
+        self.retried.flush();
+        self.latency = Hist::merged(&self.first_try, &self.retried);
         self.repl_delay.flush();
         if let Some(r) = self.reads.as_mut() {
             r.finish();
@@ -418,12 +440,13 @@ impl Recorder {
     pub fn acked(&mut self, latency: Nanos, first_try: bool) {
         self.totals.acked += 1;
         self.bucket.acked += 1;
-        self.latency.record(latency);
         self.bucket_latency.record(latency);
         self.latency_sum_ns += u128::from(latency);
         self.latency_max_ns = self.latency_max_ns.max(latency);
         if first_try {
             self.first_try.record(latency);
+        } else {
+            self.retried.record(latency);
         }
     }
 
