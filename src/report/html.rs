@@ -16,6 +16,7 @@ use crate::model::{ActionKind, Model, Nanos, OutageKind, RegionId, Target, NS_PE
 use crate::report::charts::{self, ChartKind};
 use crate::report::csv::{summary_cells, SUMMARY_COLUMNS};
 use crate::report::palette;
+use crate::report::rules::{self, fmt_ns};
 use crate::report::sentences::chart_notes;
 use crate::report::verdict;
 use crate::results::SimResult;
@@ -117,27 +118,6 @@ pub fn esc(s: &str) -> String {
         }
     }
     out
-}
-
-/// A duration the way a scenario file would write it: the largest unit that holds it
-/// whole (`2 h`, `5 min`, `400 s`), else seconds or below with three digits.
-fn fmt_ns(ns: Nanos) -> String {
-    const MIN: Nanos = 60 * NS_PER_S;
-    const HOUR: Nanos = 60 * MIN;
-    let s = time::secs(ns);
-    if ns == 0 {
-        "0 s".to_string()
-    } else if ns.is_multiple_of(HOUR) {
-        format!("{} h", ns / HOUR)
-    } else if ns.is_multiple_of(MIN) {
-        format!("{} min", ns / MIN)
-    } else if s >= 1.0 {
-        format!("{} s", fmt_sig(s))
-    } else if s >= 1e-3 {
-        format!("{} ms", fmt_sig(s * 1e3))
-    } else {
-        format!("{} µs", fmt_sig(s * 1e6))
-    }
 }
 
 /// A mean in nanoseconds as milliseconds.
@@ -279,15 +259,19 @@ fn workload_list(model: &Model) -> String {
 }
 
 fn variant_table(model: &Model) -> String {
-    let mut h = String::from("<h3>Variants</h3>\n<table>\n<tr><th>variant</th><th>mode</th><th>max_lag</th><th>promotions</th></tr>\n");
+    let mut h = String::from(
+        "<h3>Variants</h3>\n<table>\n<tr><th>variant</th><th>mode</th><th>commit rule (sync_acks)</th>\
+         <th>lag rule</th><th>promotions</th></tr>\n",
+    );
     for (i, v) in model.variants.iter().enumerate() {
         let _ = writeln!(
             h,
-            "<tr><td><span class=\"sw\" style=\"background:{}\"></span>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            "<tr><td><span class=\"sw\" style=\"background:{}\"></span>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             palette::variant_hex(i),
             esc(&v.name),
             v.mode.as_str(),
-            v.max_lag.map_or_else(|| "none".to_string(), fmt_ns),
+            esc(&rules::commit_rule(model, v)),
+            esc(&rules::lag_rule(model, v)),
             v.promote.map_or("as scheduled", |k| k.as_str())
         );
     }
@@ -788,15 +772,5 @@ mod tests {
             esc("<a href=\"x\">'&'</a>"),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
-    }
-
-    #[test]
-    fn durations_read_like_the_scenario() {
-        assert_eq!(fmt_ns(2 * 3600 * NS_PER_S), "2 h");
-        assert_eq!(fmt_ns(300 * NS_PER_S), "5 min");
-        assert_eq!(fmt_ns(30 * NS_PER_S), "30 s");
-        assert_eq!(fmt_ns(2_000_000), "2 ms");
-        assert_eq!(fmt_ns(400 * NS_PER_S), "400 s");
-        assert_eq!(fmt_ns(90 * 60 * NS_PER_S), "90 min");
     }
 }

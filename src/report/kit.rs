@@ -122,14 +122,49 @@ pub(crate) fn with_legend<DB: DrawingBackend>(
     body: &DrawingArea<DB, Shift>,
     entries: &[(VariantStyle, String)],
 ) -> Drawn<(Area<DB>, Area<DB>), DB> {
-    let style = font(palette::LEGEND_PX);
+    let (w, h) = body.dim_in_pixel();
+    let two_lines = legend_two_lines(entries, h);
     let mut widest = 0;
     for (_, label) in entries {
-        widest = widest.max(body.estimate_text_size(label, &style)?.0);
+        for (line, style) in legend_lines(label, two_lines) {
+            widest = widest.max(body.estimate_text_size(&line, &style)?.0);
+        }
     }
-    let width = (widest + 56).clamp(140, 340);
-    let (w, _) = body.dim_in_pixel();
+    let width = (widest + 56).clamp(140, 360);
     Ok(body.split_horizontally(w.saturating_sub(width)))
+}
+
+/// Pixels per legend row: one line of text, or a label and its detail beneath.
+fn legend_row(entries: &[(VariantStyle, String)], h: u32, two_lines: bool) -> i32 {
+    let max = if two_lines { 36 } else { 22 };
+    if entries.is_empty() {
+        22
+    } else {
+        (h.saturating_sub(20) / entries.len() as u32).clamp(12, max) as i32
+    }
+}
+
+/// Whether labels with a detail (`name\ndetail`) get a second line: only where every
+/// entry has room for two (else the detail follows the name on one line).
+fn legend_two_lines(entries: &[(VariantStyle, String)], h: u32) -> bool {
+    let any = entries.iter().any(|(_, l)| l.contains('\n'));
+    any && h.saturating_sub(20) / (entries.len().max(1) as u32) >= 30
+}
+
+/// The lines of a legend label as drawn, each with its style: the name in the legend
+/// font, its detail in the smaller note font beneath (or after it, in parentheses).
+fn legend_lines(label: &str, two_lines: bool) -> Vec<(String, TextStyle<'static>)> {
+    match label.split_once('\n') {
+        None => vec![(label.to_string(), font(palette::LEGEND_PX))],
+        Some((name, detail)) if two_lines => vec![
+            (name.to_string(), font(palette::LEGEND_PX)),
+            (
+                detail.to_string(),
+                font(palette::NOTE_PX).color(&palette::MUTED),
+            ),
+        ],
+        Some((name, detail)) => vec![(format!("{name} ({detail})"), font(palette::NOTE_PX))],
+    }
 }
 
 /// A line swatch and label per entry, top-down; rows shrink when there are many.
@@ -138,16 +173,21 @@ pub(crate) fn draw_legend<DB: DrawingBackend>(
     entries: &[(VariantStyle, String)],
 ) -> Drawn<(), DB> {
     let (_, h) = area.dim_in_pixel();
-    let row = if entries.is_empty() {
-        22
-    } else {
-        (h.saturating_sub(20) / entries.len() as u32).clamp(12, 22) as i32
-    };
-    let style = font(palette::LEGEND_PX);
+    let two_lines = legend_two_lines(entries, h);
+    let row = legend_row(entries, h, two_lines);
     for (i, (vs, label)) in entries.iter().enumerate() {
         let y = 18 + i as i32 * row;
         stroke_path(area, vec![(6, y), (36, y)], *vs, 3)?;
-        text(area, label, (44, y), &style, HPos::Left, VPos::Center)?;
+        for (k, (line, style)) in legend_lines(label, two_lines).iter().enumerate() {
+            text(
+                area,
+                line,
+                (44, y + 15 * k as i32),
+                style,
+                HPos::Left,
+                VPos::Center,
+            )?;
+        }
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ pub mod json;
 pub(crate) mod kit;
 pub mod palette;
 pub mod protocol_notes;
+pub mod rules;
 pub mod sentences;
 pub mod sweep_charts;
 pub mod sweep_csv;

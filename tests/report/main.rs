@@ -8,6 +8,7 @@ mod report_fixture;
 mod charts;
 mod cost_chart;
 mod html;
+mod rules;
 mod sentences;
 mod teaching;
 mod units;

@@ -47,15 +47,17 @@ pub(super) fn draw_lag<DB: DrawingBackend>(
         "Namespace replication lag over time",
         &view.subtitle("largest lag per point"),
         "Shaded: outages. Dashed across: each variant\u{2019}s max_lag (throttling above it; \
-         \u{2191} = above this scale). Dashed upright: promotion completed.",
+         \u{2191} = above this scale). Dashed upright: promotion completed. Legend: each \
+         variant\u{2019}s lag rule.",
     )?;
-    let entries = legend_entries(view, |l| match l.result.summary.max_lag_s {
-        Some(m) => {
-            let m = m / unit.seconds;
-            let above = if m > y.1 { " \u{2191}" } else { "" };
-            format!("{} (max_lag {} {}{above})", l.name, fmt_sig(m), unit.label)
-        }
-        None => format!("{} (max_lag none)", l.name),
+    // Each variant's lag rule (issue 12 item 6) under its name, as the Variants table
+    // names it; ↑: its max_lag line is above this scale.
+    let entries = legend_entries(view, |l| {
+        let above = match l.result.summary.max_lag_s {
+            Some(m) if m / unit.seconds > y.1 => " \u{2191}",
+            _ => "",
+        };
+        format!("{}\n{}{above}", l.name, l.lag_rule)
     });
     let (plot_area, legend_area) = with_legend(&body, &entries)?;
     draw_legend(&legend_area, &entries)?;

@@ -114,6 +114,8 @@ struct Line<'a> {
     name: &'a str,
     style: VariantStyle,
     result: &'a SimResult,
+    /// Its lag rule as the Variants table names it ([`crate::report::rules::lag_rule`]).
+    lag_rule: String,
 }
 
 struct View<'a> {
@@ -170,6 +172,11 @@ impl<'a> View<'a> {
                 name: &result.summary.variant,
                 style: palette::variant_style(index),
                 result,
+                lag_rule: model
+                    .variants
+                    .iter()
+                    .find(|v| v.name == result.summary.variant)
+                    .map_or_else(String::new, |v| crate::report::rules::lag_rule(model, v)),
             })
             .collect();
         let mut outages: Vec<&OutageRecord> = Vec::new();
@@ -255,10 +262,16 @@ fn draw<DB: DrawingBackend>(
     }
 }
 
+/// A legend entry per line; a label's second line (after `\n`) is its detail, drawn
+/// smaller beneath it. Each line is clipped on its own.
 fn legend_entries(view: &View, label: impl Fn(&Line) -> String) -> Vec<(VariantStyle, String)> {
     view.lines
         .iter()
-        .map(|l| (l.style, clip(&label(l), 34)))
+        .map(|l| {
+            let label = label(l);
+            let lines: Vec<String> = label.split('\n').map(|s| clip(s, 40)).collect();
+            (l.style, lines.join("\n"))
+        })
         .collect()
 }
 
