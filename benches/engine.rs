@@ -4,10 +4,11 @@
 //! Covers: simulated writes per second of wall time, engine events per second and
 //! peak resident memory, for steady async and sync replication with constant delays
 //! and with jitter (issue 15: `benches/jittered.toml`, lognormal commits, a normal RTT,
-//! a 1 Gbit/s link), jittered sync with 1, 3 and 5 secondaries, a one-hour outage
-//! backlog, four-hour steady runs (memory must stay flat), the shipped
-//! `cross-continent` scenario on one and two worker threads, and one year of failures
-//! of `scenarios/year-of-failures.toml` at 500 writes/s (the episode method).
+//! a 1 Gbit/s link), jittered sync with 1, 3 and 5 secondaries and with a quorum (ANY 2
+//! of 3), a one-hour outage backlog, four-hour steady runs (memory must stay flat),
+//! the shipped `cross-continent` scenario on one and two worker threads, and one year
+//! of failures of `scenarios/year-of-failures.toml` at 500 writes/s (the episode
+//! method).
 //!
 //! Peak memory is the process's high-water mark (`VmHWM`), which only ever grows; so
 //! the parent process runs each case in a fresh child (this same binary, re-executed
@@ -28,7 +29,7 @@ use geosim::runner::{run, RunOptions};
 const CASE_TIMEOUT: Duration = Duration::from_secs(900);
 
 /// The cases in the order they are printed.
-const CASES: [&str; 17] = [
+const CASES: [&str; 18] = [
     "steady-async",
     "steady-async-reads",
     "steady-sync",
@@ -38,6 +39,7 @@ const CASES: [&str; 17] = [
     "jittered-sync-1s",
     "jittered-sync-3s",
     "jittered-sync-5s",
+    "jittered-quorum-3s",
     "jittered-async-1s",
     "jittered-async-3s",
     "jittered-async-5s",
@@ -112,7 +114,13 @@ const SECONDARIES: [(&str, u32); 5] = [
 
 /// As `jittered(mode, "30m")` with the first `n` of `SECONDARIES`, each link jittered
 /// (normal RTT, sd 3 ms, 1 Gbit/s) and each region's commit lognormal.
+/// `mode` "quorum": sync commit on any majority of the secondaries (`sync_acks`, ANY 2
+/// of 3 for three: PostgreSQL's quorum commit, issue 12's benchmark case).
 fn jittered_secondaries(mode: &str, n: usize) -> String {
+    let (mode, acks) = match mode {
+        "quorum" => ("sync", format!("sync_acks = {}\n", n / 2 + 1)),
+        _ => (mode, String::new()),
+    };
     let set = &SECONDARIES[..n];
     let mut text = String::from(
         "[simulation]\nname = \"jittered-n\"\nduration = \"30m\"\nseed = 1\n\n\
@@ -137,7 +145,7 @@ fn jittered_secondaries(mode: &str, n: usize) -> String {
     text.push_str(&format!(
         "[workload]\nclient_region = \"westeurope\"\nrate = 10000\nsize = \"1KiB\"\n\n\
          [replication]\nprimary = \"westeurope\"\nsecondaries = [{}]\n\n\
-         [[variant]]\nname = \"{mode}\"\nmode = \"{mode}\"\nmax_lag = \"{max_lag}\"\n",
+         [[variant]]\nname = \"{mode}\"\nmode = \"{mode}\"\nmax_lag = \"{max_lag}\"\n{acks}",
         names.join(", ")
     ));
     text
