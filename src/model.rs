@@ -447,6 +447,11 @@ impl Model {
         self.writes_issued_from(self.warmup)
     }
 
+    /// Expected number of client writes issued over the whole run, warmup included.
+    pub fn writes_issued_from_start(&self) -> f64 {
+        self.writes_issued_from(0)
+    }
+
     /// Expected number of client writes issued in [from, duration].
     fn writes_issued_from(&self, from: Nanos) -> f64 {
         let phases = &self.workload.phases;
@@ -464,12 +469,18 @@ impl Model {
     /// Expected engine events of one simulation of variant `v`. Each write issued
     /// (warmup included: the engine simulates those too) takes, besides retries, its
     /// arrival, the request, the primary commit, the answer and the attempt deadline,
-    /// plus per secondary an apply and, in sync mode, an ack.
+    /// plus per secondary an apply, the end of its serialisation on a link with a
+    /// bandwidth, and, in sync mode, an ack.
     pub fn expected_events(&self, v: usize) -> f64 {
         let k = self.secondaries.len() as f64;
+        let serialised = self
+            .secondaries
+            .iter()
+            .filter(|&&s| self.link(self.primary, s).bandwidth_bytes_per_s.is_some())
+            .count() as f64;
         let per_write = match self.variants[v].mode {
-            Mode::Async => 5.0 + k,
-            Mode::Sync | Mode::SemiSync => 5.0 + 2.0 * k,
+            Mode::Async => 5.0 + k + serialised,
+            Mode::Sync | Mode::SemiSync => 5.0 + 2.0 * k + serialised,
             // Points, not writes, are applied: a few per interval.
             Mode::Snapshot => 5.0,
         };

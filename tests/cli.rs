@@ -645,3 +645,61 @@ fn presets_lists_every_preset_with_its_rules_and_sources() {
     }
     assert!(text.contains("\"Currently only a single secondary is supported.\""));
 }
+
+/// The numbers of `geosim run`'s last line, thousands separators dropped.
+fn numbers(line: &str) -> Vec<f64> {
+    line.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .map(|t| t.replace(',', "").trim_matches('.').to_string())
+        .filter_map(|t| t.parse().ok())
+        .collect()
+}
+
+fn summary_events(dir: &Path) -> f64 {
+    let text = fs::read_to_string(dir.join("summary.csv")).unwrap();
+    let mut lines = text.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = head.iter().position(|h| *h == "events").unwrap();
+    lines
+        .map(|l| l.split(',').nth(col).unwrap().parse::<f64>().unwrap())
+        .sum()
+}
+
+#[test]
+fn the_last_line_of_run_counts_every_phase_of_the_command() {
+    let s = Scratch::new("lastline");
+    let plain = s.write("plain.toml", scenario(50, "20s").as_bytes());
+    let o = geosim(&[
+        "run",
+        arg(&plain),
+        "--out",
+        arg(&s.path("out")),
+        "--no-charts",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let line = err.lines().last().unwrap();
+    assert!(
+        line.starts_with("wrote ") && !line.contains("year"),
+        "{line}"
+    );
+    let n = numbers(line.split_once(" (").unwrap().1);
+    assert_eq!(n[0], summary_events(&s.path("out/plain")), "{line}");
+    // A year of failures: its events and seconds are in the line, and the total
+    // is the whole command's (both phases, one after the other).
+    let yearly = scenario(5, "20s")
+        + "\n[[failure]]\ntarget = \"westeurope\"\nmtbf = \"60d\"\nmttr = { dist = \"exponential\", mean = \"10m\" }\n";
+    let f = s.write("yearly.toml", yearly.as_bytes());
+    let o = geosim(&["run", arg(&f), "--out", arg(&s.path("out")), "--no-charts"]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let line = err.lines().last().unwrap();
+    assert!(line.contains("the year of failures"), "{line}");
+    let n = numbers(line.split_once(" (").unwrap().1);
+    let [total, total_s, run, run_s, year, year_s] = n[..] else {
+        panic!("{line}: {n:?}")
+    };
+    assert_eq!(run, summary_events(&s.path("out/yearly")), "{line}");
+    assert!(year > 0.0, "{line}");
+    assert_eq!(total, run + year, "{line}");
+    assert!(total_s + 0.01 >= run_s + year_s, "{line}");
+}

@@ -34,6 +34,7 @@ pub struct RunRequest<'a> {
 }
 
 pub fn run_command(mut model: Model, req: &RunRequest) -> Result<()> {
+    let started = std::time::Instant::now();
     // Everything a user can get wrong is checked before anything runs or is written.
     if let Some(seed) = req.seed {
         model.seed = seed;
@@ -61,14 +62,16 @@ pub fn run_command(mut model: Model, req: &RunRequest) -> Result<()> {
     }
     // The year of failures is an estimate over every selected variant: skipped when
     // the run was interrupted (it would cover variants that were not written).
-    let year = if interrupted {
-        None
+    let year_started = std::time::Instant::now();
+    let (year, year_events) = if interrupted {
+        (None, 0)
     } else {
-        match crate::year::run(&model, &selected, jobs, !req.quiet) {
-            Err(e) if e.kind == ErrorKind::Interrupted => None,
-            other => other?,
+        match crate::year::run_counted(&model, &selected, jobs, !req.quiet) {
+            Err(e) if e.kind == ErrorKind::Interrupted => (None, 0),
+            other => other?.map_or((None, 0), |(y, events)| (Some(y), events)),
         }
     };
+    let year_s = year_started.elapsed().as_secs_f64();
     interrupted |= STOP.load(Ordering::Relaxed);
     let info = RunInfo {
         version: VERSION,
@@ -124,14 +127,47 @@ pub fn run_command(mut model: Model, req: &RunRequest) -> Result<()> {
         return Err(check_error(&model, &violations, &dir));
     }
     if !req.quiet {
-        eprintln!(
-            "wrote {} ({} events in {:.2} s)",
-            dir.display(),
-            outcome.events,
-            outcome.wall_s
-        );
+        let phases = Phases {
+            run_events: outcome.events,
+            run_s: outcome.wall_s,
+            year: year.as_ref().map(|_| (year_events, year_s)),
+            total_s: started.elapsed().as_secs_f64(),
+        };
+        eprintln!("wrote {} ({})", dir.display(), phases.line());
     }
     Ok(())
+}
+
+/// What each phase of `geosim run` simulated, for its last line.
+struct Phases {
+    run_events: u64,
+    run_s: f64,
+    /// Events and seconds of the year of failures, when it ran.
+    year: Option<(u64, f64)>,
+    /// The whole command: validation, every phase, rendering and writing.
+    total_s: f64,
+}
+
+impl Phases {
+    fn line(&self) -> String {
+        use crate::format::fmt_count;
+        match self.year {
+            None => format!(
+                "{} events in {:.2} s",
+                fmt_count(self.run_events),
+                self.total_s
+            ),
+            Some((events, secs)) => format!(
+                "{} events in {:.2} s: the run {} in {:.2} s, the year of failures {} in {:.2} s",
+                fmt_count(self.run_events + events),
+                self.total_s,
+                fmt_count(self.run_events),
+                self.run_s,
+                fmt_count(events),
+                secs
+            ),
+        }
+    }
 }
 
 fn interrupted_error(

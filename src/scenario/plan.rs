@@ -1,7 +1,7 @@
 //! The expanded plan `geosim check` prints: what a validated model will run, with every
 //! default filled in, so a user can see what the file means before spending CPU on it.
 
-use crate::time::fmt_duration;
+use crate::time::{fmt_duration, secs};
 use std::fmt::Write as _;
 
 use crate::model::{
@@ -221,7 +221,7 @@ fn work(o: &mut String, m: &Model, sims: f64) {
             o,
             "expected engine events of the year of failures: about {} in total (episodes of up to about {}, {} per episode)",
             fmt_count(y.events),
-            fmt_duration(y.episode),
+            crate::format::fmt_duration_s(secs(y.episode)),
             fmt_count(y.episode_events)
         );
     }
@@ -469,8 +469,11 @@ mode = "async"
     }
 
     /// The same run with the primary down for half of it: each write offered then
-    /// makes 3 retries of ~3 events (100/s × 500 s × 3 × 3 = 450 k), and `[[failure]]`
-    /// adds the year of failures to the estimate.
+    /// makes 4 attempts of 2 events (its deadline and the retry; the request never
+    /// arrives) instead of its 5-event path (100/s × 500 s × (8 − 5) = 150 k more), and
+    /// `[[failure]]` adds the year of failures, its episode length read as people
+    /// read it (lead-in 1 min, mean repair 60 min, a tail of 4 attempts of 61 s, no
+    /// promotion to wait for, and a lead-in: 66.1 min).
     #[test]
     fn plan_estimates_retries_and_the_year() {
         let base = BASE;
@@ -479,11 +482,8 @@ mode = "async"
         );
         let m = crate::scenario::parse(&outage, "t.toml", "t").expect("valid scenario");
         let p = plan(&m);
-        // 600 k of the failure-free run plus 450 k of retries (1.05 M).
-        assert!(
-            p.contains("about 1.1 M per simulation") || p.contains("about 1.0 M per simulation"),
-            "{p}"
-        );
+        // 600 k of the failure-free run plus 150 k of retries.
+        assert!(p.contains("about 750 k per simulation"), "{p}");
         let year = format!(
             "{base}[[failure]]\ntarget = \"westeurope\"\nmtbf = \"30d\"\nmttr = {{ dist = \"exponential\", mean = \"1h\" }}\n"
         );
@@ -493,6 +493,8 @@ mode = "async"
             p.contains("expected engine events of the year of failures"),
             "{p}"
         );
+        assert!(p.contains("episodes of up to about 66.1 min,"), "{p}");
+        assert!(!p.contains("ns,"), "{p}");
     }
 
     #[test]

@@ -26,7 +26,7 @@ const RELAXATION_TIMES: f64 = 5.0;
 /// Length of the failure-free run the quiet-time rates are measured on: several
 /// attempt chains (4 × 61 s by default) long, so writes still retrying at its end
 /// are a small share of those measured.
-const STEADY_MEASURE: Nanos = 30 * 60 * NS_PER_S;
+pub const STEADY_MEASURE: Nanos = 30 * 60 * NS_PER_S;
 /// An episode not settled after its tail has been doubled this often is kept as it is
 /// (and counted as unsettled): the system has no steady state to return to.
 const MAX_DOUBLINGS: u32 = 6;
@@ -73,6 +73,9 @@ pub struct SpanResult {
     pub quiet: Nanos,
     /// Expected writes failed in the quiet time, from the steady-state rates.
     pub quiet_failed: f64,
+    /// Engine events of every simulation the span ran (episodes, their re-runs with a
+    /// longer tail, the failure-free measurements): what `year::estimate` predicts.
+    pub events: u64,
 }
 
 impl SpanResult {
@@ -221,6 +224,35 @@ pub fn promotion_time(model: &Model) -> Nanos {
     auto.saturating_add(back)
 }
 
+/// How long after the last repair an episode may take to settle, for a region away
+/// for `away`: every write issued before it has used all its attempts; a promotion
+/// requested during the failure has escalated, switched and repointed DNS; a
+/// returning region has resynced at the spare capacity of the link (load `rho`:
+/// backlog ρ/(1−ρ) of the time it was away); and a lead-in (`lead`) of steady
+/// running to check it on.
+pub fn tail(model: &Model, lead: Nanos, rho: f64, away: Nanos) -> Nanos {
+    let w = &model.workload;
+    let attempts = (u64::from(w.retries) + 1).saturating_mul(w.timeout + w.backoff);
+    let promotion = promotion_time(model);
+    let resync = if rho > 0.0 && rho < 1.0 {
+        (away as f64 * rho / (1.0 - rho)) as Nanos
+    } else {
+        0
+    };
+    attempts
+        .saturating_add(promotion)
+        .saturating_add(resync)
+        .saturating_add(lead)
+}
+
+/// The lead-in of variant `variant`'s episodes: [`lead_in`], and in snapshot mode two
+/// recovery-point intervals (a point has been cut and shipped before the failure).
+pub fn variant_lead(model: &Model, variant: usize, rate: f64) -> Nanos {
+    let v = &model.variants[variant];
+    let grid = (v.mode == Mode::Snapshot).then_some(v.snapshot_interval.max(1));
+    lead_in(model, rate).max(grid.map_or(0, |i| i.saturating_mul(2)))
+}
+
 /// The failures of run `run` over [0, horizon), exactly as the engine draws them.
 pub fn draws(model: &Model, run: u32, horizon: Nanos) -> Vec<Draw> {
     let mut m = model.clone();
@@ -255,7 +287,7 @@ pub fn simulate_span(
     // its lead-in holds two intervals (a point has been cut and shipped before the
     // failure, whatever its phase).
     let grid = (v.mode == Mode::Snapshot).then_some(v.snapshot_interval.max(1));
-    let lead = lead_in(model, rate).max(grid.map_or(0, |i| i.saturating_mul(2)));
+    let lead = variant_lead(model, variant, rate);
     let draws = draws(model, run, horizon);
     let seed = model
         .seed
@@ -269,6 +301,7 @@ pub fn simulate_span(
         rho: link_load(model, rate),
         steady_seed: seeds.next_u64(),
         steady: BTreeMap::new(),
+        events: 0,
     };
     let mut roles = Roles::with_primary(model, model.primary);
     let mut incidents = Vec::new();
@@ -302,6 +335,7 @@ pub fn simulate_span(
         incidents,
         quiet,
         quiet_failed,
+        events: span.events,
     })
 }
 
@@ -315,6 +349,8 @@ struct Span<'a> {
     steady_seed: u64,
     /// Failure-free measurements per primary region (the roles they imply).
     steady: BTreeMap<RegionId, Steady>,
+    /// Engine events simulated so far.
+    events: u64,
 }
 
 impl Span<'_> {
@@ -328,10 +364,12 @@ impl Span<'_> {
         m
     }
 
-    fn simulate(&self, model: &Model) -> Result<SimResult> {
-        Simulation::new(model, self.variant, 1)
+    fn simulate(&mut self, model: &Model) -> Result<SimResult> {
+        let r = Simulation::new(model, self.variant, 1)
             .stop_on(&crate::interrupt::STOP)
-            .run(&|_| {})
+            .run(&|_| {})?;
+        self.events += r.summary.events;
+        Ok(r)
     }
 
     fn steady(&mut self, roles: &Roles) -> Result<Steady> {
@@ -364,25 +402,8 @@ impl Span<'_> {
         Ok(secs(gap) * rate * s.failed_per_write)
     }
 
-    /// How long after the last repair the system may take to settle: every write
-    /// issued before it has used all its attempts; a promotion requested during the
-    /// failure has escalated, switched and repointed DNS; a returning region has
-    /// resynced at the spare capacity of the link (backlog ρ/(1−ρ) of the time it
-    /// was away); and a lead-in's worth of steady running to check it on.
     fn tail(&self, away: Nanos) -> Nanos {
-        let m = self.base;
-        let w = &m.workload;
-        let attempts = (u64::from(w.retries) + 1).saturating_mul(w.timeout + w.backoff);
-        let promotion = promotion_time(m);
-        let resync = if self.rho > 0.0 && self.rho < 1.0 {
-            (away as f64 * self.rho / (1.0 - self.rho)) as Nanos
-        } else {
-            0
-        };
-        attempts
-            .saturating_add(promotion)
-            .saturating_add(resync)
-            .saturating_add(self.lead)
+        tail(self.base, self.lead, self.rho, away)
     }
 
     /// Simulates the episode that starts at `start` with failure `draws[i]`, taking in
