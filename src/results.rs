@@ -168,6 +168,8 @@ pub struct SimResult {
     pub timeseries: Vec<Bucket>,
     /// Acknowledged-write latency CDF: (latency ms, cumulative fraction), ascending.
     pub latency_cdf: Vec<(f64, f64)>,
+    /// The same over the writes acknowledged on their first attempt (SPEC §8).
+    pub first_try_cdf: Vec<(f64, f64)>,
     pub promotions: Vec<PromotionRecord>,
     pub outages: Vec<OutageRecord>,
     /// The t-visibility curve at the read region: (Δ ms, share of acknowledged writes

@@ -7,6 +7,7 @@ mod report_fixture;
 
 mod charts;
 mod cost_chart;
+mod first_try;
 mod html;
 mod rules;
 mod sentences;

@@ -271,6 +271,8 @@ pub fn result(spec: &Spec) -> SimResult {
             objectives_missed: Vec::new(),
         },
         timeseries,
+        // The fixtures' writes succeed on their first attempt or not at all.
+        first_try_cdf: latency_cdf.clone(),
         latency_cdf,
         promotions,
         outages,

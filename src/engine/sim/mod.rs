@@ -469,6 +469,7 @@ impl<'m> Simulation<'m> {
         SimResult {
             summary,
             latency_cdf: self.metrics.latency_cdf(),
+            first_try_cdf: self.metrics.first_try_cdf(),
             timeseries: std::mem::take(&mut self.metrics.buckets),
             promotions: std::mem::take(&mut self.metrics.promotions),
             outages,
