@@ -66,7 +66,7 @@ pub fn run_command(mut model: Model, req: &RunRequest) -> Result<()> {
     let (year, year_events) = if interrupted {
         (None, 0)
     } else {
-        match crate::year::run_counted(&model, &selected, jobs, !req.quiet) {
+        match crate::year::run(&model, &selected, jobs, !req.quiet) {
             Err(e) if e.kind == ErrorKind::Interrupted => (None, 0),
             other => other?.map_or((None, 0), |(y, events)| (Some(y), events)),
         }

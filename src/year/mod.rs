@@ -163,14 +163,10 @@ pub fn check(model: &Model, variants: &[usize], jobs: usize, available: Option<f
 }
 
 /// The year of every variant in `variants` (indices into `model.variants`, in output
-/// order); `None` when the scenario has no `[[failure]]`.
-pub fn run(model: &Model, variants: &[usize], jobs: usize, progress: bool) -> Result<Option<Year>> {
-    Ok(run_counted(model, variants, jobs, progress)?.map(|(year, _)| year))
-}
-
-/// [`run`], with the engine events its simulations took (0 when the method does not
-/// apply): what `geosim run` reports and [`estimate`] predicts.
-pub fn run_counted(
+/// order), with the engine events its simulations took (0 when the method does not
+/// apply): what `geosim run` reports and [`estimate`] predicts. `None` when the
+/// scenario has no `[[failure]]`.
+pub fn run(
     model: &Model,
     variants: &[usize],
     jobs: usize,

@@ -40,6 +40,29 @@ impl LagRule {
         }
     }
 
+    /// Both at once from each ready secondary's (oldest pending t_accept, backlog):
+    /// the recorder wants both after every accept and apply, and under `All` one pass
+    /// gives them.
+    #[inline]
+    pub fn namespace_oldest_and_backlog(
+        self,
+        secondaries: impl Iterator<Item = (Option<Nanos>, u64)> + Clone,
+    ) -> (Option<Nanos>, u64) {
+        match self {
+            LagRule::All => secondaries.fold((None, 0), |(oldest, backlog), (p, b)| {
+                let oldest = match (oldest, p) {
+                    (Some(o), Some(p)) => Some(o.min(p)),
+                    (o, p) => o.or(p),
+                };
+                (oldest, backlog.max(b))
+            }),
+            LagRule::KthSmallest(_) => (
+                self.namespace_oldest(secondaries.clone().map(|(p, _)| p)),
+                self.namespace_backlog(secondaries.map(|(_, b)| b)),
+            ),
+        }
+    }
+
     /// The namespace backlog (SPEC §6.3): taken the same way over each ready
     /// secondary's count of writes accepted and not yet applied there; 0 with none.
     #[inline]

@@ -23,7 +23,7 @@
 use super::Simulation;
 use crate::engine::event::{Event, Fifo, Outcome, WriteRef};
 use crate::engine::log::{Entry, EntryState};
-use crate::engine::seams::{CommitRule, LagRule, ShipUnit};
+use crate::engine::seams::{CommitRule, ShipUnit};
 use crate::engine::secondary::{Secondary, Shipping, Standing};
 use crate::model::{Mode, Nanos, RegionId, Target, NS_PER_S};
 use crate::time::to_nanos;
@@ -40,7 +40,7 @@ impl<'m> Simulation<'m> {
     }
 
     /// The ready secondaries.
-    fn active_secondaries(&self) -> impl Iterator<Item = usize> + use<'_, 'm> {
+    fn active_secondaries(&self) -> impl Iterator<Item = usize> + Clone + use<'_, 'm> {
         (0..self.nodes.len()).filter(|&i| self.is_active_secondary(i))
     }
 
@@ -65,10 +65,21 @@ impl<'m> Simulation<'m> {
         if self.log.is_cut() {
             return None;
         }
-        let pending = self
-            .active_secondaries()
-            .map(|i| self.log.get(self.nodes[i].applied).map(|e| e.t_accept));
+        let pending = self.lag_inputs().map(|(p, _)| p);
         self.config.lag_rule.namespace_oldest(pending)
+    }
+
+    /// Each ready secondary's oldest write not yet applied (its t_accept; `None`: it
+    /// lacks nothing) and its count of writes accepted and not yet applied there.
+    fn lag_inputs(&self) -> impl Iterator<Item = (Option<Nanos>, u64)> + Clone + use<'_, 'm> {
+        let next = self.log.next_seq();
+        self.active_secondaries().map(move |i| {
+            let applied = self.nodes[i].applied;
+            (
+                self.log.get(applied).map(|e| e.t_accept),
+                next.saturating_sub(applied),
+            )
+        })
     }
 
     /// The namespace lag now (SPEC §3).
@@ -84,10 +95,7 @@ impl<'m> Simulation<'m> {
         if self.log.is_cut() {
             return 0;
         }
-        let next = self.log.next_seq();
-        let backlogs = self
-            .active_secondaries()
-            .map(|i| next.saturating_sub(self.nodes[i].applied));
+        let backlogs = self.lag_inputs().map(|(_, b)| b);
         self.config.lag_rule.namespace_backlog(backlogs)
     }
 
@@ -106,22 +114,12 @@ impl<'m> Simulation<'m> {
     /// Tells the recorder the lag's reference point and the backlog after anything
     /// that may move them.
     pub(crate) fn refresh_lag(&mut self) {
-        let (oldest, backlog) = match self.config.lag_rule {
-            // Called at least twice per write (accept, apply): under the default rule
-            // one pass over the secondaries gives both, as the two functions would.
-            LagRule::All if !self.log.is_cut() => {
-                let next = self.log.next_seq();
-                let (mut oldest, mut backlog) = (None::<Nanos>, 0);
-                for i in self.active_secondaries() {
-                    let applied = self.nodes[i].applied;
-                    if let Some(e) = self.log.get(applied) {
-                        oldest = Some(oldest.map_or(e.t_accept, |o| o.min(e.t_accept)));
-                    }
-                    backlog = backlog.max(next.saturating_sub(applied));
-                }
-                (oldest, backlog)
-            }
-            _ => (self.oldest_pending(), self.namespace_backlog()),
+        let (oldest, backlog) = if self.log.is_cut() {
+            (None, 0)
+        } else {
+            self.config
+                .lag_rule
+                .namespace_oldest_and_backlog(self.lag_inputs())
         };
         self.metrics.lag_changed(self.now, oldest);
         self.metrics.backlog_changed(self.now, backlog);
