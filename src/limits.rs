@@ -13,7 +13,7 @@
 
 use crate::error::{GeoError, Result};
 use crate::model::{Mode, Model, Nanos, OutageKind, Target, NS_PER_S};
-use crate::time::secs;
+use crate::time::{secs, secs_f64};
 
 /// A name geosim may create inside an output directory: one path component of
 /// `[A-Za-z0-9._-]`, not starting with '.' (so not `.` or `..`, and never hidden).
@@ -124,7 +124,7 @@ fn longest_outage_s(model: &Model) -> f64 {
     let random = model
         .failures
         .iter()
-        .map(|f| f.mttr.mean * 10.0 / NS_PER_S as f64)
+        .map(|f| secs_f64(f.mttr.mean * 10.0))
         .fold(0.0, f64::max);
     scheduled.max(if random.is_finite() { random } else { f64::MAX })
 }
@@ -296,7 +296,7 @@ fn windows(model: &Model) -> Vec<(Target, f64, f64)> {
             (o.target, 1.0, secs(d))
         });
     let random = model.failures.iter().map(|f| {
-        let mttr = f.mttr.mean / NS_PER_S as f64;
+        let mttr = secs_f64(f.mttr.mean);
         if mttr.is_finite() {
             let count = run / (secs(f.mtbf) + mttr);
             (f.target, count, mttr.min(run))

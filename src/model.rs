@@ -7,12 +7,11 @@
 use rand::Rng;
 use rand_distr::{Distribution, Exp, LogNormal, Normal, Pareto, Uniform};
 
-/// Simulated time and durations, in integer nanoseconds.
-pub type Nanos = u64;
+use crate::time::secs;
 
-pub const NS_PER_US: Nanos = 1_000;
-pub const NS_PER_MS: Nanos = 1_000_000;
-pub const NS_PER_S: Nanos = 1_000_000_000;
+// Time's units belong to `time`, which converts them; the model names them too, so that
+// scenario, engine and report code reads `model::Nanos` where it reads the model.
+pub use crate::time::{Nanos, NS_PER_MS, NS_PER_S, NS_PER_US};
 
 /// Index of a region in `Model::regions`.
 pub type RegionId = usize;
@@ -460,7 +459,7 @@ impl Model {
             let end = phases.get(i + 1).map_or(self.duration, |n| n.at);
             let start = p.at.max(from);
             if end > start {
-                total += p.rate * (end - start) as f64 / NS_PER_S as f64;
+                total += p.rate * secs(end - start);
             }
         }
         total
@@ -485,9 +484,7 @@ impl Model {
             Mode::Snapshot => 5.0,
         };
         // A read is two events: its arrival, and its arrival at the region.
-        let reads = self
-            .reads
-            .map_or(0.0, |r| r.rate * self.duration as f64 / NS_PER_S as f64);
+        let reads = self.reads.map_or(0.0, |r| r.rate * secs(self.duration));
         self.writes_issued_from(0) * per_write + 2.0 * reads
     }
 }

@@ -1,9 +1,15 @@
 //! Simulated time: conversions between the engine's integer nanoseconds and the floats
 //! that distributions draw and reports print.
 //!
-//! Owns the conversions only; the clock itself is the engine's.
+//! Owns the units (`Nanos`, `NS_PER_*`) and the conversions, and imports nothing of the
+//! crate, so every module may use it; the clock itself is the engine's.
 
-use crate::model::{Nanos, NS_PER_MS, NS_PER_S, NS_PER_US};
+/// Simulated time and durations, in integer nanoseconds.
+pub type Nanos = u64;
+
+pub const NS_PER_US: Nanos = 1_000;
+pub const NS_PER_MS: Nanos = 1_000_000;
+pub const NS_PER_S: Nanos = 1_000_000_000;
 
 /// Nanoseconds from a non-negative float, rounded half away from zero (as
 /// `f64::round`), saturating (samples are already clamped).
@@ -37,7 +43,14 @@ pub fn to_nanos(x: f64) -> Nanos {
 /// within one part in 2^53 above).
 #[inline]
 pub fn secs(ns: Nanos) -> f64 {
-    ns as f64 / NS_PER_S as f64
+    secs_f64(ns as f64)
+}
+
+/// Seconds from a float of nanoseconds: a distribution's mean, which may be infinite
+/// (a Pareto tail without one) and stays so.
+#[inline]
+pub fn secs_f64(ns: f64) -> f64 {
+    ns / NS_PER_S as f64
 }
 
 /// A duration in the largest unit that shows it exactly ("2h", "90s", "1.5s" as "1500ms").
