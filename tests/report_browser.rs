@@ -11,7 +11,9 @@
 //!    messages on stderr at all (otherwise check 3 would be blind);
 //! 2. a copy of the report with a probe script appended, dumped with `--dump-dom`: the
 //!    script writes each chart's box, computed visibility and hit-test result into the
-//!    DOM, along with the page size and anything the page fetched;
+//!    DOM, along with the page size and anything the page fetched; the window is
+//!    1280×800, and the verdict must lie in it before any scroll; every `<text>` of
+//!    every inline SVG must lie inside its SVG and clear of the others' boxes;
 //! 3. the untouched report, screenshotted at full height with console logging on: no
 //!    console line, and inside each chart's box (from 2) every variant's colour is
 //!    painted.
@@ -32,7 +34,11 @@ use geosim::runner::{self, RunOptions};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 /// Layout width of every launch; the screenshot's pixels are CSS pixels at this width.
-const WIDTH: u32 = 1200;
+/// With [`VIEW_HEIGHT`], the laptop window the verdict must fit in without scrolling.
+const WIDTH: u32 = 1280;
+const VIEW_HEIGHT: u32 = 800;
+/// Texts may touch by this much (antialiasing, rounding) before they count as overlapping.
+const TOLERANCE: f64 = 1.0;
 /// Taller pages than this would exceed what one headless screenshot reliably holds.
 const MAX_HEIGHT: u32 = 16_000;
 /// A launch that takes longer than this is hung (a cold start takes about a second).
@@ -90,6 +96,11 @@ target = "eastus"
 switch = "10s"
 dns = "30s"
 
+[objectives]
+rpo = "5s"
+availability = 0.9
+latency_p99 = "200ms"
+
 [[variant]]
 name = "sync-forced"
 mode = "sync"
@@ -115,6 +126,13 @@ promote = "planned"
 const PROBE: &str = r#"<script>
 (function () {
   var root = document.documentElement, out = [];
+  // Before anything scrolls: the window, and the verdict (its sentence and table) in it.
+  out.push("window " + innerWidth + " " + innerHeight);
+  var verdict = document.getElementById("verdict");
+  if (verdict) {
+    var v = verdict.getBoundingClientRect();
+    out.push(["verdict", v.left, v.top, v.right, v.bottom].join(" "));
+  }
   out.push("page " + root.scrollWidth + " " + root.scrollHeight);
   out.push("fetched " + performance.getEntriesByType("resource").length);
   out.push("loaders " + document.querySelectorAll(
@@ -128,6 +146,22 @@ const PROBE: &str = r#"<script>
     out.push(["chart", fig.id, Math.round(r.left + scrollX), Math.round(r.top + scrollY),
       Math.round(r.width), Math.round(r.height), cs.display, cs.visibility, cs.opacity,
       svg.contains(hit) ? "hit" : "covered"].join(" "));
+  });
+  // Every text of every inline SVG, in page pixels (empty ones skipped): checked for
+  // overlaps within one SVG and for lying outside it.
+  document.querySelectorAll("svg").forEach(function (svg, k) {
+    var fig = svg.closest("figure");
+    var name = fig ? fig.id : (svg.getAttribute("class") || "svg" + k);
+    var b = svg.getBoundingClientRect();
+    out.push(["svgbox", name, b.left + scrollX, b.top + scrollY, b.right + scrollX,
+      b.bottom + scrollY].join(" "));
+    svg.querySelectorAll("text").forEach(function (t) {
+      var s = t.textContent.replace(/\s+/g, " ").trim();
+      if (!s) { return; }
+      var r = t.getBoundingClientRect();
+      out.push(["text", name, r.left + scrollX, r.top + scrollY, r.right + scrollX,
+        r.bottom + scrollY, encodeURIComponent(s)].join(" "));
+    });
   });
   window.scrollTo(0, 0);
   var pre = document.createElement("pre");
@@ -161,7 +195,7 @@ fn report_renders_in_headless_chromium() {
         &["--dump-dom"],
         &probed,
         WIDTH,
-        900,
+        VIEW_HEIGHT,
     )
     .stdout;
     let probe = Probe::parse(&dom);
@@ -181,6 +215,8 @@ fn report_renders_in_headless_chromium() {
         probe.height
     );
     probe.assert_charts_laid_out();
+    probe.assert_verdict_in_view();
+    probe.assert_texts_apart();
 
     let shot = dir.join("report.png");
     let screenshot_flag = format!("--screenshot={}", shot.display());
@@ -380,8 +416,77 @@ struct ChartBox {
     hit: bool,
 }
 
+/// A box in page pixels.
+#[derive(Debug, Clone, Copy)]
+struct Rect {
+    left: f64,
+    top: f64,
+    right: f64,
+    bottom: f64,
+}
+
+impl Rect {
+    /// Whether the two boxes share more than [`TOLERANCE`] in both directions.
+    fn overlaps(&self, o: &Rect) -> bool {
+        let w = self.right.min(o.right) - self.left.max(o.left);
+        let h = self.bottom.min(o.bottom) - self.top.max(o.top);
+        w > TOLERANCE && h > TOLERANCE
+    }
+
+    /// Whether `self` lies inside `o`, up to [`TOLERANCE`].
+    fn within(&self, o: &Rect) -> bool {
+        self.left >= o.left - TOLERANCE
+            && self.top >= o.top - TOLERANCE
+            && self.right <= o.right + TOLERANCE
+            && self.bottom <= o.bottom + TOLERANCE
+    }
+}
+
+impl std::fmt::Display for Rect {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(
+            f,
+            "[{:.1}, {:.1} – {:.1}, {:.1}]",
+            self.left, self.top, self.right, self.bottom
+        )
+    }
+}
+
+/// One non-empty `<text>` of an inline SVG.
+#[derive(Debug)]
+struct TextBox {
+    /// The figure's id (or the SVG's class) it belongs to.
+    svg: String,
+    text: String,
+    rect: Rect,
+}
+
+/// `encodeURIComponent`'s output back to text.
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+            out.push(u8::from_str_radix(hex, 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
 /// What the probe script found, read back from the dumped DOM.
 struct Probe {
+    /// The window's inner size, and the verdict section's box in it before any scroll.
+    window: (u32, u32),
+    verdict: Option<Rect>,
+    /// Every inline SVG's box and its texts' boxes, in page pixels.
+    svgs: Vec<(String, Rect)>,
+    texts: Vec<TextBox>,
     width: u32,
     height: u32,
     fetched: u32,
@@ -397,6 +502,10 @@ impl Probe {
         let body = &dom[start..];
         let body = &body[body.find('>').unwrap() + 1..body.find("</pre>").unwrap()];
         let mut probe = Probe {
+            window: (0, 0),
+            verdict: None,
+            svgs: Vec::new(),
+            texts: Vec::new(),
             width: 0,
             height: 0,
             fetched: u32::MAX,
@@ -404,9 +513,26 @@ impl Probe {
             charts: Vec::new(),
         };
         let num = |s: &str| -> u32 { s.parse().unwrap_or_else(|_| panic!("probe: {s:?}")) };
+        let px = |s: &str| -> f64 { s.parse().unwrap_or_else(|_| panic!("probe: {s:?}")) };
+        let bbox = |l: &str, t: &str, r: &str, b: &str| Rect {
+            left: px(l),
+            top: px(t),
+            right: px(r),
+            bottom: px(b),
+        };
         for line in body.lines() {
             let f: Vec<&str> = line.split_whitespace().collect();
             match f.as_slice() {
+                ["window", w, h] => probe.window = (num(w), num(h)),
+                ["verdict", l, t, r, b] => probe.verdict = Some(bbox(l, t, r, b)),
+                ["svgbox", name, l, t, r, b] => {
+                    probe.svgs.push((name.to_string(), bbox(l, t, r, b)))
+                }
+                ["text", name, l, t, r, b, s] => probe.texts.push(TextBox {
+                    svg: name.to_string(),
+                    text: decode(s),
+                    rect: bbox(l, t, r, b),
+                }),
                 ["page", w, h] => (probe.width, probe.height) = (num(w), num(h)),
                 ["fetched", n] => probe.fetched = num(n),
                 ["loaders", n] => probe.loaders = num(n),
@@ -456,6 +582,61 @@ impl Probe {
             );
             assert!(c.hit, "chart {} is covered by another element", c.id);
         }
+    }
+}
+
+impl Probe {
+    /// The verdict, sentence and table, lies wholly in the first screen of a
+    /// 1280×800 window: a reader sees it without scrolling.
+    fn assert_verdict_in_view(&self) {
+        // Headless Chromium keeps its window's frame out of the page (800 px tall
+        // leaves about 660 px of page), as a desktop browser's does: the verdict must
+        // fit in what the page really gets.
+        let (w, h) = self.window;
+        assert!(
+            w == WIDTH && h > 400 && h <= VIEW_HEIGHT,
+            "the probe's page area is {w}×{h} px in a {WIDTH}×{VIEW_HEIGHT} window"
+        );
+        let v = self
+            .verdict
+            .expect("report.html has a section id=\"verdict\"");
+        let screen = Rect {
+            left: 0.0,
+            top: 0.0,
+            right: WIDTH as f64,
+            bottom: h as f64,
+        };
+        assert!(
+            v.within(&screen),
+            "the verdict {v} does not fit in the first screen ({w}×{h} px of page) of a \
+             {WIDTH}×{VIEW_HEIGHT} window"
+        );
+    }
+
+    /// In every inline SVG, no two texts overlap and none lies outside the SVG.
+    fn assert_texts_apart(&self) {
+        assert!(!self.texts.is_empty(), "the probe found no chart text");
+        let mut faults = Vec::new();
+        for (name, svg) in &self.svgs {
+            let texts: Vec<&TextBox> = self.texts.iter().filter(|t| &t.svg == name).collect();
+            for (i, a) in texts.iter().enumerate() {
+                if !a.rect.within(svg) {
+                    faults.push(format!(
+                        "chart {name}: text {:?} {} lies outside the chart {svg}",
+                        a.text, a.rect
+                    ));
+                }
+                for b in &texts[i + 1..] {
+                    if a.rect.overlaps(&b.rect) {
+                        faults.push(format!(
+                            "chart {name}: text {:?} {} overlaps text {:?} {}",
+                            a.text, a.rect, b.text, b.rect
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(faults.is_empty(), "{}", faults.join("\n"));
     }
 }
 
