@@ -46,6 +46,13 @@ pub fn secs(ns: Nanos) -> f64 {
     secs_f64(ns as f64)
 }
 
+/// Nanoseconds from seconds drawn as a float (an inter-arrival gap, a transfer time),
+/// rounded as [`to_nanos`] rounds.
+#[inline]
+pub fn from_secs(s: f64) -> Nanos {
+    to_nanos(s * NS_PER_S as f64)
+}
+
 /// Seconds from a float of nanoseconds: a distribution's mean, which may be infinite
 /// (a Pareto tail without one) and stays so.
 #[inline]

@@ -583,9 +583,7 @@ impl Probe {
             assert!(c.hit, "chart {} is covered by another element", c.id);
         }
     }
-}
 
-impl Probe {
     /// The verdict, sentence and table, lies wholly in the first screen of a
     /// 1280×800 window: a reader sees it without scrolling.
     fn assert_verdict_in_view(&self) {

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use crate::error::GeoError;
 use crate::format::{fmt_duration_s, fmt_num, fmt_sig};
-use crate::model::{ActionKind, Model, Nanos, OutageKind, RegionId, Target, NS_PER_S};
+use crate::model::{ActionKind, Model, Nanos, OutageKind, RegionId, Target};
 use crate::report::charts::{self, ChartKind};
 use crate::report::csv::{summary_cells, SUMMARY_COLUMNS};
 use crate::report::palette;
@@ -418,7 +418,7 @@ fn events_list(model: &Model) -> String {
             "random outages of {}: one every {} on average, repaired in {} on average (drawn per run; the charts show run 1's)",
             model.target_name(f.target),
             fmt_duration_s(time::secs(f.mtbf)),
-            fmt_duration_s(f.mttr.mean / NS_PER_S as f64)
+            fmt_duration_s(time::secs_f64(f.mttr.mean))
         ));
     }
     if let Some(auto) = model.policy.auto_promote {

@@ -64,7 +64,7 @@ impl Axis {
             .iter()
             .map(|v| {
                 let ns = units::parse_duration(v.as_str()?).ok()?;
-                Some(ns as f64 / 1e9)
+                Some(crate::time::secs(ns))
             })
             .collect();
         seconds.map(|xs| (xs, "s"))

@@ -13,8 +13,8 @@ use super::Simulation;
 use crate::engine::event::{Event, Fifo, Outcome, WriteRef};
 use crate::engine::writes::Write;
 use crate::metrics::AttemptOutcome;
-use crate::model::{Nanos, RegionId, NS_PER_S};
-use crate::time::to_nanos;
+use crate::model::{Nanos, RegionId};
+use crate::time::from_secs;
 
 impl Simulation<'_> {
     pub(crate) fn schedule_first_arrival(&mut self) {
@@ -31,7 +31,7 @@ impl Simulation<'_> {
             let boundary = phases.get(self.phase + 1).map(|p| p.at);
             let next = if rate > 0.0 {
                 let gap: f64 = Exp1.sample(&mut self.rng_arrivals);
-                Some(t.saturating_add(to_nanos(gap / rate * NS_PER_S as f64)))
+                Some(t.saturating_add(from_secs(gap / rate)))
             } else {
                 None
             };

@@ -13,8 +13,8 @@ use rand_distr::{Distribution, Exp1};
 
 use super::Simulation;
 use crate::engine::event::{Event, Fifo};
-use crate::model::{Nanos, ReadAt, Target, NS_PER_S};
-use crate::time::to_nanos;
+use crate::model::{Nanos, ReadAt, Target};
+use crate::time::from_secs;
 
 impl Simulation<'_> {
     /// At t = 0: the visibility region (where a read issued now would go) and the
@@ -35,7 +35,7 @@ impl Simulation<'_> {
             return;
         };
         let gap: f64 = Exp1.sample(&mut self.rng_reads);
-        let t = from.saturating_add(to_nanos(gap * gap_s * NS_PER_S as f64));
+        let t = from.saturating_add(from_secs(gap * gap_s));
         if t < self.model.duration {
             self.queue
                 .push_fifo(Fifo::ReadArrival as usize, t, Event::ReadArrival);
