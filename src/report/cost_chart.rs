@@ -14,7 +14,7 @@ use crate::format::{fmt_num, fmt_sig};
 use crate::model::Model;
 use crate::results::SimResult;
 
-const STEM: &str = "cost_rpo";
+pub(crate) const STEM: &str = "cost_rpo";
 
 /// A variant's point: RPO (in the report's time unit) and cost per month, from its
 /// lowest-numbered run.
@@ -64,6 +64,53 @@ pub fn render(
         files.push((format!("{STEM}.svg"), svg.into_bytes()));
     }
     Ok(files)
+}
+
+/// The chart as an SVG document, for report.html (which inlines it); `None` without
+/// `[cost]`. The same drawing as `cost_rpo.svg`.
+pub fn render_svg(model: &Model, results: &[SimResult]) -> Result<Option<String>, GeoError> {
+    let Some(prices) = &model.cost else {
+        return Ok(None);
+    };
+    let pts = points(model, results);
+    let currency = prices.currency.as_str();
+    canvas::svg(STEM, |root| draw(root, model, &pts, currency)).map(Some)
+}
+
+/// The sentence report.html shows under the chart: each variant's cost a month and RPO
+/// as the chart's points and labels give them (no ranking: the chart shows the trade).
+pub fn sentence(model: &Model, results: &[SimResult]) -> String {
+    let Some(prices) = &model.cost else {
+        return String::new();
+    };
+    let unit = crate::report::time_unit(model);
+    let pts = points(model, results);
+    let parts: Vec<String> = pts
+        .iter()
+        .map(|p| {
+            let rpo = if p.promoted {
+                format!("an RPO of {} {}", fmt_sig(p.rpo), unit.label)
+            } else {
+                "no failover".to_string()
+            };
+            format!(
+                "{}: {} {} a month, {rpo}",
+                p.name,
+                fmt_num(p.cost_month),
+                prices.currency
+            )
+        })
+        .collect();
+    let untested = if pts.iter().any(|p| p.promoted) {
+        ""
+    } else {
+        " No variant failed over in this run: an RPO of 0 here means untested, not safe."
+    };
+    format!(
+        "Each point is a variant\u{2019}s cost for a month of 30 days against the data a forced promotion lost in this {} run (RPO). {}.{untested}",
+        crate::report::rules::fmt_ns(model.duration),
+        parts.join("; ")
+    )
 }
 
 fn draw<DB: DrawingBackend>(

@@ -41,6 +41,8 @@ pub struct Svgs {
     pub charts: Vec<(ChartKind, String)>,
     /// `visibility.svg`; `None` without `[reads]`.
     pub visibility: Option<String>,
+    /// `cost_rpo.svg`; `None` without `[cost]`.
+    pub cost: Option<String>,
 }
 
 impl Svgs {
@@ -48,6 +50,7 @@ impl Svgs {
         Ok(Svgs {
             charts: charts::render_svgs(model, results)?,
             visibility: super::visibility_chart::render_svg(model, results)?,
+            cost: super::cost_chart::render_svg(model, results)?,
         })
     }
 }
@@ -74,13 +77,22 @@ pub fn render_html(
     page.push_str(&provenance(model, meta));
     page.push_str(&verdict_section(model, results, year_rows));
     page.push_str(&key_figures_section(model, results, year_rows));
+    // The cost chart sits with the year's figures when there are some (what a year of
+    // failures costs against what it loses), else with the run's charts.
+    let cost_in_year = matches!(year, Some(Year::Figures(_)));
     if let Some(year) = year {
-        page.push_str(&year_section(model, results, year));
+        page.push_str(&year_section(model, results, year, svgs));
     }
     page.push_str(&scenario_section(model));
     page.push_str(&summary_section(model, results));
     page.push_str(&runs_section(model, results));
-    page.push_str(&charts_section(model, results, svgs, year.is_some()));
+    page.push_str(&charts_section(
+        model,
+        results,
+        svgs,
+        year.is_some(),
+        cost_in_year,
+    ));
     page.push_str(&reproduce_section(meta));
     page.push_str("</main>\n</body>\n</html>\n");
     Ok(page)
@@ -547,7 +559,7 @@ fn key_figures_section(
 
 /// The year of failures (`geosim::year`): the run above is one span of `duration`,
 /// usually too short to draw a failure; this is what a year of them costs.
-fn year_section(model: &Model, results: &[SimResult], year: &Year) -> String {
+fn year_section(model: &Model, results: &[SimResult], year: &Year, svgs: &Svgs) -> String {
     let mut h = String::from("<section id=\"year\">\n<h2>A year of failures</h2>\n");
     let rows = match year {
         Year::NotApplicable(why) => {
@@ -580,10 +592,26 @@ fn year_section(model: &Model, results: &[SimResult], year: &Year) -> String {
     ));
     let _ = writeln!(
         h,
-        "<p>{}</p>\n</section>",
+        "<p>{}</p>",
         esc(&crate::report::year_section::sentences(rows, unit).join(" "))
     );
+    h.push_str(&cost_figure(model, results, svgs));
+    h.push_str("</section>\n");
     h
+}
+
+/// The `cost_rpo` figure with its sentence; empty without `[cost]`.
+fn cost_figure(model: &Model, results: &[SimResult], svgs: &Svgs) -> String {
+    let Some(svg) = &svgs.cost else {
+        return String::new();
+    };
+    let heading = "Cost against data at risk";
+    format!(
+        "<figure id=\"{0}\">\n<h3>{heading}</h3>\n{1}\n<figcaption>{2} <small>(<code>{0}.png</code>, <code>{0}.svg</code>)</small></figcaption>\n</figure>\n",
+        super::cost_chart::STEM,
+        inline_svg(svg, heading),
+        esc(&super::cost_chart::sentence(model, results))
+    )
 }
 
 fn summary_section(model: &Model, results: &[SimResult]) -> String {
@@ -696,7 +724,13 @@ fn chart_heading(kind: ChartKind) -> &'static str {
     }
 }
 
-fn charts_section(model: &Model, results: &[SimResult], svgs: &Svgs, year: bool) -> String {
+fn charts_section(
+    model: &Model,
+    results: &[SimResult],
+    svgs: &Svgs,
+    year: bool,
+    cost_in_year: bool,
+) -> String {
     let mut h = String::from("<section id=\"charts\">\n<h2>Charts</h2>\n");
     if year {
         h.push_str(
@@ -725,6 +759,9 @@ fn charts_section(model: &Model, results: &[SimResult], svgs: &Svgs, year: bool)
             inline_svg(svg, heading),
             esc(&super::visibility_chart::sentence(model, results))
         );
+    }
+    if !cost_in_year {
+        h.push_str(&cost_figure(model, results, svgs));
     }
     h.push_str("</section>\n");
     h

@@ -63,7 +63,13 @@ pub fn render(
             ));
         }
     }
-    files.extend(cost_chart::render(model, results, format)?);
+    if png {
+        files.extend(cost_chart::render(model, results, ChartFormat::Png)?);
+    }
+    if let (true, Some(document)) = (svg, &svgs.cost) {
+        let name = format!("{}.svg", cost_chart::STEM);
+        files.push((name, document.clone().into_bytes()));
+    }
     if png {
         files.extend(visibility_chart::render(model, results, ChartFormat::Png)?);
     }

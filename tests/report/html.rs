@@ -247,3 +247,62 @@ fn the_year_of_failures_has_a_section_and_enters_the_verdict() {
     assert!(plain.contains("Every variant meets every objective"));
     assert!(!plain.contains("<section id=\"year\">"));
 }
+
+/// With `[cost]`, report.html inlines the cost_rpo chart (the same SVG as
+/// `cost_rpo.svg`) with its sentence: in the Charts section after a plain run, in the
+/// year section when a year of failures ran; without `[cost]`, no such figure.
+#[test]
+fn the_cost_chart_is_inlined_with_cost() {
+    let (mut model, mut results) = three_variants();
+    let plain = page(&model, &results);
+    assert!(!plain.contains("<figure id=\"cost_rpo\">"));
+    model.cost = Some(geosim::model::Prices {
+        units: 1,
+        unit_hour: 0.928,
+        secondary_unit_hour: 0.928,
+        replicated_gb: 0.09,
+        currency: "USD".into(),
+    });
+    for (i, r) in results.iter_mut().enumerate() {
+        r.summary.cost = Some(geosim::results::Bill {
+            cost: 1.0,
+            cost_month: 1341.0 + 4.0 * i as f64,
+        });
+    }
+    let svgs = Svgs::draw(&model, &results).unwrap();
+    let file = geosim::report::cost_chart::render(
+        &model,
+        &results,
+        geosim::report::charts::ChartFormat::Svg,
+    )
+    .unwrap();
+    let drawn = svgs.cost.as_deref().expect("Svgs draws the cost chart");
+    assert_eq!(drawn.as_bytes(), file[0].1.as_slice(), "one drawing");
+
+    /// The figure's markup, which must hold an inline SVG with the labels.
+    fn figure(html: &str) -> &str {
+        let start = html
+            .find("<figure id=\"cost_rpo\">")
+            .expect("a cost_rpo figure");
+        let end = start + html[start..].find("</figure>").unwrap();
+        &html[start..end]
+    }
+    let html = render_html(&model, &results, &meta(), &svgs, None).unwrap();
+    let charts = &html[html.find("<section id=\"charts\">").unwrap()..];
+    let fig = figure(charts);
+    assert!(fig.contains("<svg role=\"img\""), "no inline SVG: {fig}");
+    assert!(fig.contains("sync · 1,341 USD"), "no point label: {fig}");
+    assert!(fig.contains("sync: 1,341 USD a month"), "no sentence");
+    assert_eq!(html.matches("<figure id=\"cost_rpo\">").count(), 1);
+
+    let year = geosim::year::Year::Figures(vec![
+        year_row("sync", 0.7, 0.0),
+        year_row("async-5m", 0.9, 12.5),
+        year_row("async-30s", 0.95, 3.0),
+    ]);
+    let html = render_html(&model, &results, &meta(), &svgs, Some(&year)).unwrap();
+    let year_html = &html[html.find("<section id=\"year\">").unwrap()..];
+    let year_html = &year_html[..year_html.find("</section>").unwrap()];
+    assert!(figure(year_html).contains("<svg role=\"img\""));
+    assert_eq!(html.matches("<figure id=\"cost_rpo\">").count(), 1);
+}
