@@ -45,9 +45,13 @@ const MAX_HEIGHT: u32 = 16_000;
 const LAUNCH_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// Small but complete: three variants, a primary outage and a promotion, so every chart
-/// has lines, shading, markers and bars to draw. The short timeout keeps the three
-/// variants' points apart on the trade-off chart: with the default 60 s, two of them
-/// share a p99 and an RPO and one dot hides the other.
+/// has lines, shading, markers and bars to draw; `[reads]` (the visibility chart),
+/// `[cost]` (the cost chart) and a `[[failure]]` (the year of failures, whose section
+/// holds the cost chart), so every chart kind and section report.html can show is on
+/// the page. The short timeout keeps the three variants' points apart on the
+/// trade-off chart: with the default 60 s, two of them share a p99 and an RPO and one
+/// dot hides the other. The failure is rare (a year of it takes a few seconds) and
+/// too rare to strike the 4-minute run.
 const SCENARIO: &str = r#"
 [simulation]
 name = "browser-check"
@@ -95,6 +99,22 @@ target = "eastus"
 [promotion]
 switch = "10s"
 dns = "30s"
+
+[reads]
+rate = 10
+from = "eastus"
+at = "nearest"
+
+[[failure]]
+target = "eastus"
+mtbf = "120d"
+mttr = { dist = "lognormal", median = "20m", p99 = "2h" }
+
+[cost]
+units = 1
+unit_hour = 0.928
+replicated_gb = 0.09
+currency = "USD"
 
 [objectives]
 rpo = "5s"
@@ -275,8 +295,9 @@ fn artefact_dir() -> PathBuf {
     dir
 }
 
-/// report.html of [`SCENARIO`] through the library, as `geosim run` makes it, and the
-/// variant names in palette order.
+/// report.html of [`SCENARIO`] through the library, as `geosim run` makes it (the run,
+/// then the year of failures, both given to `report::render`), and the variant names
+/// in palette order.
 fn render_report() -> (String, Vec<String>) {
     let model = geosim::scenario::parse(SCENARIO, "browser-check.toml", "browser-check").unwrap();
     let options = RunOptions {
@@ -287,6 +308,13 @@ fn render_report() -> (String, Vec<String>) {
         stop: None,
     };
     let outcome = runner::run(&model, &options).unwrap();
+    let (year, _) = geosim::year::run(&model, &options.variants, 0, false)
+        .unwrap()
+        .expect("the scenario has a [[failure]]");
+    assert!(
+        matches!(year, geosim::year::Year::Figures(_)),
+        "the year of failures did not apply"
+    );
     let info = RunInfo {
         version: env!("CARGO_PKG_VERSION"),
         scenario_file: "browser-check.toml",
@@ -297,8 +325,14 @@ fn render_report() -> (String, Vec<String>) {
         variants: model.variants.iter().map(|v| v.name.as_str()).collect(),
         sets: &[],
     };
-    let files =
-        geosim::report::render(&model, &outcome.results, ChartFormat::Svg, &info, None).unwrap();
+    let files = geosim::report::render(
+        &model,
+        &outcome.results,
+        ChartFormat::Svg,
+        &info,
+        Some(&year),
+    )
+    .unwrap();
     let (_, bytes) = files
         .into_iter()
         .find(|(name, _)| name == "report.html")
@@ -556,11 +590,14 @@ impl Probe {
         probe
     }
 
-    /// One chart per kind, in order, each a sizeable box inside the page, shown, and
-    /// not covered by anything else.
+    /// One chart per kind, in page order (the cost chart in the year section, then the
+    /// run's charts), each a sizeable box inside the page, shown, and not covered by
+    /// anything else.
     fn assert_charts_laid_out(&self) {
         let ids: Vec<&str> = self.charts.iter().map(|c| c.id.as_str()).collect();
-        let expected: Vec<&str> = ChartKind::ALL.iter().map(|k| k.stem()).collect();
+        let mut expected: Vec<&str> = vec!["cost_rpo"];
+        expected.extend(ChartKind::ALL.iter().map(|k| k.stem()));
+        expected.push("visibility");
         assert_eq!(ids, expected, "charts on the page");
         for c in &self.charts {
             assert!(
