@@ -8,8 +8,8 @@ use crate::model::{Objectives, NS_PER_MS};
 use crate::results::Summary;
 use crate::time::secs;
 
-/// An objective key, in SPEC §8's order (the order of `objectives_missed`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// An objective key, in SPEC §8's order (the order of `objectives_missed`, and of `Ord`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Key {
     Rpo,
     Rto,
@@ -39,6 +39,11 @@ impl Key {
             Key::StaleReadShare => "stale_read_share",
             Key::CostMonth => "cost_month",
         }
+    }
+
+    /// The key `[objectives]` spells `name`.
+    pub fn from_name(name: &str) -> Option<Key> {
+        Key::ALL.into_iter().find(|k| k.name() == name)
     }
 
     /// The figure is bounded from above (at most the limit) — all but availability.

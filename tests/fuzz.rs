@@ -901,6 +901,13 @@ fn valid_shard(rng: &mut Rng) -> String {
                     max_lag_s: Some(300.0),
                     promotion: "none".into(),
                     figures,
+                    // Every shape of verdict a run can have.
+                    objectives_met: [None, Some(true), Some(false)][(run as usize + point) % 3],
+                    objectives_missed: if (run as usize + point) % 3 == 2 {
+                        vec!["rpo", "latency_p99"]
+                    } else {
+                        Vec::new()
+                    },
                 });
             }
         }

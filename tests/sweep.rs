@@ -408,3 +408,153 @@ fn the_sweep_report_is_readable() {
         }
     }
 }
+
+/// The cell of `column` in every data line of a CSV (no quoted commas in these files).
+fn column<'a>(csv: &'a str, name: &str) -> Vec<&'a str> {
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let at = header.iter().position(|c| *c == name).unwrap_or_else(|| {
+        panic!("no column {name} in {header:?}");
+    });
+    csv.lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(at).unwrap())
+        .collect()
+}
+
+/// Objectives in a sweep (issue 17 item 1): swept like any key (`--set objectives.…`) and
+/// set per variant, judged per run (runs.csv, the shard format), counted per grid point and
+/// variant (sweep.csv, the terminal table), and concluded in one sentence that the terminal
+/// and the report share; shards merge to the same bytes. In tiny.toml the first-try p99 is
+/// ≈ 42 ms under sync and ≈ 18 ms under async, so a 25 ms limit splits them.
+#[test]
+fn objectives_are_judged_at_every_grid_point() {
+    let dir = scratch("objectives");
+    let set = [
+        "--set",
+        "objectives.latency_p99=25ms,1s",
+        "--set",
+        "workload.rate=50,200",
+    ];
+    let single = dir.join("single");
+    let out = ok(&[&["sweep", TINY, "--out", s(&single), "--quiet"], &set[..]].concat());
+    let sweep_csv = std::fs::read_to_string(single.join("tiny/sweep/sweep.csv")).unwrap();
+    let header = sweep_csv.lines().next().unwrap();
+    assert!(
+        header.ends_with(",objectives_met_runs,objectives_missed"),
+        "{header}"
+    );
+    let limits = column(&sweep_csv, "objectives.latency_p99");
+    let variants = column(&sweep_csv, "variant");
+    let met = column(&sweep_csv, "objectives_met_runs");
+    let missed = column(&sweep_csv, "objectives_missed");
+    assert_eq!(
+        limits.len(),
+        16,
+        "2 rates × 2 lag limits × 2 limits × 2 variants"
+    );
+    for i in 0..limits.len() {
+        let splits = limits[i] == "25ms" && variants[i] == "sync";
+        assert_eq!(met[i], if splits { "0" } else { "3" }, "row {i}");
+        assert_eq!(
+            missed[i],
+            if splits { "latency_p99" } else { "" },
+            "row {i}"
+        );
+    }
+    // Every run carries its own verdict, as summary.csv writes it.
+    let runs_csv = std::fs::read_to_string(single.join("tiny/sweep/runs.csv")).unwrap();
+    let body = &runs_csv[runs_csv.find("\npoint,").unwrap() + 1..];
+    let run_met = column(body, "objectives_met");
+    assert_eq!(run_met.len(), 48);
+    assert_eq!(run_met.iter().filter(|m| **m == "false").count(), 12);
+    assert!(run_met.iter().all(|m| *m == "true" || *m == "false"));
+    // The terminal: per row, the runs that met; then the sentence, also the report's first
+    // conclusion.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("met 0/3, missed latency_p99"), "{stdout}");
+    assert!(stdout.contains("met 3/3"), "{stdout}");
+    let sentence = stdout
+        .lines()
+        .find(|l| l.starts_with("Every objective holds"))
+        .unwrap_or_else(|| panic!("no objectives sentence: {stdout}"));
+    assert!(
+        sentence.contains(
+            "It holds at no setting for sync · variant[1].max_lag=100ms, objectives.latency_p99=25ms \
+             and sync · variant[1].max_lag=2m, objectives.latency_p99=25ms \
+             (missed: latency_p99 at 4 of 16 grid points × variants)."
+        ),
+        "{sentence}"
+    );
+    let html = std::fs::read_to_string(single.join("tiny/sweep/report.html")).unwrap();
+    let conclusion = &html[html.find("<h2>Conclusion</h2>").unwrap()..];
+    assert!(
+        conclusion.starts_with(&format!(
+            "<h2>Conclusion</h2>\n<ul class=\"conclusion\">\n<li>{sentence}</li>"
+        )),
+        "{}",
+        &conclusion[..400]
+    );
+    let per_point = &html[html
+        .find("<h2>Objectives per grid point</h2>")
+        .expect("a table per point")..];
+    let per_point = &per_point[..per_point.find("</table>").unwrap()];
+    assert_eq!(per_point.matches("<tr>").count(), 1 + 8, "{per_point}");
+    assert_eq!(per_point.matches("met 0/3, missed latency_p99").count(), 4);
+
+    // Shards of the same sweep merge to the same bytes, verdicts included.
+    let sharded = dir.join("sharded");
+    for i in 0..2 {
+        let shard = format!("{i}/2");
+        ok(&[
+            &[
+                "sweep",
+                TINY,
+                "--shard",
+                &shard,
+                "--out",
+                s(&sharded),
+                "--quiet",
+            ],
+            &set[..],
+        ]
+        .concat());
+    }
+    let merged = dir.join("merged");
+    ok(&[
+        "merge",
+        s(&sharded.join("tiny/sweep")),
+        "--out",
+        s(&merged),
+        "--quiet",
+    ]);
+    assert_eq!(
+        files(&merged.join("tiny/sweep")),
+        files(&single.join("tiny/sweep"))
+    );
+
+    // A variant's own limit overrides the swept one: sync with 1 s meets everywhere.
+    let own = dir.join("own");
+    ok(&[
+        &["sweep", TINY, "--out", s(&own), "--quiet"],
+        &set[..],
+        &["--set", "variant[0].objectives.latency_p99=1s"],
+    ]
+    .concat());
+    let sweep_csv = std::fs::read_to_string(own.join("tiny/sweep/sweep.csv")).unwrap();
+    assert!(column(&sweep_csv, "objectives_met_runs")
+        .iter()
+        .all(|m| *m == "3"));
+}
+
+/// Both capacity studies state objectives, so their reports end with a verdict.
+#[test]
+fn capacity_studies_have_objectives() {
+    for study in ["lag-vs-rate", "secondary-choice"] {
+        let file = format!(
+            "{}/scenarios/capacity/{study}.toml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains("\n[objectives]\n"), "{study}");
+    }
+}

@@ -1,11 +1,11 @@
 //! `geosim merge`: shard files (untrusted input) → the files of the whole sweep.
 
 use super::print;
-use super::sweep::{chart_figures, export, render, write};
+use super::sweep::{chart_figures, export, render, terminal_summary, write};
 use crate::error::Result;
 use crate::output;
 use crate::sweep::args::MergeArgs;
-use crate::sweep::{merge, table};
+use crate::sweep::merge;
 
 pub fn merge(args: &MergeArgs) -> Result<()> {
     let charts = chart_figures(&args.render)?;
@@ -26,7 +26,7 @@ pub fn merge(args: &MergeArgs) -> Result<()> {
     )?;
     let dir = write(staging, &out)?;
     export(&args.exports, &data.header, &out)?;
-    print(&table::summary_table(&data));
+    print(&terminal_summary(&data));
     if !args.quiet {
         eprintln!("merged {} shards into {}", found.files.len(), dir.display());
     }

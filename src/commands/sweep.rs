@@ -130,7 +130,7 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
             let files = render(&data, &charts)?;
             let dir = write(staging, &files)?;
             export(&args.exports, &data.header, &files)?;
-            print(&table::summary_table(&data));
+            print(&terminal_summary(&data));
             dir
         }
     };
@@ -143,6 +143,18 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// What a sweep prints: the table of its figures, then (with objectives) where every
+/// objective holds, the sentence the report concludes with.
+pub(super) fn terminal_summary(data: &SweepData) -> String {
+    let mut out = table::summary_table(data);
+    if let Some(s) = crate::report::sweep_sentences::objectives_conclusion(data) {
+        out.push('\n');
+        out.push_str(&s);
+        out.push('\n');
+    }
+    out
 }
 
 /// `--export` of a whole sweep: sweep.csv as rendered, with the sweep's header.

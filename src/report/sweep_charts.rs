@@ -187,6 +187,18 @@ pub(crate) fn layout(data: &SweepData) -> Layout {
 
 /// The series of figure `f`: one per variant and combination of the other axes' values.
 pub(crate) fn series(data: &SweepData, f: usize) -> Vec<Series> {
+    let scale = look(FIGURES[f].name).scale;
+    series_of(data, |g| {
+        g.stats[f].map(|s| (s.mean * scale, s.ci95.unwrap_or(0.0) * scale))
+    })
+}
+
+/// The series of any per-group value (mean and half-width; `None`: no point there), laid
+/// out as the charts lay out figures.
+pub(crate) fn series_of(
+    data: &SweepData,
+    value: impl Fn(&data::Group) -> Option<(f64, f64)>,
+) -> Vec<Series> {
     let grid = &data.header.grid;
     let xa = x_axis(data);
     let xs: Vec<f64> = match grid.axes[xa].numeric() {
@@ -198,9 +210,10 @@ pub(crate) fn series(data: &SweepData, f: usize) -> Vec<Series> {
         let mut coords = grid.coordinates(g.point);
         let x = xs[coords.remove(xa)];
         let key = (coords, g.variant_index);
-        let Some(s) = g.stats[f] else { continue };
-        let scale = look(FIGURES[f].name).scale;
-        let point = (x, s.mean * scale, s.ci95.unwrap_or(0.0) * scale);
+        let Some((mean, ci)) = value(&g) else {
+            continue;
+        };
+        let point = (x, mean, ci);
         match keyed.iter_mut().find(|(k, _)| *k == key) {
             Some((_, series)) => series.points.push(point),
             None => {

@@ -1,6 +1,7 @@
 //! `sweep.csv`: one row per grid point × variant — the swept values (one column per key
 //! path), the variant, then each figure's mean and 95% confidence half-width over the
-//! runs, with fixed decimals so equal data give equal bytes.
+//! runs, with fixed decimals so equal data give equal bytes; last, how many runs met every
+//! objective and which keys any run missed (both empty without objectives).
 
 use crate::error::{GeoError, Result};
 use crate::stats::Stats;
@@ -17,6 +18,7 @@ pub fn sweep_csv(data: &SweepData) -> Result<Vec<u8>> {
         header.push(format!("{}_mean", f.name));
         header.push(format!("{}_ci95", f.name));
     }
+    header.extend(["objectives_met_runs", "objectives_missed"].map(String::from));
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(&header).map_err(csv_error)?;
     for g in data::groups(&data.rows) {
@@ -27,6 +29,13 @@ pub fn sweep_csv(data: &SweepData) -> Result<Vec<u8>> {
             record.push(mean(s, f.decimals));
             record.push(fixed(s.and_then(|s| s.ci95), f.decimals));
         }
+        let v = &g.objectives;
+        record.push(if v.judged > 0 {
+            v.met.to_string()
+        } else {
+            String::new()
+        });
+        record.push(v.missed.join(";"));
         w.write_record(&record).map_err(csv_error)?;
     }
     w.into_inner().map_err(csv_error)

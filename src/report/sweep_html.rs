@@ -38,7 +38,11 @@ pub fn render_html(data: &SweepData, charts: &[SweepChart]) -> Result<String> {
         let _ = writeln!(out, "<p class=\"description\">{}</p>", esc(&h.description));
     }
     let figures: Vec<usize> = charts.iter().map(|c| c.figure).collect();
-    let conclusions = super::sweep_sentences::conclusions(data, &figures);
+    // Where the objectives hold is the answer the sweep was made for: it comes first.
+    let conclusions: Vec<String> = super::sweep_sentences::objectives_conclusion(data)
+        .into_iter()
+        .chain(super::sweep_sentences::conclusions(data, &figures))
+        .collect();
     if !conclusions.is_empty() {
         out.push_str("<h2>Conclusion</h2>\n<ul class=\"conclusion\">\n");
         for c in &conclusions {
@@ -63,6 +67,7 @@ only by the swept keys). Figures are <b>mean ± 95% confidence half-width</b> ov
 two settings whose intervals overlap are not told apart by this many runs.</p>\n",
     );
     table(&mut out, data, charts);
+    objectives_table(&mut out, data);
     for chart in charts {
         let _ = writeln!(
             out,
@@ -94,8 +99,13 @@ fn table(out: &mut String, data: &SweepData, charts: &[SweepChart]) {
             esc(&super::sweep_charts::look(FIGURES[c.figure].name).title)
         );
     }
+    let groups = data::groups(&data.rows);
+    let judged = groups.iter().any(|g| g.objectives.judged > 0);
+    if judged {
+        out.push_str("<th class=\"l\">objectives (runs)</th>");
+    }
     out.push_str("</tr>\n");
-    for g in data::groups(&data.rows) {
+    for g in groups {
         out.push_str("<tr>");
         for v in grid.point(g.point) {
             let _ = write!(out, "<td class=\"l\">{}</td>", esc(&display(v)));
@@ -114,7 +124,75 @@ fn table(out: &mut String, data: &SweepData, charts: &[SweepChart]) {
                 cell(g.stats[c.figure], FIGURES[c.figure].name)
             );
         }
+        if judged {
+            let _ = write!(
+                out,
+                "<td class=\"l\">{}</td>",
+                esc(&crate::sweep::table::objectives_cell(&g.objectives))
+            );
+        }
         out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n");
+}
+
+/// Per grid point, the variants that meet every objective in every run and those that
+/// do not (with the keys they miss); nothing without objectives.
+fn objectives_table(out: &mut String, data: &SweepData) {
+    let groups = data::groups(&data.rows);
+    if groups.iter().all(|g| g.objectives.judged == 0) {
+        return;
+    }
+    let grid = &data.header.grid;
+    out.push_str("<h2>Objectives per grid point</h2>\n<table class=\"objectives\">\n<tr>");
+    for axis in &grid.axes {
+        let _ = write!(out, "<th class=\"l\">{}</th>", esc(&axis.key()));
+    }
+    out.push_str(
+        "<th class=\"l\">meet every objective in every run</th><th class=\"l\">do not</th></tr>\n",
+    );
+    let swatch = |g: &data::Group| {
+        format!(
+            "<span class=\"swatch\" style=\"background:{}\"></span>{}",
+            palette::variant_hex(g.variant_index),
+            esc(g.variant)
+        )
+    };
+    for point in 0..grid.len() {
+        let here: Vec<&data::Group> = groups.iter().filter(|g| g.point == point).collect();
+        let meet: Vec<String> = here
+            .iter()
+            .filter(|g| g.objectives.holds() == Some(true))
+            .map(|g| swatch(g))
+            .collect();
+        let miss: Vec<String> = here
+            .iter()
+            .filter(|g| g.objectives.holds() == Some(false))
+            .map(|g| {
+                format!(
+                    "{} ({})",
+                    swatch(g),
+                    esc(&crate::sweep::table::objectives_cell(&g.objectives))
+                )
+            })
+            .collect();
+        out.push_str("<tr>");
+        for v in grid.point(point) {
+            let _ = write!(out, "<td class=\"l\">{}</td>", esc(&display(v)));
+        }
+        let none = |v: Vec<String>| {
+            if v.is_empty() {
+                "none".to_string()
+            } else {
+                v.join(", ")
+            }
+        };
+        let _ = writeln!(
+            out,
+            "<td class=\"l\">{}</td><td class=\"l\">{}</td></tr>",
+            none(meet),
+            none(miss)
+        );
     }
     out.push_str("</table>\n");
 }

@@ -7,6 +7,7 @@
 
 use super::figures::{self, FIGURES};
 use super::grid::Grid;
+use crate::objectives::Key;
 use crate::results::Summary;
 use crate::stats::{self, Stats};
 
@@ -42,6 +43,10 @@ pub struct RunRow {
     pub promotion: String,
     /// In `FIGURES` order.
     pub figures: Vec<Option<f64>>,
+    /// `objectives_met` of the run: `None` where no objective applied to it.
+    pub objectives_met: Option<bool>,
+    /// `objectives_missed` of the run, in SPEC §8 order.
+    pub objectives_missed: Vec<&'static str>,
 }
 
 /// The runs of one `geosim run` as rows of a single grid point, variants numbered in
@@ -71,6 +76,8 @@ impl RunRow {
             max_lag_s: s.max_lag_s,
             promotion: s.promotion.clone(),
             figures: figures::values(s),
+            objectives_met: s.objectives_met,
+            objectives_missed: s.objectives_missed.clone(),
         }
     }
 
@@ -99,6 +106,44 @@ pub struct Group<'a> {
     /// Per figure in `FIGURES` order; `None` where no run has a value (e.g. `rto_s`
     /// without a primary outage). A figure some runs lack is described over the others.
     pub stats: Vec<Option<Stats>>,
+    pub objectives: Verdict,
+}
+
+/// The objectives of one grid point × variant over its runs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Verdict {
+    /// Runs to which some objective applied (`objectives_met` not empty).
+    pub judged: usize,
+    /// Runs that met every objective that applied to them.
+    pub met: usize,
+    /// Every key some run missed, in SPEC §8 order.
+    pub missed: Vec<&'static str>,
+}
+
+impl Verdict {
+    fn of(rows: &[RunRow]) -> Verdict {
+        let judged = rows.iter().filter(|r| r.objectives_met.is_some()).count();
+        let met = rows
+            .iter()
+            .filter(|r| r.objectives_met == Some(true))
+            .count();
+        let missed = Key::ALL
+            .iter()
+            .map(|k| k.name())
+            .filter(|k| rows.iter().any(|r| r.objectives_missed.contains(k)))
+            .collect();
+        Verdict {
+            judged,
+            met,
+            missed,
+        }
+    }
+
+    /// Every objective held in every run it was judged in; `None` where none was judged
+    /// (no `[objectives]`, or none that can apply).
+    pub fn holds(&self) -> Option<bool> {
+        (self.judged > 0).then_some(self.met == self.judged)
+    }
 }
 
 /// Consecutive rows of the same point and variant, described; `rows` in file order.
@@ -134,5 +179,6 @@ fn group(rows: &[RunRow]) -> Group<'_> {
         max_lag_s: first.max_lag_s,
         runs: rows.len(),
         stats,
+        objectives: Verdict::of(rows),
     }
 }

@@ -242,6 +242,8 @@ mod tests {
                 max_lag_s: Some(1.0),
                 promotion: "none".into(),
                 figures: vec![Some(point as f64); FIGURES.len()],
+                objectives_met: None,
+                objectives_missed: Vec::new(),
             })
             .collect();
         let header = SweepHeader {

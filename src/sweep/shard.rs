@@ -15,10 +15,11 @@ use super::data::{RunRow, SweepHeader};
 use super::figures::{self, FIGURES};
 use super::grid::{Axis, Grid};
 use crate::error::{GeoError, Result};
+use crate::objectives::Key;
 use crate::scenario::keys::KeyPath;
 
 /// Bumped whenever the layout changes, so an old shard is refused, not misread.
-const FORMAT: i64 = 3;
+const FORMAT: i64 = 4;
 const KIND: &str = "geosim sweep shard";
 const FIXED_COLUMNS: [&str; 7] = [
     "point",
@@ -29,6 +30,17 @@ const FIXED_COLUMNS: [&str; 7] = [
     "max_lag_s",
     "promotion",
 ];
+/// After the figures: the run's verdict, as `summary.csv` writes it.
+const VERDICT_COLUMNS: [&str; 2] = ["objectives_met", "objectives_missed"];
+
+/// Every column of a shard's CSV, in order.
+fn columns() -> Vec<&'static str> {
+    FIXED_COLUMNS
+        .into_iter()
+        .chain(figures::names())
+        .chain(VERDICT_COLUMNS)
+        .collect()
+}
 
 /// A slice of a sweep: the points k with k mod `count` = `index`.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,8 +70,7 @@ pub fn to_bytes(shard: &Shard) -> Result<Vec<u8>> {
         out.push('\n');
     }
     let mut w = csv::Writer::from_writer(out.into_bytes());
-    let columns: Vec<&str> = FIXED_COLUMNS.into_iter().chain(figures::names()).collect();
-    w.write_record(&columns).map_err(csv_error)?;
+    w.write_record(columns()).map_err(csv_error)?;
     for r in &shard.rows {
         let mut record = vec![
             r.point.to_string(),
@@ -75,6 +86,8 @@ pub fn to_bytes(shard: &Shard) -> Result<Vec<u8>> {
                 .iter()
                 .map(|v| v.map(|x| x.to_string()).unwrap_or_default()),
         );
+        record.push(r.objectives_met.map(|m| m.to_string()).unwrap_or_default());
+        record.push(r.objectives_missed.join(";"));
         w.write_record(&record).map_err(csv_error)?;
     }
     w.into_inner().map_err(csv_error)
@@ -399,7 +412,7 @@ fn rows_from_csv(
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(body.as_bytes());
-    let expected: Vec<&str> = FIXED_COLUMNS.into_iter().chain(figures::names()).collect();
+    let expected = columns();
     let columns = reader.headers().map_err(|e| (0, e.to_string()))?;
     if columns.iter().ne(expected.iter().copied()) {
         return Err((
@@ -530,6 +543,7 @@ fn row(r: &csv::StringRecord) -> std::result::Result<RunRow, (usize, String)> {
         });
     }
     let mode = text(4)?;
+    let (objectives_met, objectives_missed) = verdict(r, FIXED_COLUMNS.len() + FIGURES.len())?;
     Ok(RunRow {
         point: int(0)?,
         variant_index: int(1)?,
@@ -543,7 +557,58 @@ fn row(r: &csv::StringRecord) -> std::result::Result<RunRow, (usize, String)> {
         },
         promotion: text(6)?,
         figures,
+        objectives_met,
+        objectives_missed,
     })
+}
+
+/// `objectives_met,objectives_missed` at cells `at`, `at + 1`: `true`, `false` or empty,
+/// and the missed keys of `[objectives]` in SPEC §8 order, each once — present exactly
+/// when the run is `false`, as geosim writes them.
+fn verdict(
+    r: &csv::StringRecord,
+    at: usize,
+) -> std::result::Result<(Option<bool>, Vec<&'static str>), (usize, String)> {
+    let met = match r.get(at).unwrap_or("") {
+        "" => None,
+        "true" => Some(true),
+        "false" => Some(false),
+        other => return Err((at, format!("\"{other}\" is not true, false or empty"))),
+    };
+    let text = r.get(at + 1).unwrap_or("");
+    let mut missed: Vec<Key> = Vec::new();
+    for name in text.split(';').filter(|_| !text.is_empty()) {
+        let known: Vec<&str> = Key::ALL.iter().map(|k| k.name()).collect();
+        let key = Key::from_name(name).ok_or_else(|| {
+            (
+                at + 1,
+                format!(
+                    "\"{name}\" is not an objective (one of {}, separated by ';')",
+                    known.join(", ")
+                ),
+            )
+        })?;
+        if missed.last().is_some_and(|&last| last >= key) {
+            return Err((
+                at + 1,
+                format!(
+                    "\"{text}\": the keys are repeated or not in the order geosim writes them ({})",
+                    known.join(";")
+                ),
+            ));
+        }
+        missed.push(key);
+    }
+    if (met == Some(false)) != !missed.is_empty() {
+        return Err((
+            at + 1,
+            format!(
+                "\"{text}\" does not go with objectives_met = \"{}\": a run misses keys exactly when it is false",
+                r.get(at).unwrap_or("")
+            ),
+        ));
+    }
+    Ok((met, missed.into_iter().map(Key::name).collect()))
 }
 
 #[cfg(test)]
@@ -574,6 +639,9 @@ mod tests {
                         max_lag_s: Some(300.0),
                         promotion: "planned>forced".into(),
                         figures: figures.clone(),
+                        objectives_met: [Some(false), None][variant_index],
+                        objectives_missed: [vec!["rpo", "availability"], vec![]][variant_index]
+                            .clone(),
                     });
                 }
             }
@@ -627,7 +695,7 @@ mod tests {
         assert!(e.contains("need 8 rows"), "{e}");
         assert!(err("point,run\n1,2\n").contains("not a geosim sweep shard"));
         assert!(err("").contains("the file is empty"));
-        let e = err(&text.replace("format = 3", "format = 9"));
+        let e = err(&text.replace("format = 4", "format = 9"));
         assert!(e.contains("s.csv:") && e.contains("format 9"), "{e}");
         assert!(err(&text.replace("\n3,1,", "\n2,1,")).contains("point 2 does not belong"));
         // A truncated last number: the file no longer ends with its newline.
@@ -676,5 +744,37 @@ mod tests {
         }
         let e = err(&text.replace("values = [500, 1.5]", "values = [500, nan]"));
         assert!(e.contains("not one a sweep can have"), "{e}");
+    }
+
+    #[test]
+    fn corrupted_objectives_are_refused_at_their_cell() {
+        let text = text();
+        // The rows of variant 0 end with their verdict: `false,rpo;availability`.
+        let ok = ",false,rpo;availability\n";
+        assert!(text.contains(ok), "{text}");
+        let line_no = text[..text.find(ok).unwrap()].matches('\n').count() + 1;
+        for (bad, says) in [
+            (
+                ",maybe,rpo;availability\n",
+                "\"maybe\" is not true, false or empty",
+            ),
+            (",false,rpo;latency\n", "\"latency\" is not an objective"),
+            (
+                ",false,availability;rpo\n",
+                "not in the order geosim writes them",
+            ),
+            (",false,rpo;rpo\n", "repeated"),
+            (",false,\n", "a run misses keys exactly when it is false"),
+            (
+                ",true,rpo;availability\n",
+                "a run misses keys exactly when it is false",
+            ),
+            (",,rpo\n", "a run misses keys exactly when it is false"),
+        ] {
+            let e = err(&text.replacen(ok, bad, 1));
+            assert!(e.contains(says), "{bad}: {e}");
+            assert!(e.contains(&format!("s.csv:{line_no}:")), "{bad}: {e}");
+            assert!(e.contains("objectives_m"), "{bad}: {e}");
+        }
     }
 }

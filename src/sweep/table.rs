@@ -1,5 +1,6 @@
 //! The short human table printed at the end of a sweep: a few figures per grid point
-//! and variant, each as mean ± 95% half-width.
+//! and variant, each as mean ± 95% half-width; with objectives, how many runs met every
+//! one and which keys were missed.
 
 use super::data::{self, Group, SweepData};
 use super::figures;
@@ -24,11 +25,19 @@ pub fn summary_table(data: &SweepData) -> String {
         .chain(["variant".to_string(), "runs".to_string()])
         .chain(SHOWN.iter().map(|(_, t)| t.to_string()))
         .collect()];
-    for g in data::groups(&data.rows) {
+    let groups = data::groups(&data.rows);
+    let judged = groups.iter().any(|g| g.objectives.judged > 0);
+    if judged {
+        rows[0].push("objectives".to_string());
+    }
+    for g in groups {
         let mut row: Vec<String> = grid.point(g.point).into_iter().map(display).collect();
         row.push(g.variant.to_string());
         row.push(g.runs.to_string());
         row.extend(SHOWN.iter().map(|(name, _)| cell(&g, name)));
+        if judged {
+            row.push(objectives_cell(&g.objectives));
+        }
         rows.push(row);
     }
     crate::text_table::render(&rows)
@@ -50,5 +59,18 @@ fn cell(g: &Group, name: &str) -> String {
     match ci {
         Some(ci) => format!("{mean}±{ci}"),
         None => mean,
+    }
+}
+
+/// "met 5/5", "met 2/5, missed rpo", or "-" where no objective applied.
+pub fn objectives_cell(v: &data::Verdict) -> String {
+    if v.judged == 0 {
+        return "-".into();
+    }
+    let met = format!("met {}/{}", v.met, v.judged);
+    if v.missed.is_empty() {
+        met
+    } else {
+        format!("{met}, missed {}", v.missed.join(", "))
     }
 }
