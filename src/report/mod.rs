@@ -17,6 +17,7 @@ pub mod sweep_charts;
 pub mod sweep_csv;
 pub mod sweep_html;
 pub mod sweep_sentences;
+pub mod sweep_series;
 pub mod verdict;
 pub mod visibility_chart;
 pub mod year_csv;

@@ -96,7 +96,7 @@ fn table(out: &mut String, data: &SweepData, charts: &[SweepChart]) {
         let _ = write!(
             out,
             "<th>{}</th>",
-            esc(&super::sweep_charts::look(FIGURES[c.figure].name).title)
+            esc(&super::sweep_series::look(FIGURES[c.figure].name).title)
         );
     }
     let groups = data::groups(&data.rows);
@@ -201,7 +201,7 @@ fn cell(s: Option<Stats>, figure: &str) -> String {
     let Some(s) = s else {
         return "–".into();
     };
-    let look = super::sweep_charts::look(figure);
+    let look = super::sweep_series::look(figure);
     if look.scale == 100.0 {
         // A share as a percentage; its interval in percentage points.
         return match s.ci95 {

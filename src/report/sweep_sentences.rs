@@ -10,7 +10,7 @@
 //! setting", or the settings themselves — computed by [`where_objectives_hold`], which a
 //! property test checks against the runs.
 
-use super::sweep_charts::{layout, look, series, series_of, Layout, Series};
+use super::sweep_series::{layout, look, series, series_of, Layout, Series};
 use crate::format::{fmt_num, fmt_pct, fmt_sig};
 use crate::sweep::data::SweepData;
 use crate::sweep::figures::FIGURES;
@@ -313,7 +313,7 @@ fn missed_most(data: &SweepData) -> String {
         return String::new();
     }
     // Most often missed first; ties keep SPEC §8's order.
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
     let parts: Vec<String> = counts
         .iter()
         .enumerate()

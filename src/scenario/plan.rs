@@ -131,6 +131,7 @@ pub fn plan(m: &Model) -> String {
             v.promote.map_or("as requested", PromoteKind::as_str),
             protocol(v)
         );
+        objectives(&mut o, m, &v.objectives);
     }
     let per = m.expected_writes();
     let sims = m.variants.len() as f64 * f64::from(m.runs);
@@ -144,6 +145,60 @@ pub fn plan(m: &Model) -> String {
     );
     work(&mut o, m, sims);
     o
+}
+
+/// A variant's objectives (SPEC §8) as limits, and those that cannot apply to any run of
+/// this scenario (SPEC §10: neither met nor missed) with the reason.
+fn objectives(o: &mut String, m: &Model, ob: &crate::model::Objectives) {
+    use crate::format::fmt_sig;
+    if ob.is_empty() {
+        return;
+    }
+    let mut limits = Vec::new();
+    let mut idle = Vec::new();
+    if let Some(x) = ob.rpo {
+        limits.push(format!("rpo <= {}", fmt_duration(x)));
+    }
+    if let Some(x) = ob.rto {
+        limits.push(format!("rto <= {}", fmt_duration(x)));
+        // Any outage of a region that holds the log may take the primary down (a
+        // promotion moves it); with none, no run has an rto to judge.
+        let holds_log = |r: usize| r == m.primary || m.secondaries.contains(&r);
+        let may = m
+            .outages
+            .iter()
+            .any(|x| matches!(x.target, Target::Region(r) if holds_log(r)))
+            || !m.failures.is_empty();
+        if !may {
+            idle.push("rto (no outage of the primary or a secondary is scheduled)");
+        }
+    }
+    if let Some(x) = ob.availability {
+        limits.push(format!("availability >= {}%", fmt_sig(x * 100.0)));
+    }
+    if let Some(x) = ob.latency_p99 {
+        limits.push(format!("first-try latency p99 <= {}", fmt_duration(x)));
+    }
+    if let Some(x) = ob.stale_read_share {
+        limits.push(format!("stale reads <= {}%", fmt_sig(x * 100.0)));
+        if m.reads.is_none() {
+            idle.push("stale_read_share (no [reads])");
+        }
+    }
+    if let Some(x) = ob.cost_month {
+        limits.push(format!("cost <= {} a month", fmt_sig(x)));
+        if m.cost.is_none() {
+            idle.push("cost_month (no [cost])");
+        }
+    }
+    let _ = writeln!(o, "    objectives: {}", limits.join(", "));
+    if !idle.is_empty() {
+        let _ = writeln!(
+            o,
+            "    cannot apply, so neither met nor missed: {}",
+            idle.join("; ")
+        );
+    }
 }
 
 /// The Part II keys of a variant (SPEC §6), as `, key value` pieces: `sync_acks` where it
@@ -428,129 +483,4 @@ fn events(o: &mut String, m: &Model, target: &dyn Fn(Target) -> String) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// 100 writes/s for 1000 s, one secondary, one async variant.
-    const BASE: &str = r#"
-[simulation]
-duration = "1000s"
-[[region]]
-name = "westeurope"
-[[region]]
-name = "eastus"
-[workload]
-client_region = "westeurope"
-rate = 100
-size = "1KiB"
-[replication]
-primary = "westeurope"
-secondaries = ["eastus"]
-[[variant]]
-name = "a"
-mode = "async"
-"#;
-
-    /// 100 writes/s for 1000 s, one secondary: 100,000 writes of 6 events (async) and
-    /// of 7 (sync).
-    #[test]
-    fn plan_estimates_events_and_wall_time() {
-        let text = format!("{BASE}[[variant]]\nname = \"s\"\nmode = \"sync\"\n");
-        let m = crate::scenario::parse(&text, "t.toml", "t").expect("valid scenario");
-        let p = plan(&m);
-        assert!(
-            p.contains("expected engine events: about 650 k per simulation, 1.3 M in total"),
-            "{p}"
-        );
-        assert!(
-            p.contains("rough wall time: under a second on one core"),
-            "{p}"
-        );
-    }
-
-    /// The same run with the primary down for half of it: each write offered then
-    /// makes 4 attempts of 2 events (its deadline and the retry; the request never
-    /// arrives) instead of its 5-event path (100/s × 500 s × (8 − 5) = 150 k more), and
-    /// `[[failure]]` adds the year of failures, its episode length read as people
-    /// read it (lead-in 1 min, mean repair 60 min, a tail of 4 attempts of 61 s, no
-    /// promotion to wait for, and a lead-in: 66.1 min).
-    #[test]
-    fn plan_estimates_retries_and_the_year() {
-        let base = BASE;
-        let outage = format!(
-            "{base}[[outage]]\ntarget = \"westeurope\"\nstart = \"0s\"\nduration = \"500s\"\n"
-        );
-        let m = crate::scenario::parse(&outage, "t.toml", "t").expect("valid scenario");
-        let p = plan(&m);
-        // 600 k of the failure-free run plus 150 k of retries.
-        assert!(p.contains("about 750 k per simulation"), "{p}");
-        let year = format!(
-            "{base}[[failure]]\ntarget = \"westeurope\"\nmtbf = \"30d\"\nmttr = {{ dist = \"exponential\", mean = \"1h\" }}\n"
-        );
-        let m = crate::scenario::parse(&year, "t.toml", "t").expect("valid scenario");
-        let p = plan(&m);
-        assert!(
-            p.contains("expected engine events of the year of failures"),
-            "{p}"
-        );
-        assert!(p.contains("episodes of up to about 66.1 min,"), "{p}");
-        assert!(!p.contains("ns,"), "{p}");
-    }
-
-    #[test]
-    fn plan_shows_the_readers_and_where_each_variant_reads() {
-        let text = r#"
-[simulation]
-duration = "10m"
-[[region]]
-name = "westeurope"
-[[region]]
-name = "eastus"
-[workload]
-client_region = "westeurope"
-rate = 100
-size = "1KiB"
-[replication]
-primary = "westeurope"
-secondaries = ["eastus"]
-[reads]
-rate = 500
-from = "eastus"
-at = "nearest"
-[[variant]]
-name = "a"
-mode = "async"
-[[variant]]
-name = "p"
-mode = "async"
-reads = { at = "primary" }
-"#;
-        let m = crate::scenario::parse(text, "t.toml", "t").expect("valid scenario");
-        let p = plan(&m);
-        assert!(p.contains("reads\n  readers in eastus: 500/s\n"), "{p}");
-        assert!(
-            p.contains("nearest region of the replication set: eastus (round trip 1ms)"),
-            "{p}"
-        );
-        assert!(
-            p.contains("  a: mode async, max_lag 5m, promote as requested, reads at nearest"),
-            "{p}"
-        );
-        assert!(
-            p.contains("  p: mode async, max_lag 5m, promote as requested, reads at primary"),
-            "{p}"
-        );
-        // 2 events per read: 500/s × 600 s × 2 on top of 100/s × 600 s × 6.
-        assert!(p.contains("about 960 k per simulation"), "{p}");
-    }
-
-    #[test]
-    fn counts_and_seconds_read_well() {
-        assert_eq!(fmt_count(950.0), "950");
-        assert_eq!(fmt_count(36e6), "36 M");
-        assert_eq!(fmt_count(1.25e9), "1.2 G");
-        assert_eq!(fmt_seconds(90.0), "90 s");
-        assert_eq!(fmt_seconds(600.0), "10 min");
-        assert_eq!(fmt_seconds(9000.0), "2.5 h");
-    }
-}
+mod tests;

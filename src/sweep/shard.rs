@@ -562,13 +562,13 @@ fn row(r: &csv::StringRecord) -> std::result::Result<RunRow, (usize, String)> {
     })
 }
 
+/// A run's `objectives_met` and `objectives_missed`.
+type RunVerdict = (Option<bool>, Vec<&'static str>);
+
 /// `objectives_met,objectives_missed` at cells `at`, `at + 1`: `true`, `false` or empty,
 /// and the missed keys of `[objectives]` in SPEC §8 order, each once — present exactly
 /// when the run is `false`, as geosim writes them.
-fn verdict(
-    r: &csv::StringRecord,
-    at: usize,
-) -> std::result::Result<(Option<bool>, Vec<&'static str>), (usize, String)> {
+fn verdict(r: &csv::StringRecord, at: usize) -> std::result::Result<RunVerdict, (usize, String)> {
     let met = match r.get(at).unwrap_or("") {
         "" => None,
         "true" => Some(true),
@@ -599,7 +599,7 @@ fn verdict(
         }
         missed.push(key);
     }
-    if (met == Some(false)) != !missed.is_empty() {
+    if (met == Some(false)) == missed.is_empty() {
         return Err((
             at + 1,
             format!(
