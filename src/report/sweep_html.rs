@@ -66,8 +66,9 @@ and every variant of it runs the scenario's runs (the same random streams at eve
 only by the swept keys). Figures are <b>mean ± 95% confidence half-width</b> over the runs (Student's t); \
 two settings whose intervals overlap are not told apart by this many runs.</p>\n",
     );
-    table(&mut out, data, charts);
+    // Which variants meet every objective at each point is the answer; the figures follow.
     objectives_table(&mut out, data);
+    table(&mut out, data, charts);
     for chart in charts {
         let _ = writeln!(
             out,
@@ -87,7 +88,9 @@ format (<code>geosim merge runs.csv</code> reproduces these files). <code>sweep_
 
 fn table(out: &mut String, data: &SweepData, charts: &[SweepChart]) {
     let grid = &data.header.grid;
-    out.push_str("<h2>Results</h2>\n<table>\n<tr>");
+    // A column per charted figure can be wider than the page: the table scrolls, the page
+    // does not.
+    out.push_str("<h2>Results</h2>\n<div class=\"scroll\"><table>\n<tr>");
     for axis in &grid.axes {
         let _ = write!(out, "<th class=\"l\">{}</th>", esc(&axis.key()));
     }
@@ -99,13 +102,8 @@ fn table(out: &mut String, data: &SweepData, charts: &[SweepChart]) {
             esc(&super::sweep_series::look(FIGURES[c.figure].name).title)
         );
     }
-    let groups = data::groups(&data.rows);
-    let judged = groups.iter().any(|g| g.objectives.judged > 0);
-    if judged {
-        out.push_str("<th class=\"l\">objectives (runs)</th>");
-    }
     out.push_str("</tr>\n");
-    for g in groups {
+    for g in data::groups(&data.rows) {
         out.push_str("<tr>");
         for v in grid.point(g.point) {
             let _ = write!(out, "<td class=\"l\">{}</td>", esc(&display(v)));
@@ -124,16 +122,9 @@ fn table(out: &mut String, data: &SweepData, charts: &[SweepChart]) {
                 cell(g.stats[c.figure], FIGURES[c.figure].name)
             );
         }
-        if judged {
-            let _ = write!(
-                out,
-                "<td class=\"l\">{}</td>",
-                esc(&crate::sweep::table::objectives_cell(&g.objectives))
-            );
-        }
         out.push_str("</tr>\n");
     }
-    out.push_str("</table>\n");
+    out.push_str("</table></div>\n");
 }
 
 /// Per grid point, the variants that meet every objective in every run and those that
