@@ -7,8 +7,9 @@ use plotters::prelude::*;
 
 use super::canvas;
 use super::charts::{shown_runs, ChartFormat};
-use super::kit::{build, clip, finite_or_zero, frame, labelled_points, mesh, pad_range, Drawn};
+use super::kit::{build, clip, finite_or_zero, frame, mesh, pad_range, Drawn};
 use super::palette::{self, VariantStyle};
+use super::scatter::labelled_points;
 use crate::error::GeoError;
 use crate::format::{fmt_num, fmt_sig};
 use crate::model::Model;

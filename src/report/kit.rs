@@ -1,7 +1,8 @@
 //! The drawing kit every chart shares: sizes, fonts, frame and legend, meshes, strokes,
-//! ranges and ticks, bars, markers and label placement. Knows no chart and no figure.
+//! ranges and ticks, bars. Knows no chart and no figure; scatter points and their labels
+//! are `scatter`'s.
 
-use crate::report::palette::{self, Marker, Stroke, VariantStyle, FONT};
+use crate::report::palette::{self, Stroke, VariantStyle, FONT};
 use plotters::coord::combinators::{LogCoord, WithKeyPoints};
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::types::RangedCoordf64;
@@ -167,22 +168,45 @@ fn legend_lines(label: &str, two_lines: bool) -> Vec<(String, TextStyle<'static>
     }
 }
 
+/// Where a legend label starts in its column, right of its swatch.
+const LEGEND_TEXT_X: i32 = 44;
+
+/// `line` cut, with an ellipsis, to at most `max_w` pixels in `style`.
+fn fit_width<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    line: &str,
+    style: &TextStyle,
+    max_w: u32,
+) -> Drawn<String, DB> {
+    let mut chars = line.chars().count();
+    let mut out = line.to_string();
+    while chars > 1 && area.estimate_text_size(&out, style)?.0 > max_w {
+        chars -= 1;
+        out = clip(line, chars);
+    }
+    Ok(out)
+}
+
 /// A line swatch and label per entry, top-down; rows shrink when there are many.
 pub(crate) fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[(VariantStyle, String)],
 ) -> Drawn<(), DB> {
-    let (_, h) = area.dim_in_pixel();
+    let (w, h) = area.dim_in_pixel();
     let two_lines = legend_two_lines(entries, h);
     let row = legend_row(entries, h, two_lines);
+    // Text starts 44 px in; what is wider than the rest of the column (capped at 360
+    // px by `with_legend`) is cut, so no label runs past the canvas.
+    let room = w.saturating_sub(LEGEND_TEXT_X as u32 + 6);
     for (i, (vs, label)) in entries.iter().enumerate() {
         let y = 18 + i as i32 * row;
         stroke_path(area, vec![(6, y), (36, y)], *vs, 3)?;
         for (k, (line, style)) in legend_lines(label, two_lines).iter().enumerate() {
+            let line = fit_width(area, line, style, room)?;
             text(
                 area,
-                line,
-                (44, y + 15 * k as i32),
+                &line,
+                (LEGEND_TEXT_X, y + 15 * k as i32),
                 style,
                 HPos::Left,
                 VPos::Center,
@@ -404,151 +428,6 @@ where
     Ok(())
 }
 
-// ---------------------------------------------------------------------------------------
-// tradeoff
-
-pub(crate) type Rect = (i32, i32, i32, i32);
-
-pub(crate) fn overlaps(a: Rect, b: Rect) -> bool {
-    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
-}
-
-/// Markers whose centres are closer than this (pixels) cover each other: they are
-/// drawn nested and labelled together.
-const CLOSE_PX: i32 = 10;
-
-/// How much larger than its own size a marker is drawn as member `k` of `n` that
-/// coincide: earlier ones larger, so each shows as a ring around the later ones (as
-/// `nested_width` does for lines); past four, they are drawn alike.
-fn nested_grow(k: usize, n: usize) -> i32 {
-    if n <= 4 {
-        5 * (n - 1 - k) as i32
-    } else {
-        0
-    }
-}
-
-/// The points of `pixels` in groups whose markers cover each other: each point joins
-/// the first group whose first point is within [`CLOSE_PX`], in order.
-fn close_groups(pixels: &[(i32, i32)]) -> Vec<Vec<usize>> {
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    for (i, &(x, y)) in pixels.iter().enumerate() {
-        let near = |g: &&mut Vec<usize>| {
-            let (gx, gy) = pixels[g[0]];
-            (gx - x).pow(2) + (gy - y).pow(2) < CLOSE_PX * CLOSE_PX
-        };
-        match groups.iter_mut().find(near) {
-            Some(g) => g.push(i),
-            None => groups.push(vec![i]),
-        }
-    }
-    groups
-}
-
-/// A scatter's points: each marker, then its label placed clear of every marker and
-/// of the labels before it, with a leader line when the label had to move away.
-/// Points whose markers would cover each other are drawn nested (the first largest)
-/// and share one label block, a line per point (top to bottom as they lie), each line
-/// led by its point's marker: two labels fanned out from what looks like one dot
-/// would not say which is which.
-pub(crate) fn labelled_points<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    chart: &LinChart<DB>,
-    points: &[((f64, f64), String, VariantStyle)],
-) -> Drawn<(), DB> {
-    let pixels: Vec<(i32, i32)> = points
-        .iter()
-        .map(|(p, ..)| chart.backend_coord(p))
-        .collect();
-    let groups = close_groups(&pixels);
-    let mut placed: Vec<Rect> = Vec::new();
-    for g in &groups {
-        for (k, &i) in g.iter().enumerate() {
-            let grow = nested_grow(k, g.len());
-            let (x, y) = pixels[i];
-            if k > 0 {
-                // A white edge keeps a ring apart from the marker inside it.
-                marker_at(root, (x, y), WHITE, points[i].2.marker, grow + 2)?;
-            }
-            marker_at(root, (x, y), points[i].2.color, points[i].2.marker, grow)?;
-            // Its box, a pixel beyond a plain marker (grown ones are wide enough).
-            let r = 7 + grow.max(1);
-            placed.push((x - r, y - r, x + r, y + r));
-        }
-    }
-    let style = font(palette::LEGEND_PX);
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
-    let bounds = (xr.start + 2, yr.start + 2, xr.end - 2, yr.end - 2);
-    for g in &groups {
-        let mut members = g.clone();
-        members.sort_by_key(|&i| pixels[i].1);
-        // A line's box is its text's height and 4 px: browsers draw a line box of
-        // about 1.2 em, taller than the glyphs plotters measures.
-        let (mut w, mut line_h) = (0, 0);
-        for &i in &members {
-            let (tw, th) = root.estimate_text_size(&points[i].1, &style)?;
-            w = w.max(tw as i32);
-            line_h = line_h.max(th as i32 + 4);
-        }
-        let key = if members.len() > 1 { 16 } else { 0 };
-        let anchor = pixels[g[0]];
-        let rect = place_label(
-            anchor,
-            (w + key, line_h * members.len() as i32),
-            bounds,
-            &placed,
-        );
-        placed.push(rect);
-        let near = if rect.0 > anchor.0 { rect.0 } else { rect.2 };
-        let mid = (rect.1 + rect.3) / 2;
-        if (mid - anchor.1).abs() > line_h {
-            let vs = points[g[0]].2;
-            root.draw(&PathElement::new(
-                vec![anchor, (near, mid)],
-                vs.color.mix(0.7).stroke_width(1),
-            ))?;
-        }
-        for (k, &i) in members.iter().enumerate() {
-            let y = rect.1 + line_h * k as i32 + line_h / 2;
-            if key > 0 {
-                let vs = points[i].2;
-                marker_at(root, (rect.0 + 5, y), vs.color, vs.marker, -3)?;
-            }
-            text(
-                root,
-                &points[i].1,
-                (rect.0 + key, y),
-                &style,
-                HPos::Left,
-                VPos::Center,
-            )?;
-        }
-    }
-    Ok(())
-}
-
-/// A marker at pixel `at` of `root`, `grow` pixels larger (or smaller) than a
-/// scatter's markers.
-fn marker_at<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    at: (i32, i32),
-    color: RGBColor,
-    marker: Marker,
-    grow: i32,
-) -> Drawn<(), DB> {
-    let fill = color.filled();
-    let (x, y) = at;
-    let size = |base: i32| (base + grow).max(1);
-    match marker {
-        Marker::Circle => root.draw(&Circle::new(at, size(7) as u32, fill)),
-        Marker::Square => {
-            let h = size(6);
-            root.draw(&Rectangle::new([(x - h, y - h), (x + h, y + h)], fill))
-        }
-        Marker::Triangle => root.draw(&TriangleMarker::new(at, size(8) as u32, fill)),
-    }
-}
-
 pub(crate) fn finite_or_zero(v: f64) -> f64 {
     if v.is_finite() {
         v
@@ -557,40 +436,68 @@ pub(crate) fn finite_or_zero(v: f64) -> f64 {
     }
 }
 
-/// Greedy label placement: right of the point, left, above, below, then further up
-/// and down on either side (drawn with a leader line); the first spot inside the plot
-/// that covers no point or earlier label wins.
-pub(crate) fn place_label(
-    anchor: (i32, i32),
-    size: (i32, i32),
-    bounds: Rect,
-    taken: &[Rect],
-) -> Rect {
-    let (ax, ay) = anchor;
-    let (w, h) = size;
-    let mut candidates = vec![
-        (ax + 12, ay - h / 2),
-        (ax - 12 - w, ay - h / 2),
-        (ax - w / 2, ay - 12 - h),
-        (ax - w / 2, ay + 12),
-    ];
-    for k in 1..=24 {
-        for side in [ax + 16, ax - 16 - w] {
-            candidates.push((side, ay - h / 2 - k * (h + 2)));
-            candidates.push((side, ay - h / 2 + k * (h + 2)));
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every legend line of `entries` as drawn on a chart-sized SVG: (x, text, size).
+    fn legend_texts(entries: &[(VariantStyle, String)]) -> Vec<(i32, String, f64)> {
+        palette::ensure_fonts();
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+            let (_, legend) = with_legend(&root, entries).unwrap();
+            draw_legend(&legend, entries).unwrap();
+            root.present().unwrap();
         }
+        let attr = |tag: &str, name: &str| -> f64 {
+            let at = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+            tag[at..at + tag[at..].find('"').unwrap()].parse().unwrap()
+        };
+        svg.split("<text")
+            .skip(1)
+            .map(|piece| {
+                let (tag, rest) = piece.split_once('>').unwrap();
+                let content = rest[..rest.find("</text>").unwrap()].trim().to_string();
+                (attr(tag, "x") as i32, content, attr(tag, "font-size"))
+            })
+            .collect()
     }
-    let fits = |r: Rect| r.0 >= bounds.0 && r.1 >= bounds.1 && r.2 <= bounds.2 && r.3 <= bounds.3;
-    let free = |r: Rect| !taken.iter().any(|t| overlaps(*t, r));
-    let as_rect = |(x, y): (i32, i32)| (x, y, x + w, y + h);
-    candidates
-        .iter()
-        .map(|&c| as_rect(c))
-        .find(|&r| fits(r) && free(r))
-        .unwrap_or_else(|| {
-            // Nowhere free: keep the label inside the plot beside its point.
-            let x = (ax + 12).min(bounds.2 - w).max(bounds.0);
-            let y = (ay - h / 2).clamp(bounds.1, (bounds.3 - h).max(bounds.1));
-            as_rect((x, y))
-        })
+
+    /// A legend too wide for its capped column (twenty entries put each detail on
+    /// its name's line) is cut to the canvas: no line ends past its right edge, as
+    /// measured by the font the PNG is drawn with.
+    #[test]
+    fn legend_lines_stay_on_the_canvas() {
+        let entries: Vec<(VariantStyle, String)> = (0..20)
+            .map(|i| {
+                let name = format!("variant-{i:02}-with-a-long-descriptive-name");
+                let detail = "max_lag 5 min, max_lag_writes 100,000, later set_max_lag";
+                (palette::variant_style(i), format!("{name}\n{detail}"))
+            })
+            .collect();
+        let texts = legend_texts(&entries);
+        assert_eq!(texts.len(), 20, "one line per entry: {texts:?}");
+        // The SVG writes plotters' sizes divided by 1.24; this is the note font.
+        let note = font(palette::NOTE_PX);
+        let canvas = SVGBackend::new("/dev/null", (WIDTH, HEIGHT)).into_drawing_area();
+        for (x, line, size) in &texts {
+            assert!(
+                (size - palette::NOTE_PX as f64 / 1.24).abs() < 0.01,
+                "{size}"
+            );
+            let (w, _) = canvas.estimate_text_size(line, &note).unwrap();
+            assert!(
+                *x + w as i32 <= WIDTH as i32,
+                "{line:?} runs from x = {x} to {} on a {WIDTH} px canvas",
+                *x + w as i32
+            );
+        }
+        assert!(texts[0].1.ends_with('…'), "{:?}", texts[0].1);
+        // Short labels are left whole.
+        let short = [(palette::variant_style(0), "sync\nno lag limit".to_string())];
+        let texts = legend_texts(&short);
+        let lines: Vec<&str> = texts.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(lines, ["sync", "no lag limit"]);
+    }
 }

@@ -12,6 +12,7 @@ pub(crate) mod kit;
 pub mod palette;
 pub mod protocol_notes;
 pub mod rules;
+pub(crate) mod scatter;
 pub mod sentences;
 pub mod sweep_charts;
 pub mod sweep_csv;

@@ -23,6 +23,7 @@ use crate::report::canvas;
 use crate::report::kit::*;
 pub use crate::report::kit::{HEIGHT, WIDTH};
 use crate::report::palette::{self, VariantStyle};
+use crate::report::scatter::labelled_points;
 use crate::results::{OutageRecord, SimResult};
 use crate::time;
 
@@ -378,6 +379,7 @@ mod tests {
 
     #[test]
     fn labels_avoid_each_other() {
+        use crate::report::scatter::{overlaps, place_label};
         let bounds = (0, 0, 500, 500);
         let a = place_label((100, 100), (80, 16), bounds, &[]);
         let b = place_label((100, 100), (80, 16), bounds, &[a]);
