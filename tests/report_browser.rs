@@ -18,8 +18,11 @@
 //!    console line, and inside each chart's box (from 2) every variant's colour is
 //!    painted.
 //!
+//! A second test puts the sweep's report.html (made by `geosim sweep` of a small sweep)
+//! through the same checks, its conclusion standing for the verdict.
+//!
 //! Artefacts (report, probed DOM in `probe.stdout`, screenshot, browser logs) stay under
-//! `target/tmp/report_browser/`, never in git.
+//! `target/tmp/report_browser/run/` and `…/sweep/`, never in git.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -137,6 +140,74 @@ mode = "async"
 promote = "planned"
 "#;
 
+/// A sweep small enough for a debug build: two rates × two variants, two short runs
+/// each; the link fails before the primary does and a forced promotion follows, so
+/// async loses writes (the RPO and loss charts have something to draw) while sync
+/// refuses them; objectives, so the conclusion says where they hold.
+const SWEEP_SCENARIO: &str = r#"
+[simulation]
+name = "browser-sweep"
+duration = "2m"
+warmup = "10s"
+seed = 7
+runs = 2
+
+[[region]]
+name = "westeurope"
+commit = { dist = "lognormal", median = "2ms", p99 = "8ms" }
+
+[[region]]
+name = "eastus"
+
+[[link]]
+between = ["westeurope", "eastus"]
+rtt = { dist = "normal", mean = "84ms", stddev = "2ms" }
+
+[workload]
+client_region = "westeurope"
+rate = 20
+size = "1KiB"
+timeout = "10s"
+
+[replication]
+primary = "westeurope"
+secondaries = ["eastus"]
+
+[[outage]]
+target = "eastus<->westeurope"
+start = "30s"
+duration = "35s"
+
+[[outage]]
+target = "westeurope"
+start = "60s"
+duration = "40s"
+
+[[action]]
+at = "70s"
+promote = "forced"
+target = "eastus"
+
+[promotion]
+switch = "5s"
+dns = "10s"
+
+[objectives]
+rpo = "1s"
+latency_p99 = "50ms"
+
+[[variant]]
+name = "sync"
+mode = "sync"
+
+[[variant]]
+name = "async"
+mode = "async"
+
+[sweep]
+"workload.rate" = [20, 40]
+"#;
+
 /// Appended to the probed copy only. It writes one line per fact into
 /// `<pre id="geosim-probe">`: `page W H`; `fetched N`, the resources the page loaded
 /// (a failed load leaves no entry, hence also) `loaders N`, the elements that would load
@@ -148,7 +219,8 @@ const PROBE: &str = r#"<script>
   var root = document.documentElement, out = [];
   // Before anything scrolls: the window, and the verdict (its sentence and table) in it.
   out.push("window " + innerWidth + " " + innerHeight);
-  var verdict = document.getElementById("verdict");
+  var verdict = document.getElementById("verdict") ||
+    document.querySelector("ul.conclusion");
   if (verdict) {
     var v = verdict.getBoundingClientRect();
     out.push(["verdict", v.left, v.top, v.right, v.bottom].join(" "));
@@ -195,13 +267,61 @@ const PROBE: &str = r#"<script>
 #[ignore = "needs Debian's chromium; run with: cargo test --test report_browser -- --ignored"]
 fn report_renders_in_headless_chromium() {
     let chromium = chromium();
-    let dir = artefact_dir();
-    let report = dir.join("report.html");
+    let dir = artefact_dir("run");
     let (html, variants) = render_report();
-    fs::write(&report, &html).unwrap();
-
     console_is_reported(&chromium, &dir);
+    // The cost chart sits in the year section, before the run's charts.
+    let mut expected: Vec<String> = vec!["cost_rpo".to_string()];
+    expected.extend(ChartKind::ALL.iter().map(|k| k.stem().to_string()));
+    expected.push("visibility".to_string());
+    check_page(&chromium, &dir, &html, (&expected, true), &variants);
+}
 
+/// The sweep's report.html, made by `geosim sweep` of [`SWEEP_SCENARIO`], passes the
+/// same checks, its conclusion standing for the verdict; its charts are the
+/// `sweep_*.svg` files the sweep wrote, in file order.
+#[test]
+#[ignore = "needs Debian's chromium; run with: cargo test --test report_browser -- --ignored"]
+fn sweep_report_renders_in_headless_chromium() {
+    let chromium = chromium();
+    let dir = artefact_dir("sweep");
+    let scenario = dir.join("browser-sweep.toml");
+    fs::write(&scenario, SWEEP_SCENARIO).unwrap();
+    let out = dir.join("out");
+    let status = Command::new(env!("CARGO_BIN_EXE_geosim"))
+        .arg("sweep")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&out)
+        .args(["--jobs", "1", "-q"])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "geosim sweep failed: {status}");
+    let sweep_dir = out.join("browser-sweep").join("sweep");
+    let html = fs::read_to_string(sweep_dir.join("report.html")).unwrap();
+    let expected: Vec<String> = fs::read_dir(&sweep_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter_map(|n| n.strip_suffix(".svg").map(str::to_string))
+        .collect();
+    assert!(expected.len() >= 2, "the sweep drew {expected:?}");
+    let variants = ["sync".to_string(), "async".to_string()];
+    check_page(&chromium, &dir, &html, (&expected, false), &variants);
+}
+
+/// `html` as `report.html` in `dir`, probed (no fetch, no overflow, every chart of
+/// `charts` laid out (in that order if `ordered`), the verdict in the first screen, texts apart) and screenshotted
+/// (no console line, every variant's colour painted in every chart).
+fn check_page(
+    chromium: &Path,
+    dir: &Path,
+    html: &str,
+    (charts, ordered): (&[String], bool),
+    variants: &[String],
+) {
+    let report = dir.join("report.html");
+    fs::write(&report, html).unwrap();
     let probed = dir.join("report-probed.html");
     fs::write(
         &probed,
@@ -209,8 +329,8 @@ fn report_renders_in_headless_chromium() {
     )
     .unwrap();
     let dom = launch(
-        &chromium,
-        &dir,
+        chromium,
+        dir,
         "probe",
         &["--dump-dom"],
         &probed,
@@ -234,15 +354,15 @@ fn report_renders_in_headless_chromium() {
         "page too tall: {}",
         probe.height
     );
-    probe.assert_charts_laid_out();
+    probe.assert_charts_laid_out(charts, ordered);
     probe.assert_verdict_in_view();
     probe.assert_texts_apart();
 
     let shot = dir.join("report.png");
     let screenshot_flag = format!("--screenshot={}", shot.display());
     let run = launch(
-        &chromium,
-        &dir,
+        chromium,
+        dir,
         "screenshot",
         &[&screenshot_flag],
         &report,
@@ -285,9 +405,12 @@ fn chromium() -> PathBuf {
     path
 }
 
-/// `target/tmp/report_browser/`, emptied: each run's artefacts stand alone.
-fn artefact_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report_browser");
+/// `target/tmp/report_browser/NAME/`, emptied: each run's artefacts stand alone, and
+/// each test has its own folder (they run in parallel).
+fn artefact_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("report_browser")
+        .join(name);
     if dir.exists() {
         fs::remove_dir_all(&dir).unwrap();
     }
@@ -590,14 +713,16 @@ impl Probe {
         probe
     }
 
-    /// One chart per kind, in page order (the cost chart in the year section, then the
-    /// run's charts), each a sizeable box inside the page, shown, and not covered by
-    /// anything else.
-    fn assert_charts_laid_out(&self) {
-        let ids: Vec<&str> = self.charts.iter().map(|c| c.id.as_str()).collect();
-        let mut expected: Vec<&str> = vec!["cost_rpo"];
-        expected.extend(ChartKind::ALL.iter().map(|k| k.stem()));
-        expected.push("visibility");
+    /// The charts `expected`, in page order, each a sizeable box inside the page,
+    /// shown, and not covered by anything else.
+    /// `ordered` false compares them as sets.
+    fn assert_charts_laid_out(&self, expected: &[String], ordered: bool) {
+        let mut ids: Vec<&str> = self.charts.iter().map(|c| c.id.as_str()).collect();
+        let mut expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+        if !ordered {
+            ids.sort_unstable();
+            expected.sort_unstable();
+        }
         assert_eq!(ids, expected, "charts on the page");
         for c in &self.charts {
             assert!(
@@ -634,7 +759,7 @@ impl Probe {
         );
         let v = self
             .verdict
-            .expect("report.html has a section id=\"verdict\"");
+            .expect("report.html has a section id=\"verdict\" (a sweep's: ul.conclusion)");
         let screen = Rect {
             left: 0.0,
             top: 0.0,
