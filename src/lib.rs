@@ -24,7 +24,7 @@ pub(crate) mod export;
 pub mod format;
 pub(crate) mod interrupt;
 pub(crate) mod json_value;
-pub(crate) mod limits;
+pub mod limits;
 pub(crate) mod metrics;
 pub mod model;
 pub mod objectives;

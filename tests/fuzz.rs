@@ -6,7 +6,11 @@
 //! each mutant through parse + validate + plan, and, when it is valid, a short
 //! simulation of every variant with the invariant checker on, under a tight event
 //! limit, and the CSV writers. Panics are caught per case; a watchdog fails the test
-//! if one case runs too long.
+//! if one case runs too long. Each case is also held to what `geosim check` would
+//! promise for it: its wall time to the plan's estimate (events at
+//! `limits::EVENTS_PER_S`, each simulation capped at its event limit) and its peak heap
+//! to `limits::estimate`'s memory, each with a margin; a case past either is a failure
+//! ("hang past the estimate", "memory past the estimate"), counted in the summary line.
 //!
 //! ```text
 //! cargo test --test fuzz -- --nocapture                          # 10,000 mutants, fixed seed
@@ -17,6 +21,8 @@
 
 use geosim::engine::rng::SimRng;
 use rand::{Rng as _, SeedableRng};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -40,6 +46,80 @@ const MAX_DURATION_S: u64 = 3_600;
 const WRITES_PER_RUN: f64 = 300.0;
 /// A case taking longer than this is a hang.
 const CASE_LIMIT: Duration = Duration::from_secs(20);
+
+/// A case may take this much longer than the plan estimates, plus `TIME_SLACK`: the
+/// estimate is of a quiet core, and CI machines are shared.
+const TIME_FACTOR: f64 = 10.0;
+const TIME_SLACK: Duration = Duration::from_secs(2);
+/// A case's peak heap may exceed `limits::estimate` by this factor plus
+/// `MEMORY_SLACK` (the model, the catalogue, histograms and parse buffers, which the
+/// estimate of the backlog and the time series leaves out).
+const MEMORY_FACTOR: f64 = 2.0;
+const MEMORY_SLACK: f64 = 64.0 * 1024.0 * 1024.0;
+
+/// The test binary's allocator: the system's, counting each thread's live heap bytes
+/// and their peak, so that a case — which runs on one worker thread — is measured
+/// alone, whatever the other workers hold.
+struct Counting;
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+thread_local! {
+    // Const-initialised: touching them never allocates, so the allocator cannot recurse.
+    static LIVE: Cell<i64> = const { Cell::new(0) };
+    static PEAK: Cell<i64> = const { Cell::new(0) };
+}
+
+fn counted(delta: i64) {
+    // `try_with`: a thread being torn down has no counters left, and frees anyway.
+    let _ = LIVE.try_with(|live| {
+        let now = live.get() + delta;
+        live.set(now);
+        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
+    });
+}
+
+// SAFETY: every call is forwarded unchanged to `System`; the counting only reads sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            counted(layout.size() as i64);
+        }
+        p
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            counted(layout.size() as i64);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        counted(-(layout.size() as i64));
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            counted(new_size as i64 - layout.size() as i64);
+        }
+        p
+    }
+}
+
+/// Starts measuring this thread's peak heap from now; returns the baseline.
+fn heap_mark() -> i64 {
+    let live = LIVE.with(Cell::get);
+    PEAK.with(|p| p.set(live));
+    live
+}
+
+/// The most this thread's heap grew above `mark` since `heap_mark`.
+fn heap_peak_since(mark: i64) -> f64 {
+    (PEAK.with(Cell::get) - mark).max(0) as f64
+}
 
 /// The engine's named, portable generator (xoshiro256++), so a seed reproduces.
 #[derive(Clone)]
@@ -415,6 +495,11 @@ struct Tally {
     limited: usize,
     /// The slowest case: (wall time, case).
     slowest: (Duration, usize),
+    /// The largest peak heap of a case, in bytes: (bytes, case).
+    heaviest: (u64, usize),
+    /// Cases past their time or memory budget (each also a failure).
+    over_time: usize,
+    over_memory: usize,
 }
 
 /// One case: parse, plan, and simulate every variant × run with the checker.
@@ -430,6 +515,19 @@ fn run_case(text: &str, case: usize, tally: &mut Tally) -> Vec<String> {
     tally.valid += 1;
     let _ = geosim::scenario::plan(&model);
     bound(&mut model, case.is_multiple_of(10));
+    // What `geosim check` would promise for the bounded model, run one simulation at a
+    // time as here: events (each simulation stops at its limit) and memory.
+    let events: f64 = (0..model.variants.len())
+        .map(|v| geosim::limits::expected_events(&model, v).min(model.max_events as f64))
+        .sum::<f64>()
+        * f64::from(model.runs);
+    let time_budget =
+        Duration::from_secs_f64(TIME_FACTOR * events / geosim::limits::EVENTS_PER_S) + TIME_SLACK;
+    let memory_budget = MEMORY_FACTOR
+        * geosim::limits::estimate(&model, model.variants.len(), 1).bytes
+        + MEMORY_SLACK;
+    let began = Instant::now();
+    let mark = heap_mark();
     let charts = case % 500 == 1;
     let mut results = Vec::new();
     let mut violations = Vec::new();
@@ -462,6 +560,27 @@ fn run_case(text: &str, case: usize, tally: &mut Tally) -> Vec<String> {
         geosim::report::csv::timeseries_csv(&results),
     ) {
         violations.extend(geosim::check::csv_totals(&s, &t));
+    }
+    // The budgets cover what check estimates (parse, plan, simulations, CSV), not the
+    // charts drawn below for a few cases.
+    let took = began.elapsed();
+    let heap = heap_peak_since(mark);
+    tally.heaviest = tally.heaviest.max((heap as u64, case));
+    if took > time_budget {
+        tally.over_time += 1;
+        violations.push(format!(
+            "hang past the estimate: {:.3} s where the plan allows {:.3} s ({events:.0} events)",
+            took.as_secs_f64(),
+            time_budget.as_secs_f64()
+        ));
+    }
+    if heap > memory_budget {
+        tally.over_memory += 1;
+        violations.push(format!(
+            "memory past the estimate: a peak heap of {:.1} MiB where the estimate allows {:.1} MiB",
+            heap / 1048576.0,
+            memory_budget / 1048576.0
+        ));
     }
     if charts && !results.is_empty() {
         let info = geosim::report::json::RunInfo {
@@ -636,6 +755,9 @@ fn campaign(label: &str, cases: usize, seed: u64, make: &(dyn Fn(&mut Rng) -> St
                 t.simulated += mine.simulated;
                 t.limited += mine.limited;
                 t.slowest = t.slowest.max(mine.slowest);
+                t.heaviest = t.heaviest.max(mine.heaviest);
+                t.over_time += mine.over_time;
+                t.over_memory += mine.over_memory;
             });
         }
         // Watchdog: a case that runs past the limit is a hang; report it with its text.
@@ -644,17 +766,27 @@ fn campaign(label: &str, cases: usize, seed: u64, make: &(dyn Fn(&mut Rng) -> St
     });
 
     let t = tally.into_inner().unwrap();
+    let mut failures = failures.into_inner().unwrap();
+    let panics = failures
+        .iter()
+        .filter(|f| f.what.starts_with("panic"))
+        .count();
     say(&format!(
         "fuzz: {cases} {label} in {:.1} s: {} valid, {} simulations run, {} stopped at a limit; \
-         slowest case {} took {:.3} s",
+         slowest case {} took {:.3} s; largest peak heap {:.1} MiB (case {}); \
+         {panics} panics, {} hangs past the estimate, {} past the memory estimate, {} failures in all",
         started.elapsed().as_secs_f64(),
         t.valid,
         t.simulated,
         t.limited,
         t.slowest.1,
-        t.slowest.0.as_secs_f64()
+        t.slowest.0.as_secs_f64(),
+        t.heaviest.0 as f64 / 1048576.0,
+        t.heaviest.1,
+        t.over_time,
+        t.over_memory,
+        failures.len()
     ));
-    let mut failures = failures.into_inner().unwrap();
     failures.sort_by_key(|f| f.case);
     let shown: Vec<String> = failures
         .iter()
@@ -1021,7 +1153,7 @@ fn mutated_shard_files_never_make_merge_panic_hang_or_chart_a_non_finite_figure(
     let seed = seed();
     let cases = env_u64("GEOSIM_SHARD_CASES").map_or(DEFAULT_SHARDS, |n| n as usize);
     say(&format!("fuzz: {cases} shard files, seed {seed}"));
-    let all: Vec<usize> = (0..geosim::sweep::figures::FIGURES.len()).collect();
+    let figures = geosim::sweep::figures::FIGURES.len();
     let (mut accepted, mut refused) = (0, 0);
     // Watchdog: a case that runs past the limit is a hang (a loop cannot be stopped).
     let epoch = Instant::now();
@@ -1066,7 +1198,11 @@ fn mutated_shard_files_never_make_merge_panic_hang_or_chart_a_non_finite_figure(
                     assert!(x.is_finite(), "a non-finite figure was accepted: {x}");
                 }
             }
-            let charts = geosim::report::sweep_charts::render_charts(&data, &all).unwrap();
+            // Six figures per case, in turn, so that every figure is charted from many
+            // different shards while a case stays cheap enough for a million-case run
+            // (drawing all of them took ~0.5 s per accepted shard).
+            let some: Vec<usize> = (0..6).map(|k| (case * 6 + k) % figures).collect();
+            let charts = geosim::report::sweep_charts::render_charts(&data, &some).unwrap();
             geosim::report::sweep_html::render_html(&data, &charts).unwrap();
             geosim::report::sweep_csv::sweep_csv(&data).unwrap();
             true
@@ -1084,7 +1220,9 @@ fn mutated_shard_files_never_make_merge_panic_hang_or_chart_a_non_finite_figure(
         );
     }
     say(&format!(
-        "fuzz: shard files: {accepted} merged and charted, {refused} refused"
+        "fuzz: shard files: {accepted} merged and charted, {refused} refused, \
+         in {:.1} s; 0 panics, 0 hangs (every case under {CASE_LIMIT:?})",
+        epoch.elapsed().as_secs_f64()
     ));
     assert!(
         accepted > 0 && refused > 0,

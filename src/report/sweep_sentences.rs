@@ -277,17 +277,19 @@ pub fn objectives_conclusion(data: &SweepData) -> Option<String> {
     }
     if !nowhere.is_empty() {
         let missed = missed_most(data);
-        let lead = if clauses.is_empty() {
-            "Every objective holds in every run at no setting"
+        if clauses.is_empty() {
+            let who = if nowhere.len() > 1 {
+                "any variant".to_string()
+            } else {
+                all(&nowhere)
+            };
+            out = format!("At no setting does {who} meet every objective in every run{missed}.");
         } else {
-            " It holds at no setting"
-        };
-        let who = if nowhere.len() == found.len() && nowhere.len() > 1 {
-            "any variant".to_string()
-        } else {
-            all(&nowhere)
-        };
-        out.push_str(&format!("{lead} for {who}{missed}."));
+            out.push_str(&format!(
+                " It holds at no setting for {}{missed}.",
+                all(&nowhere)
+            ));
+        }
     }
     Some(out)
 }
@@ -420,7 +422,7 @@ mod tests {
         let d = sweep(&[rates], 2, 1, |_, _, _| Some(false));
         assert_eq!(
             objectives_conclusion(&d).unwrap(),
-            "Every objective holds in every run at no setting for any variant \
+            "At no setting does any variant meet every objective in every run \
              (missed: rpo at 8 of 8 grid points × variants)."
         );
         // No objective applied anywhere: no sentence; where one did not apply at a point,
@@ -518,7 +520,7 @@ mod tests {
                     assert!(
                         sentence.contains(&label)
                             || (shared && sentence.contains(" for every variant"))
-                            || (shared && sentence.contains(" for any variant")),
+                            || (shared && sentence.starts_with("At no setting does any variant")),
                         "case {case}: {label}: {sentence}"
                     );
                 }

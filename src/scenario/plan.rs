@@ -248,12 +248,6 @@ fn protocol(v: &Variant) -> String {
     o
 }
 
-/// Engine events per second of one core, measured by `cargo bench` on the reference
-/// machine (2-core AMD EPYC): about 33 M on steady replication, 22 M on the shipped
-/// cross-continent scenario with its outages and promotions. The lower figure keeps
-/// the estimate on the safe side.
-const EVENTS_PER_S: f64 = 20e6;
-
 /// Expected engine events (`limits::expected_events`: every phase, and the retries of
 /// writes offered while the primary cannot answer), those of the year of failures,
 /// and a rough wall time for all of it.
@@ -284,8 +278,8 @@ fn work(o: &mut String, m: &Model, sims: f64) {
     let _ = writeln!(
         o,
         "rough wall time: {} on one core, less on more (simulations run in parallel; estimated at ~{} events/s)",
-        fmt_seconds(all_events / EVENTS_PER_S),
-        fmt_count(EVENTS_PER_S)
+        fmt_seconds(all_events / crate::limits::EVENTS_PER_S),
+        fmt_count(crate::limits::EVENTS_PER_S)
     );
 }
 
