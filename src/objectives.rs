@@ -51,8 +51,20 @@ impl Key {
         self != Key::Availability
     }
 
+    /// The `summary.csv` column the objective bounds.
+    pub fn figure_name(self) -> &'static str {
+        match self {
+            Key::Rpo => "rpo_s",
+            Key::Rto => "rto_s",
+            Key::Availability => "availability",
+            Key::LatencyP99 => "first_try_latency_p99_ms",
+            Key::StaleReadShare => "stale_read_share",
+            Key::CostMonth => "cost_month",
+        }
+    }
+
     /// The limit in the figure's unit (s, fraction, ms, share, money); `None`: not set.
-    fn limit(self, o: &Objectives) -> Option<f64> {
+    pub fn limit(self, o: &Objectives) -> Option<f64> {
         match self {
             Key::Rpo => o.rpo.map(secs),
             Key::Rto => o.rto.map(secs),

@@ -1052,6 +1052,7 @@ fn valid_shard(rng: &mut Rng) -> String {
             seed: 1,
             description: String::new(),
             shape: vec![(2, 2); grid.len()],
+            lines: Vec::new(),
             grid,
         },
         index: 0,

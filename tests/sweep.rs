@@ -437,6 +437,8 @@ fn objectives_are_judged_at_every_grid_point() {
         "objectives.latency_p99=25ms,1s",
         "--set",
         "workload.rate=50,200",
+        "--set",
+        "objectives.rpo=1s",
     ];
     let single = dir.join("single");
     let out = ok(&[&["sweep", TINY, "--out", s(&single), "--quiet"], &set[..]].concat());
@@ -504,7 +506,17 @@ fn objectives_are_judged_at_every_grid_point() {
     assert_eq!(per_point.matches("<tr>").count(), 1 + 8, "{per_point}");
     assert_eq!(per_point.matches("met 0/3, missed latency_p99").count(), 4);
 
-    // Shards of the same sweep merge to the same bytes, verdicts included.
+    // The RPO limit every variant shares is a dashed line on the RPO chart, said in its
+    // caption; the swept latency limit has no one line.
+    let rpo_svg = std::fs::read_to_string(single.join("tiny/sweep/sweep_rpo_s.svg")).unwrap();
+    assert!(
+        rpo_svg.contains("objective: rpo \u{2264} 1 s"),
+        "no objective line"
+    );
+    assert!(html.contains("Dashed: the objective, rpo \u{2264} 1 s."));
+    assert_eq!(html.matches("Dashed: the objective").count(), 1);
+
+    // Shards of the same sweep merge to the same bytes, verdicts and lines included.
     let sharded = dir.join("sharded");
     for i in 0..2 {
         let shard = format!("{i}/2");
@@ -547,4 +559,16 @@ fn objectives_are_judged_at_every_grid_point() {
     assert!(column(&sweep_csv, "objectives_met_runs")
         .iter()
         .all(|m| *m == "3"));
+    // Limits that differ between variants draw no line.
+    ok(&[
+        &["sweep", TINY, "--out", s(&own), "--quiet"],
+        &set[..],
+        &["--set", "variant[1].objectives.rpo=2s"],
+    ]
+    .concat());
+    let rpo_svg = std::fs::read_to_string(own.join("tiny/sweep/sweep_rpo_s.svg")).unwrap();
+    assert!(
+        !rpo_svg.contains("objective:"),
+        "a line for differing limits"
+    );
 }

@@ -60,6 +60,8 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
     }
     let mut points = Vec::new();
     let mut shape = Vec::with_capacity(grid.len());
+    // Every point's limits, shard or not, so that every shard's header agrees.
+    let mut lines: Option<Vec<(crate::objectives::Key, f64)>> = None;
     for k in 0..grid.len() {
         let mut model = point_model(&grid, &doc, k, &file, &stem)?;
         if let Some(seed) = args.seed {
@@ -74,6 +76,11 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
             }
         })?;
         shape.push((model.variants.len(), model.runs));
+        let here = crate::sweep::data::shared_lines(&model);
+        lines = Some(match lines {
+            None => here,
+            Some(before) => before.into_iter().filter(|l| here.contains(l)).collect(),
+        });
         if shard.is_none_or(|(i, n)| k % n == i) {
             points.push((k, model));
         }
@@ -86,6 +93,7 @@ pub fn sweep(args: &SweepArgs) -> Result<()> {
         description: crate::sweep::description(&text),
         grid,
         shape,
+        lines: lines.unwrap_or_default(),
     };
     let path = [base.name.as_str(), "sweep"];
     // Checked before the sweep runs: where it writes, and that it can.

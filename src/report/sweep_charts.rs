@@ -16,7 +16,7 @@ use super::kit::{Drawn, WIDTH};
 use super::palette::{self, Marker, Stroke, VariantStyle, FONT};
 use super::sweep_series::{layout, look, series, Layout, Series};
 use crate::error::Result;
-use crate::format::{fmt_fixed, tick_decimals};
+use crate::format::{fmt_fixed, fmt_sig, tick_decimals};
 use crate::sweep::data::SweepData;
 use crate::sweep::figures::FIGURES;
 
@@ -39,15 +39,27 @@ pub fn render_charts(data: &SweepData, figures: &[usize]) -> Result<Vec<SweepCha
         .map(|&f| {
             let series = series(data, f);
             let stem = format!("sweep_{}", FIGURES[f].name);
-            let chart = (&layout, series.as_slice(), f);
+            let line = objective_line(data, f);
+            let chart = (&layout, series.as_slice(), f, line.as_ref());
             let png = png(&stem, chart)?;
             let svg = svg(&stem, chart)?;
+            let mut caption = caption(data, &layout, f);
+            if let Some(line) = &line {
+                caption.push_str(&if shown(&series, line, FIGURES[f].name).is_some() {
+                    format!(" Dashed: the objective, {}.", line.label)
+                } else {
+                    format!(
+                        " The objective, {}, lies too far beyond every value to draw.",
+                        line.label
+                    )
+                });
+            }
             Ok(SweepChart {
                 figure: f,
                 stem,
                 png,
                 svg,
-                caption: caption(data, &layout, f),
+                caption,
             })
         })
         .collect()
@@ -66,15 +78,61 @@ fn caption(data: &SweepData, layout: &Layout, f: usize) -> String {
     )
 }
 
-/// What one chart draws: the shared layout, its series, the figure's index.
-type ChartInput<'a> = (&'a Layout, &'a [Series], usize);
-
-fn png(stem: &str, (layout, series, f): ChartInput) -> Result<Vec<u8>> {
-    canvas::png(stem, |root| draw(root, layout, series, f))
+/// The objective every variant of the sweep shares on figure `f`, if any.
+struct ObjectiveLine {
+    /// In the chart's units (a share as a percentage).
+    y: f64,
+    /// "availability ≥ 99.9%".
+    label: String,
 }
 
-fn svg(stem: &str, (layout, series, f): ChartInput) -> Result<String> {
-    canvas::svg(stem, |root| draw(root, layout, series, f))
+fn objective_line(data: &SweepData, f: usize) -> Option<ObjectiveLine> {
+    let name = FIGURES[f].name;
+    let &(key, limit) = data
+        .header
+        .lines
+        .iter()
+        .find(|(k, _)| k.figure_name() == name)?;
+    let lk = look(name);
+    let y = limit * lk.scale;
+    let sign = if key.at_most() {
+        '\u{2264}'
+    } else {
+        '\u{2265}'
+    };
+    Some(ObjectiveLine {
+        y,
+        label: format!("{} {sign} {}{}", key.name(), fmt_sig(y), lk.unit()),
+    })
+}
+
+/// The y range that shows the data and the objective line, or `None` when the line lies
+/// so far beyond the data (more than twice their span again) that including it would
+/// flatten them.
+fn shown(series: &[Series], line: &ObjectiveLine, name: &str) -> Option<(f64, f64)> {
+    // The data's own range, as `draw` makes it.
+    let bounds = (0.0, look(name).upper.unwrap_or(f64::INFINITY));
+    let (lo, hi) = y_range(series, name != "availability", bounds);
+    if (lo..=hi).contains(&line.y) {
+        return Some((lo, hi));
+    }
+    let span = hi - lo;
+    let (a, b) = (lo.min(line.y), hi.max(line.y));
+    (b - a <= 3.0 * span)
+        .then_some((a - 0.08 * span, b + 0.08 * span))
+        .map(|(a, b)| (a.max(bounds.0), b.min(bounds.1.max(hi))))
+}
+
+/// What one chart draws: the shared layout, its series, the figure's index, and the
+/// objective's line where every variant has the same one.
+type ChartInput<'a> = (&'a Layout, &'a [Series], usize, Option<&'a ObjectiveLine>);
+
+fn png(stem: &str, (layout, series, f, line): ChartInput) -> Result<Vec<u8>> {
+    canvas::png(stem, |root| draw(root, layout, series, f, line))
+}
+
+fn svg(stem: &str, (layout, series, f, line): ChartInput) -> Result<String> {
+    canvas::svg(stem, |root| draw(root, layout, series, f, line))
 }
 
 fn font(px: u32) -> TextStyle<'static> {
@@ -86,6 +144,7 @@ fn draw<DB: DrawingBackend>(
     layout: &Layout,
     series: &[Series],
     f: usize,
+    line: Option<&ObjectiveLine>,
 ) -> Drawn<(), DB> {
     root.fill(&WHITE)?;
     let name = FIGURES[f].name;
@@ -116,7 +175,11 @@ fn draw<DB: DrawingBackend>(
     }
     let (x0, x1) = x_range(layout, series);
     let bounds = (0.0, lk.upper.unwrap_or(f64::INFINITY));
-    let (y0, y1) = y_range(series, name != "availability", bounds);
+    let (mut y0, mut y1) = y_range(series, name != "availability", bounds);
+    let line = line.and_then(|l| shown(series, l, name).map(|r| (l, r)));
+    if let Some((_, (a, b))) = line {
+        (y0, y1) = (a, b);
+    }
     let (y_decimals, x_decimals) = (tick_decimals(y1 - y0), tick_decimals(x1 - x0));
     let mut chart = ChartBuilder::on(&plot)
         .margin_top(8)
@@ -162,6 +225,24 @@ fn draw<DB: DrawingBackend>(
         } else {
             draw_band(&mut chart, s, bounds)?;
         }
+    }
+    if let Some((l, _)) = line {
+        chart.plotting_area().draw(&DashedPathElement::new(
+            vec![(x0, l.y), (x1, l.y)],
+            6,
+            4,
+            palette::MUTED.stroke_width(2),
+        ))?;
+        // Above the line at its right end, inside the plot, right-aligned.
+        let (px, py) = chart.backend_coord(&(x1, l.y));
+        let style = font(palette::NOTE_PX)
+            .color(&palette::MUTED)
+            .pos(Pos::new(HPos::Right, VPos::Bottom));
+        root.draw(&Text::new(
+            format!("objective: {}", l.label),
+            (px - 4, py - 3),
+            style,
+        ))?;
     }
     legend_entries(&legend, series)
 }

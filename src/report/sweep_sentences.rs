@@ -378,6 +378,7 @@ mod tests {
                 seed: 1,
                 description: String::new(),
                 shape: vec![(variants, runs); grid.len()],
+                lines: Vec::new(),
                 grid,
             },
             rows,

@@ -35,6 +35,20 @@ pub struct Look {
     pub upper: Option<f64>,
 }
 
+impl Look {
+    /// The unit as a value is written with it: "%" for a share, " s" or " ms" from the
+    /// title, "" for a count.
+    pub fn unit(&self) -> String {
+        if self.scale == 100.0 {
+            return "%".into();
+        }
+        self.title
+            .rsplit_once(" (")
+            .map(|(_, u)| format!(" {}", u.trim_end_matches(')')))
+            .unwrap_or_default()
+    }
+}
+
 /// The look of the figure called `name` (a `summary.csv` column).
 pub fn look(name: &str) -> Look {
     let named = |t: &str| Look {

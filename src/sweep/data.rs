@@ -26,6 +26,22 @@ pub struct SweepHeader {
     pub grid: Grid,
     /// Per grid point: its number of variants and of runs (what `merge` expects).
     pub shape: Vec<(usize, u32)>,
+    /// The objectives every variant of every grid point shares, with their limit in
+    /// their figure's unit, in SPEC §8 order: a line on that figure's chart. An
+    /// objective that differs between variants or points (swept) has no one line.
+    pub lines: Vec<(Key, f64)>,
+}
+
+/// The objective limits every variant of `model` shares.
+pub fn shared_lines(model: &crate::model::Model) -> Vec<(Key, f64)> {
+    Key::ALL
+        .into_iter()
+        .filter_map(|k| {
+            let mut limits = model.variants.iter().map(|v| k.limit(&v.objectives));
+            let first = limits.next()??;
+            limits.all(|l| l == Some(first)).then_some((k, first))
+        })
+        .collect()
 }
 
 /// One simulation (grid point × variant × run).

@@ -213,6 +213,9 @@ fn difference(a: &Shard, b: &Shard) -> Option<String> {
     if x.shape != y.shape {
         return Some("the variants or runs of the grid points differ".into());
     }
+    if x.lines != y.lines {
+        return Some("the objectives differ".into());
+    }
     if x.version != y.version {
         return Some(format!("geosim {} vs {}", y.version, x.version));
     }
@@ -253,6 +256,7 @@ mod tests {
             seed,
             description: String::new(),
             shape: vec![(1, 1); grid.len()],
+            lines: Vec::new(),
             grid,
         };
         (

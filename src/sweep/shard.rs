@@ -131,6 +131,20 @@ fn header_toml(shard: &Shard) -> Result<String> {
         })
         .collect();
     t.insert("axis".into(), Value::Array(axes));
+    // Optional, so that a sweep without objectives writes the header it always did.
+    if !h.lines.is_empty() {
+        let lines = h
+            .lines
+            .iter()
+            .map(|&(key, limit)| {
+                let mut lt = Table::new();
+                lt.insert("key".into(), key.name().into());
+                lt.insert("limit".into(), limit.into());
+                Value::Table(lt)
+            })
+            .collect();
+        t.insert("objective".into(), Value::Array(lines));
+    }
     toml::to_string(&t)
         .map_err(|e| GeoError::invalid(format!("cannot write the shard header: {e}")))
 }
@@ -339,6 +353,7 @@ fn header(t: &Table) -> std::result::Result<(SweepHeader, usize, usize, usize), 
         ));
     }
     let shape = shape(t, grid.len())?;
+    let lines = lines(t)?;
     let header = SweepHeader {
         version: text("geosim_version")?,
         scenario,
@@ -352,8 +367,44 @@ fn header(t: &Table) -> std::result::Result<(SweepHeader, usize, usize, usize), 
             .to_string(),
         grid,
         shape,
+        lines,
     };
     Ok((header, index, shards, count("rows")?))
+}
+
+/// `[[objective]]`: the objectives every variant shares, `key` and `limit` each, keys
+/// known and in SPEC §8 order, limits finite figures.
+fn lines(t: &Table) -> std::result::Result<Vec<(Key, f64)>, HeaderError> {
+    let Some(list) = t.get("objective") else {
+        return Ok(Vec::new());
+    };
+    let list = list
+        .as_array()
+        .ok_or(("objective", "objective is not a list of tables".to_string()))?;
+    let mut out: Vec<(Key, f64)> = Vec::new();
+    for entry in list {
+        let name = entry.get("key").and_then(Value::as_str).unwrap_or("");
+        let key = Key::from_name(name).ok_or((
+            "key",
+            format!("objective \"{name}\" is not a key of [objectives]"),
+        ))?;
+        let limit = entry
+            .get("limit")
+            .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+            .filter(|x| x.is_finite() && (0.0..=MAX_FIGURE).contains(x))
+            .ok_or((
+                "limit",
+                format!("objective {name}: the limit is not a figure geosim writes (finite, from 0 to {MAX_FIGURE:e})"),
+            ))?;
+        if out.last().is_some_and(|&(last, _)| last >= key) {
+            return Err((
+                "key",
+                format!("objective {name} is repeated or out of order"),
+            ));
+        }
+        out.push((key, limit));
+    }
+    Ok(out)
 }
 
 /// A TOML value a sweep axis can hold: finite numbers of a sane size, text, booleans,
@@ -655,6 +706,7 @@ mod tests {
                 description: "A study: \"quoted\", and # not a comment.".into(),
                 grid,
                 shape: vec![(2, 2); 4],
+                lines: vec![(Key::Rpo, 0.1 + 0.2), (Key::Availability, 0.999)],
             },
             index: 1,
             count: 2,
@@ -744,6 +796,41 @@ mod tests {
         }
         let e = err(&text.replace("values = [500, 1.5]", "values = [500, nan]"));
         assert!(e.contains("not one a sweep can have"), "{e}");
+    }
+
+    #[test]
+    fn corrupted_objective_lines_are_refused() {
+        let text = text();
+        assert!(
+            text.contains("# key = \"rpo\"\n# limit = 0.30000000000000004\n"),
+            "{text}"
+        );
+        for (from, to, says) in [
+            (
+                "# key = \"rpo\"",
+                "# key = \"rto2\"",
+                "\"rto2\" is not a key of [objectives]",
+            ),
+            (
+                "# limit = 0.999",
+                "# limit = inf",
+                "not a figure geosim writes",
+            ),
+            (
+                "# limit = 0.999",
+                "# limit = -1.0",
+                "not a figure geosim writes",
+            ),
+            (
+                "# key = \"availability\"",
+                "# key = \"rpo\"",
+                "repeated or out of order",
+            ),
+        ] {
+            assert!(text.contains(from), "{from}");
+            let e = err(&text.replacen(from, to, 1));
+            assert!(e.contains(says) && e.contains("s.csv:"), "{to}: {e}");
+        }
     }
 
     #[test]
