@@ -59,14 +59,7 @@ fn conclusion(layout: &Layout, series: &[Series], f: usize) -> Option<String> {
         .unwrap_or(&lk.title)
         .trim()
         .to_string();
-    let unit = if lk.scale == 100.0 {
-        "%".to_string()
-    } else {
-        lk.title
-            .rsplit_once(" (")
-            .map(|(_, u)| format!(" {}", u.trim_end_matches(')')))
-            .unwrap_or_default()
-    };
+    let unit = lk.unit();
     // A share as a percentage the way every table prints it (99.9997% must not read
     // as 100%); other figures with three significant digits and their unit.
     let shown = |v: f64| {
