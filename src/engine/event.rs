@@ -19,14 +19,15 @@ pub enum Outcome {
 
 /// The event queue's lanes (engine/queue.rs): the events of a write scheduled with a
 /// delay that is constant or nearly so, so that they come due in about the order they
-/// were scheduled.
+/// were scheduled. Acks have a lane per node after these (engine/sim/schedule.rs):
+/// acks from secondaries at different distances, in one lane, would arrive far out of
+/// the order they were sent in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fifo {
     Arrival,
     Request,
     PrimaryCommit,
     Answer,
-    Ack,
     ReadArrival,
     ReadAt,
     /// A channel's serialisation (`ChannelSent`): one write's bytes at the link's rate.
@@ -34,7 +35,7 @@ pub enum Fifo {
 }
 
 impl Fifo {
-    pub const COUNT: usize = 8;
+    pub const COUNT: usize = 7;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -76,6 +76,16 @@ impl Writes {
             .filter(|e| e.gen == w.gen)
     }
 
+    /// Is attempt `attempt` of `w` still waiting for its answer or its deadline? Once
+    /// false it stays false: attempts only count up, and a write, once resolved, stays
+    /// resolved (a stale reference never becomes live again).
+    #[inline]
+    pub fn attempt_pending(&self, w: WriteRef, attempt: u32) -> bool {
+        self.slots
+            .get(w.slot as usize)
+            .is_some_and(|e| e.gen == w.gen && !e.resolved && e.awaiting && e.attempt == attempt)
+    }
+
     /// Frees the slot once the client is done and the service holds no reference.
     #[inline]
     pub fn release_if_done(&mut self, w: WriteRef) {

@@ -200,11 +200,12 @@ impl Simulation<'_> {
         let Some((_, w, attempt)) = self.deadlines.pop_front() else {
             return;
         };
+        // Pending when it reached the head (schedule.rs drops the others), but the
+        // answer may have come since.
+        let pending = self.writes.attempt_pending(w, attempt);
         self.deadline_head_changed();
-        if let Some(write) = self.writes.get_mut(w) {
-            if !write.resolved && write.awaiting && write.attempt == attempt {
-                self.attempt_failed(w, AttemptOutcome::TimedOut);
-            }
+        if pending {
+            self.attempt_failed(w, AttemptOutcome::TimedOut);
         }
     }
 

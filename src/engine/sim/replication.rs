@@ -517,7 +517,7 @@ impl<'m> Simulation<'m> {
         if self.delivered(node_region, primary, arrival) {
             let (upto, log_epoch) = (self.nodes[i].applied, self.log.epoch());
             self.queue.push_fifo(
-                Fifo::Ack as usize,
+                Self::ack_lane(i),
                 arrival,
                 Event::Ack {
                     node: i as u32,
