@@ -6,7 +6,12 @@
 
 use super::rng::SimRng;
 use crate::model::{Dist, Model, Nanos, RegionId, Sampled};
-use crate::time::to_nanos;
+use crate::time::{from_secs, to_nanos};
+
+/// The time `bytes` take at `bw` bytes per second.
+fn serialise(bytes: u64, bw: f64) -> Nanos {
+    from_secs(bytes as f64 / bw)
+}
 
 /// The value of `s` if it is a constant (clamped exactly as `Dist::sample` clamps it).
 fn constant(s: &Sampled, rng: &mut SimRng) -> Option<f64> {
@@ -26,6 +31,9 @@ pub(crate) struct Constants {
     /// engine computes them when no slow outage scales them (a factor of 1).
     one_way_ns: Vec<Option<Nanos>>,
     commit_ns: Vec<Option<Nanos>>,
+    /// `serialise_ns[a * n + b]`: a write of the constant size on the link between a
+    /// and b, if it has a bandwidth (a division per write and secondary otherwise).
+    serialise_ns: Vec<Option<Nanos>>,
 }
 
 impl Constants {
@@ -57,15 +65,25 @@ impl Constants {
                 v.map(|v: f64| to_nanos(v / 2.0))
             })
             .collect();
+        let size = matches!(model.workload.size.dist, Dist::Constant(_))
+            .then(|| model.workload.size.sample_u64(&mut rng));
+        let serialise_ns = (0..n * n)
+            .map(|i| {
+                let bw = model.links[i / n][i % n]
+                    .as_ref()
+                    .and_then(|l| l.bandwidth_bytes_per_s)?;
+                Some(serialise(size?, bw))
+            })
+            .collect();
         Constants {
             n,
+            serialise_ns,
             one_way_ns,
             commit_ns: commit.iter().map(|c| c.map(to_nanos)).collect(),
             commit,
             local_rtt: local,
             rtt,
-            size: matches!(model.workload.size.dist, Dist::Constant(_))
-                .then(|| model.workload.size.sample_u64(&mut rng)),
+            size,
         }
     }
 }
@@ -106,6 +124,16 @@ impl Constants {
     #[inline]
     pub fn commit_ns(&self, r: RegionId) -> Option<Nanos> {
         self.commit_ns[r]
+    }
+
+    /// How long `bytes` take on the link between a and b at its bandwidth `bw`
+    /// (bytes/s), from the table when `bytes` is the constant write size.
+    #[inline]
+    pub fn serialise(&self, a: RegionId, b: RegionId, bytes: u64, bw: f64) -> Nanos {
+        match self.serialise_ns[a * self.n + b] {
+            Some(ns) if Some(bytes) == self.size => ns,
+            _ => serialise(bytes, bw),
+        }
     }
 
     #[inline]

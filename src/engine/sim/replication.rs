@@ -26,7 +26,6 @@ use crate::engine::log::{Entry, EntryState};
 use crate::engine::seams::{CommitRule, ShipUnit};
 use crate::engine::secondary::{Secondary, Shipping, Standing};
 use crate::model::{Mode, Nanos, RegionId, Target, NS_PER_S};
-use crate::time::from_secs;
 
 /// A resyncing secondary this close behind the primary counts as caught up (SPEC §3.1
 /// "Ready after a resync").
@@ -376,9 +375,9 @@ impl<'m> Simulation<'m> {
                     None => return,
                 },
             };
-            let link = self.model.link(self.primary_region(), self.nodes[i].region);
-            if let Some(bw) = link.bandwidth_bytes_per_s {
-                let serialise = from_secs(size as f64 / bw);
+            let (primary, region) = (self.primary_region(), self.nodes[i].region);
+            if let Some(bw) = self.model.link(primary, region).bandwidth_bytes_per_s {
+                let serialise = self.constants.serialise(primary, region, size, bw);
                 self.nodes[i].shipping = Shipping::Sending;
                 let send_epoch = self.nodes[i].send_epoch;
                 self.queue.push_fifo(
