@@ -56,10 +56,7 @@ impl LagRule {
                 };
                 (oldest, backlog.max(b))
             }),
-            LagRule::KthSmallest(_) => (
-                self.namespace_oldest(secondaries.clone().map(|(p, _)| p)),
-                self.namespace_backlog(secondaries.map(|(_, b)| b)),
-            ),
+            LagRule::KthSmallest(k) => kth_oldest_and_backlog(k, secondaries),
         }
     }
 
@@ -72,6 +69,21 @@ impl LagRule {
             LagRule::KthSmallest(k) => kth_smallest(backlogs, k).unwrap_or(0),
         }
     }
+}
+
+/// `namespace_oldest_and_backlog` under `KthSmallest(k)`, out of line: the `All` case
+/// runs after every accept and apply, and this one's selection code made the caller
+/// three times its size (issue 15: the hot loop's code is what stays in cache).
+#[inline(never)]
+fn kth_oldest_and_backlog(
+    k: u32,
+    secondaries: impl Iterator<Item = (Option<Nanos>, u64)> + Clone,
+) -> (Option<Nanos>, u64) {
+    let rule = LagRule::KthSmallest(k);
+    (
+        rule.namespace_oldest(secondaries.clone().map(|(p, _)| p)),
+        rule.namespace_backlog(secondaries.map(|(_, b)| b)),
+    )
 }
 
 /// The k-th smallest item (1-based; with fewer than k items, the largest; `None` with

@@ -379,6 +379,8 @@ impl<'m> Simulation<'m> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn on_transition(&mut self) {
         let t = self.transitions[self.next_transition];
         self.next_transition += 1;
@@ -398,6 +400,8 @@ impl<'m> Simulation<'m> {
         self.refresh_lag();
     }
 
+    #[cold]
+    #[inline(never)]
     fn on_action(&mut self) {
         let action = self.model.actions[self.next_action];
         self.next_action += 1;

@@ -123,6 +123,8 @@ impl Simulation<'_> {
         );
     }
 
+    #[cold]
+    #[inline(never)]
     pub(crate) fn on_escalate(&mut self, id: u32) {
         if self.promotions.escalation_due(id) {
             self.force();
@@ -225,6 +227,8 @@ impl Simulation<'_> {
 
     /// The switch completes: the target is the primary, read-only ends, every other
     /// region resyncs from the new primary, and clients repoint over `dns`.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn on_switch_done(&mut self, id: u32) {
         let now = self.now;
         let Some(p) = self.promotions.complete(id, now) else {
@@ -261,6 +265,8 @@ impl Simulation<'_> {
         self.refresh_lag();
     }
 
+    #[cold]
+    #[inline(never)]
     pub(crate) fn on_auto_promote(&mut self, region: RegionId, down_epoch: u32) {
         let Some(auto) = self.auto_promote() else {
             return;
@@ -298,6 +304,8 @@ impl Simulation<'_> {
     /// promotion away from it; promote it back like any promotion (read-only window,
     /// drain if planned, switch, DNS). A promotion still in progress voids the timer;
     /// its completion starts the next one (the old primary is ready again then).
+    #[cold]
+    #[inline(never)]
     pub(crate) fn on_failback(&mut self, i: usize, timer: u32) {
         let Some(f) = self.model.policy.failback else {
             return;

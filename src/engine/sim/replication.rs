@@ -198,6 +198,8 @@ impl<'m> Simulation<'m> {
     /// The timer is due: if the oldest write still waiting has waited the timeout, the
     /// namespace falls back to async; otherwise the timer is set for the write that is
     /// now the oldest waiting one.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn on_semi_sync_timer(&mut self) {
         self.config.semi_timer_armed = false;
         if self.config.mode != Mode::SemiSync || self.config.fallback.is_some() {
@@ -719,6 +721,8 @@ impl<'m> Simulation<'m> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     pub(crate) fn on_remove_secondary(&mut self, i: usize, fault_epoch: u32) {
         let n = &mut self.nodes[i];
         if n.fault_epoch != fault_epoch || !n.faulty || !n.standing.in_set() || i == self.primary {

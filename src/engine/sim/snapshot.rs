@@ -23,6 +23,8 @@ impl Simulation<'_> {
 
     /// t = k × interval: the primary, if it is up (and no forced promotion has cut its
     /// log), cuts a point of every write it has committed.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn on_cut_point(&mut self) {
         let Some(p) = &self.points else {
             return;
