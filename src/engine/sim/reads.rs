@@ -64,6 +64,7 @@ impl Simulation<'_> {
         }
     }
 
+    #[inline(never)]
     pub(crate) fn on_read_arrival(&mut self) {
         let now = self.now;
         self.schedule_next_read(now);
@@ -98,6 +99,7 @@ impl Simulation<'_> {
 
     /// A read issued at `issued` reaches node `node`: answered from what it has applied
     /// (the primary: everything acknowledged), or failed.
+    #[inline(never)]
     pub(crate) fn on_read_at(&mut self, node: usize, issued: Nanos) {
         let now = self.now;
         let counted = issued >= self.model.warmup;
@@ -136,8 +138,18 @@ impl Simulation<'_> {
     /// A client received the acknowledgement of the write `seq` of log epoch `epoch`
     /// now: every region of the set that lacks it remembers it, and the visibility
     /// region counts its visibility once it has it.
+    #[inline]
     pub(crate) fn read_write_acked(&mut self, seq: u64, epoch: u32, counted: bool) {
-        if self.readers.is_none() || !self.log.applies(epoch) {
+        if self.readers.is_some() {
+            self.readers_note_ack(seq, epoch, counted);
+        }
+    }
+
+    /// `read_write_acked` with readers, out of line: without `[reads]` the write path
+    /// carries only the test (issue 15: the hot loop's code is what stays in cache).
+    #[inline(never)]
+    fn readers_note_ack(&mut self, seq: u64, epoch: u32, counted: bool) {
+        if !self.log.applies(epoch) {
             // Written to a log a promotion cut or replaced: the lag no longer counts it.
             // (A sync write the target had applied and the old primary answers after the
             // cut, SPEC §3.1, is on the new primary; it is left out of staleness and
@@ -169,7 +181,15 @@ impl Simulation<'_> {
     }
 
     /// Node `i`'s applied cursor moved.
+    #[inline]
     pub(crate) fn read_applied(&mut self, i: usize) {
+        if self.readers.is_some() {
+            self.readers_note_apply(i);
+        }
+    }
+
+    #[inline(never)]
+    fn readers_note_apply(&mut self, i: usize) {
         let now = self.now;
         let applied = self.nodes[i].applied;
         let Some(r) = self.readers.as_mut() else {
