@@ -56,7 +56,10 @@ impl LagRule {
                 };
                 (oldest, backlog.max(b))
             }),
-            LagRule::KthSmallest(k) => kth_oldest_and_backlog(k, secondaries),
+            LagRule::KthSmallest(_) => (
+                self.namespace_oldest(secondaries.clone().map(|(p, _)| p)),
+                self.namespace_backlog(secondaries.map(|(_, b)| b)),
+            ),
         }
     }
 
@@ -71,23 +74,11 @@ impl LagRule {
     }
 }
 
-/// `namespace_oldest_and_backlog` under `KthSmallest(k)`, out of line: the `All` case
-/// runs after every accept and apply, and this one's selection code made the caller
-/// three times its size (issue 15: the hot loop's code is what stays in cache).
-#[inline(never)]
-fn kth_oldest_and_backlog(
-    k: u32,
-    secondaries: impl Iterator<Item = (Option<Nanos>, u64)> + Clone,
-) -> (Option<Nanos>, u64) {
-    let rule = LagRule::KthSmallest(k);
-    (
-        rule.namespace_oldest(secondaries.clone().map(|(p, _)| p)),
-        rule.namespace_backlog(secondaries.map(|(_, b)| b)),
-    )
-}
-
 /// The k-th smallest item (1-based; with fewer than k items, the largest; `None` with
-/// none), without allocating for the few secondaries a scenario has.
+/// none), without allocating for the few secondaries a scenario has. Out of line:
+/// inlined, its selection code tripled the size of the callers on every write's path
+/// under the `All` rule too (issue 15: the hot loop's code is what stays in cache).
+#[inline(never)]
 fn kth_smallest<T: Ord + Copy + Default>(items: impl Iterator<Item = T>, k: u32) -> Option<T> {
     const FEW: usize = 16;
     let mut buf = [T::default(); FEW];

@@ -434,6 +434,8 @@ impl<'m> Simulation<'m> {
         self.nodes[self.primary].region
     }
 
+    #[cold]
+    #[inline(never)]
     fn finish(mut self) -> SimResult {
         let model = self.model;
         let primary_name = &model.regions[self.primary_region()].name;
