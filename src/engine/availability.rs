@@ -159,6 +159,13 @@ impl Availability {
         if !self.any_slow {
             return 1.0;
         }
+        self.slow_factor_of_windows(target, t)
+    }
+
+    /// `slow_factor` when the run has slow windows: out of line, so that every message
+    /// of a run without any carries only the test (issue 15).
+    #[inline(never)]
+    fn slow_factor_of_windows(&self, target: Target, t: Nanos) -> f64 {
         self.windows_of(target).map_or(1.0, |w| {
             w.slow
                 .iter()
