@@ -89,6 +89,25 @@ impl Simulation<'_> {
         self.queue.set_external(DEADLINES, key);
     }
 
+    /// Only a promotion restarts a channel's apply clock below the applies still in
+    /// flight (they are stale then): those move to the heap, which keeps them in
+    /// order, and node `i`'s lane starts afresh. Out of line: it is rare.
+    #[cold]
+    #[inline(never)]
+    fn restart_apply_lane(&mut self, i: usize) {
+        while let Some(d) = self.nodes[i].lane.pop() {
+            self.queue.push_reserved(
+                d.time,
+                d.seq,
+                Event::Applied {
+                    node: i as u32,
+                    seq: d.entry,
+                    log_epoch: d.log_epoch,
+                },
+            );
+        }
+    }
+
     /// Schedules node `i`'s apply of log entry `entry` at `time`.
     pub(crate) fn schedule_apply(&mut self, i: usize, time: Nanos, entry: u64, log_epoch: u32) {
         let seq = self.queue.reserve_seq();
@@ -98,22 +117,8 @@ impl Simulation<'_> {
             entry,
             log_epoch,
         };
-        let lane = &mut self.nodes[i].lane;
-        if !lane.accepts(time) {
-            // Only a promotion restarts a channel's apply clock below the applies
-            // still in flight (they are stale then): those move to the heap, which
-            // keeps them in order, and the lane starts afresh.
-            while let Some(d) = lane.pop() {
-                self.queue.push_reserved(
-                    d.time,
-                    d.seq,
-                    Event::Applied {
-                        node: i as u32,
-                        seq: d.entry,
-                        log_epoch: d.log_epoch,
-                    },
-                );
-            }
+        if !self.nodes[i].lane.accepts(time) {
+            self.restart_apply_lane(i);
         }
         let lane = &mut self.nodes[i].lane;
         lane.push(due);
