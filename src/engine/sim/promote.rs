@@ -97,7 +97,16 @@ impl Simulation<'_> {
         })
     }
 
+    #[inline]
     pub(crate) fn check_drain(&mut self) {
+        if self.promotions.draining().is_some() {
+            self.check_drain_now();
+        }
+    }
+
+    /// `check_drain` while a planned promotion drains (out of line: every apply asks).
+    #[inline(never)]
+    fn check_drain_now(&mut self) {
         let Some(p) = self.promotions.draining() else {
             return;
         };

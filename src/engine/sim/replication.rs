@@ -572,7 +572,16 @@ impl<'m> Simulation<'m> {
     /// lossless promotion target once it has applied what was acknowledged without it.
     /// While the second test fails, t0 moves to now and the catch-up goes on (each
     /// round is shorter than the last while the link outpaces the load).
+    #[inline]
     fn check_ready(&mut self, i: usize) {
+        if self.nodes[i].standing.catch_up_target().is_some() {
+            self.check_ready_now(i);
+        }
+    }
+
+    /// `check_ready` of a node catching up (out of line: every apply asks).
+    #[inline(never)]
+    fn check_ready_now(&mut self, i: usize) {
         let standing = self.nodes[i].standing;
         let Some(target) = standing.catch_up_target() else {
             return;
@@ -803,7 +812,17 @@ impl<'m> Simulation<'m> {
         }
     }
 
+    #[inline]
     pub(crate) fn check_mode_switch(&mut self) {
+        if self.config.fallback.is_some() || self.config.sync_after_seq.is_some() {
+            self.check_mode_switch_now();
+        }
+    }
+
+    /// `check_mode_switch` while a fallback or a switch to sync waits (out of line:
+    /// every apply asks).
+    #[inline(never)]
+    fn check_mode_switch_now(&mut self) {
         self.check_resume();
         let Some(target) = self.config.sync_after_seq else {
             return;
