@@ -440,8 +440,17 @@ fn objectives_are_judged_at_every_grid_point() {
         "--set",
         "objectives.rpo=1s",
     ];
+    // `geosim sweep TINY` with `set` and `extra`, into `out`.
+    let sweep = |out: &Path, extra: &[&str]| {
+        ok(&[
+            &["sweep", TINY, "--out", s(out), "--quiet"],
+            &set[..],
+            extra,
+        ]
+        .concat())
+    };
     let single = dir.join("single");
-    let out = ok(&[&["sweep", TINY, "--out", s(&single), "--quiet"], &set[..]].concat());
+    let out = sweep(&single, &[]);
     let sweep_csv = std::fs::read_to_string(single.join("tiny/sweep/sweep.csv")).unwrap();
     let header = sweep_csv.lines().next().unwrap();
     assert!(
@@ -520,19 +529,7 @@ fn objectives_are_judged_at_every_grid_point() {
     let sharded = dir.join("sharded");
     for i in 0..2 {
         let shard = format!("{i}/2");
-        ok(&[
-            &[
-                "sweep",
-                TINY,
-                "--shard",
-                &shard,
-                "--out",
-                s(&sharded),
-                "--quiet",
-            ],
-            &set[..],
-        ]
-        .concat());
+        sweep(&sharded, &["--shard", &shard]);
     }
     let merged = dir.join("merged");
     ok(&[
@@ -549,23 +546,13 @@ fn objectives_are_judged_at_every_grid_point() {
 
     // A variant's own limit overrides the swept one: sync with 1 s meets everywhere.
     let own = dir.join("own");
-    ok(&[
-        &["sweep", TINY, "--out", s(&own), "--quiet"],
-        &set[..],
-        &["--set", "variant[0].objectives.latency_p99=1s"],
-    ]
-    .concat());
+    sweep(&own, &["--set", "variant[0].objectives.latency_p99=1s"]);
     let sweep_csv = std::fs::read_to_string(own.join("tiny/sweep/sweep.csv")).unwrap();
     assert!(column(&sweep_csv, "objectives_met_runs")
         .iter()
         .all(|m| *m == "3"));
     // Limits that differ between variants draw no line.
-    ok(&[
-        &["sweep", TINY, "--out", s(&own), "--quiet"],
-        &set[..],
-        &["--set", "variant[1].objectives.rpo=2s"],
-    ]
-    .concat());
+    sweep(&own, &["--set", "variant[1].objectives.rpo=2s"]);
     let rpo_svg = std::fs::read_to_string(own.join("tiny/sweep/sweep_rpo_s.svg")).unwrap();
     assert!(
         !rpo_svg.contains("objective:"),

@@ -40,12 +40,17 @@ pub fn render_charts(data: &SweepData, figures: &[usize]) -> Result<Vec<SweepCha
             let series = series(data, f);
             let stem = format!("sweep_{}", FIGURES[f].name);
             let line = objective_line(data, f);
-            let chart = (&layout, series.as_slice(), f, line.as_ref());
+            // The line and the y range that shows it with the data, decided once for
+            // both formats and the caption.
+            let drawn = line
+                .as_ref()
+                .and_then(|l| Some((l, shown(&series, l, FIGURES[f].name)?)));
+            let chart = (&layout, series.as_slice(), f, drawn);
             let png = png(&stem, chart)?;
             let svg = svg(&stem, chart)?;
             let mut caption = caption(data, &layout, f);
             if let Some(line) = &line {
-                caption.push_str(&if shown(&series, line, FIGURES[f].name).is_some() {
+                caption.push_str(&if drawn.is_some() {
                     format!(" Dashed: the objective, {}.", line.label)
                 } else {
                     format!(
@@ -123,9 +128,12 @@ fn shown(series: &[Series], line: &ObjectiveLine, name: &str) -> Option<(f64, f6
         .map(|(a, b)| (a.max(bounds.0), b.min(bounds.1.max(hi))))
 }
 
+/// The objective's line to draw and the y range that shows it with the data.
+type DrawnLine<'a> = Option<(&'a ObjectiveLine, (f64, f64))>;
+
 /// What one chart draws: the shared layout, its series, the figure's index, and the
-/// objective's line where every variant has the same one.
-type ChartInput<'a> = (&'a Layout, &'a [Series], usize, Option<&'a ObjectiveLine>);
+/// objective's line where every variant has the same one and it can be shown.
+type ChartInput<'a> = (&'a Layout, &'a [Series], usize, DrawnLine<'a>);
 
 fn png(stem: &str, (layout, series, f, line): ChartInput) -> Result<Vec<u8>> {
     canvas::png(stem, |root| draw(root, layout, series, f, line))
@@ -144,7 +152,7 @@ fn draw<DB: DrawingBackend>(
     layout: &Layout,
     series: &[Series],
     f: usize,
-    line: Option<&ObjectiveLine>,
+    line: DrawnLine,
 ) -> Drawn<(), DB> {
     root.fill(&WHITE)?;
     let name = FIGURES[f].name;
@@ -175,11 +183,10 @@ fn draw<DB: DrawingBackend>(
     }
     let (x0, x1) = x_range(layout, series);
     let bounds = (0.0, lk.upper.unwrap_or(f64::INFINITY));
-    let (mut y0, mut y1) = y_range(series, name != "availability", bounds);
-    let line = line.and_then(|l| shown(series, l, name).map(|r| (l, r)));
-    if let Some((_, (a, b))) = line {
-        (y0, y1) = (a, b);
-    }
+    let (y0, y1) = match line {
+        Some((_, range)) => range,
+        None => y_range(series, name != "availability", bounds),
+    };
     let (y_decimals, x_decimals) = (tick_decimals(y1 - y0), tick_decimals(x1 - x0));
     let mut chart = ChartBuilder::on(&plot)
         .margin_top(8)

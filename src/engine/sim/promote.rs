@@ -11,7 +11,7 @@
 use super::{Repoint, Simulation};
 use crate::engine::event::Event;
 use crate::engine::log::EntryState;
-use crate::engine::promotion::Request;
+use crate::engine::promotion::{Promotion, Request};
 use crate::engine::secondary::{Shipping, Standing};
 use crate::model::{Nanos, PromoteKind, RegionId, Target};
 use crate::results::PromotionRecord;
@@ -99,17 +99,14 @@ impl Simulation<'_> {
 
     #[inline]
     pub(crate) fn check_drain(&mut self) {
-        if self.promotions.draining().is_some() {
-            self.check_drain_now();
+        if let Some(p) = self.promotions.draining() {
+            self.check_drain_now(p);
         }
     }
 
-    /// `check_drain` while a planned promotion drains (out of line: every apply asks).
+    /// `check_drain` while promotion `p` drains (out of line: every apply asks).
     #[inline(never)]
-    fn check_drain_now(&mut self) {
-        let Some(p) = self.promotions.draining() else {
-            return;
-        };
+    fn check_drain_now(&mut self, p: Promotion) {
         if p.kind != PromoteKind::Planned {
             return;
         }

@@ -574,18 +574,16 @@ impl<'m> Simulation<'m> {
     /// round is shorter than the last while the link outpaces the load).
     #[inline]
     fn check_ready(&mut self, i: usize) {
-        if self.nodes[i].standing.catch_up_target().is_some() {
-            self.check_ready_now(i);
+        if let Some(target) = self.nodes[i].standing.catch_up_target() {
+            self.check_ready_now(i, target);
         }
     }
 
-    /// `check_ready` of a node catching up (out of line: every apply asks).
+    /// `check_ready` of node `i`, catching up to `target` (out of line: every apply
+    /// asks).
     #[inline(never)]
-    fn check_ready_now(&mut self, i: usize) {
+    fn check_ready_now(&mut self, i: usize, target: u64) {
         let standing = self.nodes[i].standing;
-        let Some(target) = standing.catch_up_target() else {
-            return;
-        };
         if self.nodes[i].applied < target {
             return;
         }
