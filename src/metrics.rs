@@ -468,6 +468,15 @@ impl Recorder {
         self.repl_delay_sum_ns += u128::from(delay);
     }
 
+    /// Would an acknowledgement recorded now, for a write the client answers at `at`,
+    /// leave every figure as one recorded at `at`? Yes when `at` falls in the current
+    /// time bucket and no primary outage waits for its first ack (one that starts
+    /// before `at` starts after the write was issued, so that ack would not close it).
+    #[inline]
+    pub fn records_ack_at_as_now(&self, at: Nanos) -> bool {
+        self.rto_open.is_empty() && at < self.bucket_start + self.bucket_width
+    }
+
     /// The primary region went down at `start`.
     pub fn primary_outage(&mut self, start: Nanos) {
         self.rto_open.push(start);

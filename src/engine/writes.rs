@@ -70,6 +70,12 @@ impl Writes {
 
     /// The write behind `w`, if `w` is not stale.
     #[inline]
+    pub fn get(&self, w: WriteRef) -> Option<&Write> {
+        self.slots.get(w.slot as usize).filter(|e| e.gen == w.gen)
+    }
+
+    /// The write behind `w`, if `w` is not stale.
+    #[inline]
     pub fn get_mut(&mut self, w: WriteRef) -> Option<&mut Write> {
         self.slots
             .get_mut(w.slot as usize)

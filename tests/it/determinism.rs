@@ -4,6 +4,8 @@
 use crate::common::*;
 use geosim::model::*;
 use geosim::report::csv::{summary_csv, timeseries_csv};
+use geosim::results::SimResult;
+use geosim::runner::{run, RunOptions};
 
 fn busy_model() -> Model {
     let mut m = regions_model(&["p", "s", "t"], 80.0, 300.0, 200 * S);
@@ -82,4 +84,43 @@ fn runs_differ_and_each_run_is_its_own_seed() {
         simulate(&other, 1, 1).summary.writes_offered,
         r1.summary.writes_offered
     );
+}
+
+/// The engine takes a first-try ack without its answer event when no later event could
+/// tell the difference (`ack_needs_no_event` in src/engine/sim/client.rs); an observer,
+/// such as `--check`'s checker, turns that off. Both ways give the same bytes and the
+/// same event count: with the clients beside the primary, and with them in a third
+/// region behind a jittered link and a timeout near the sync latency, so that deadlines,
+/// retries and answers crossing a promotion fall close to the acks.
+#[test]
+fn taking_acks_without_their_event_changes_no_figure() {
+    let mut far = busy_model();
+    far.workload.client_region = 2;
+    far.workload.timeout = 150 * MS;
+    for model in [busy_model(), far] {
+        let variants: Vec<usize> = (0..model.variants.len()).collect();
+        let plain = run(
+            &model,
+            &RunOptions {
+                variants: variants.clone(),
+                jobs: 2,
+                progress: false,
+                check: false,
+                stop: None,
+            },
+        )
+        .unwrap()
+        .results;
+        let checked = run_checked(&model, variants, 2);
+        assert_eq!(
+            String::from_utf8(summary_csv(&plain).unwrap()).unwrap(),
+            String::from_utf8(summary_csv(&checked).unwrap()).unwrap()
+        );
+        assert_eq!(
+            timeseries_csv(&plain).unwrap(),
+            timeseries_csv(&checked).unwrap()
+        );
+        let events = |r: &[SimResult]| r.iter().map(|r| r.summary.events).collect::<Vec<_>>();
+        assert_eq!(events(&plain), events(&checked));
+    }
 }
