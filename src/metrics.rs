@@ -470,8 +470,9 @@ impl Recorder {
 
     /// Would an acknowledgement recorded now, for a write the client answers at `at`,
     /// leave every figure as one recorded at `at`? Yes when `at` falls in the current
-    /// time bucket and no primary outage waits for its first ack (one that starts
-    /// before `at` starts after the write was issued, so that ack would not close it).
+    /// time bucket and no primary outage waits for its first ack now. (An outage that
+    /// opens before `at` is the caller's to rule out: the engine's does, for writes
+    /// issued before now.)
     #[inline]
     pub fn records_ack_at_as_now(&self, at: Nanos) -> bool {
         self.rto_open.is_empty() && at < self.bucket_start + self.bucket_width

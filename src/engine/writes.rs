@@ -87,9 +87,8 @@ impl Writes {
     /// resolved (a stale reference never becomes live again).
     #[inline]
     pub fn attempt_pending(&self, w: WriteRef, attempt: u32) -> bool {
-        self.slots
-            .get(w.slot as usize)
-            .is_some_and(|e| e.gen == w.gen && !e.resolved && e.awaiting && e.attempt == attempt)
+        self.get(w)
+            .is_some_and(|e| !e.resolved && e.awaiting && e.attempt == attempt)
     }
 
     /// Frees the slot once the client is done and the service holds no reference.
