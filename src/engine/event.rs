@@ -32,10 +32,13 @@ pub enum Fifo {
     ReadAt,
     /// A channel's serialisation (`ChannelSent`): one write's bytes at the link's rate.
     ChannelSent,
+    /// A retry after the constant backoff, scheduled at the failed attempt's time:
+    /// always in order (issue 15: four per write that fails, in an outage).
+    Retry,
 }
 
 impl Fifo {
-    pub const COUNT: usize = 7;
+    pub const COUNT: usize = 8;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

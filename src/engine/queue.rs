@@ -105,9 +105,16 @@ pub enum Slot {
 pub struct EventQueue<E> {
     heap: BinaryHeap<Entry<E>>,
     lanes: Vec<VecDeque<Entry<E>>>,
-    /// `head_key`s of the heads: the heap's top (source 0), then each lane's, then
-    /// each external source's; `EMPTY` where nothing is pending.
+    /// `head_key`s of the heads, each source at its `position` (the heap's top at
+    /// 0); `EMPTY` where nothing is pending.
     heads: Vec<u128>,
+    /// Where in `heads` each source's head is: the heap (source 0), each lane (1 +
+    /// lane), each external source (1 + lanes + j). Cold lanes are placed last. A
+    /// head's key names its source, not its position.
+    position: Vec<usize>,
+    /// `peek` scans `heads[..live]`: the positions after it have never held an
+    /// event (cold lanes not used yet in this run).
+    live: usize,
     next_seq: u64,
     now: Nanos,
 }
@@ -115,17 +122,51 @@ pub struct EventQueue<E> {
 impl<E> EventQueue<E> {
     /// A queue with `lanes` FIFO lanes beside its heap, and `externals` sources
     /// that the caller keeps; both numbered from 0.
+    #[cfg(test)]
     pub fn new(lanes: usize, externals: usize) -> Self {
+        Self::with_cold_lanes(lanes, externals, &[])
+    }
+
+    /// As `new`, with the lanes in `cold` (distinct; events most runs never have, e.g.
+    /// retries) left out of `peek`'s scan until they first hold an event: every event
+    /// pays for the scan of every head (issue 15).
+    pub fn with_cold_lanes(lanes: usize, externals: usize, cold: &[usize]) -> Self {
+        let sources = 1 + lanes + externals;
+        assert!(sources < SOURCES, "too many event sources");
+        assert!(
+            cold.iter()
+                .enumerate()
+                .all(|(k, &l)| l < lanes && !cold[..k].contains(&l)),
+            "cold lanes must be distinct lanes"
+        );
+        let is_cold = |source: usize| (1..=lanes).contains(&source) && cold.contains(&(source - 1));
+        // Cold lanes in the order `cold` gives: a run that uses only the first of
+        // them scans none of the others.
+        let order: Vec<usize> = (0..sources)
+            .filter(|&s| !is_cold(s))
+            .chain(cold.iter().map(|&lane| 1 + lane))
+            .collect();
+        let mut position = vec![0; sources];
+        for (p, &s) in order.iter().enumerate() {
+            position[s] = p;
+        }
         EventQueue {
             heap: BinaryHeap::with_capacity(1024),
             lanes: (0..lanes).map(|_| VecDeque::with_capacity(256)).collect(),
-            heads: {
-                assert!(1 + lanes + externals < SOURCES, "too many event sources");
-                vec![EMPTY; 1 + lanes + externals]
-            },
+            heads: vec![EMPTY; sources],
+            live: sources - (1..sources).filter(|&s| is_cold(s)).count(),
+            position,
             next_seq: 0,
             now: 0,
         }
+    }
+
+    /// Lane `lane`'s head is now (time, seq).
+    #[inline]
+    fn set_lane_head(&mut self, lane: usize, time: Nanos, seq: u64) {
+        let p = self.position[1 + lane];
+        self.heads[p] = head_key(time, seq, 1 + lane);
+        self.live = self.live.max(p + 1);
     }
 
     /// Schedules `event` at `time` (not before now).
@@ -144,8 +185,8 @@ impl<E> EventQueue<E> {
         let l = &mut self.lanes[lane];
         match l.back() {
             None => {
-                self.heads[1 + lane] = head_key(time, seq, 1 + lane);
                 l.push_back(Entry { time, seq, event });
+                self.set_lane_head(lane, time, seq);
             }
             Some(last) if last.time <= time => l.push_back(Entry { time, seq, event }),
             Some(_) => {
@@ -163,7 +204,7 @@ impl<E> EventQueue<E> {
                 let at = len - later;
                 l.insert(at, Entry { time, seq, event });
                 if at == 0 {
-                    self.heads[1 + lane] = head_key(time, seq, 1 + lane);
+                    self.set_lane_head(lane, time, seq);
                 }
             }
         }
@@ -194,14 +235,18 @@ impl<E> EventQueue<E> {
     /// External source `j` now has its earliest event at `key` (None: nothing).
     #[inline]
     pub fn set_external(&mut self, j: usize, key: Option<Key>) {
-        let at = 1 + self.lanes.len() + j;
-        self.heads[at] = key.map_or(EMPTY, |(t, s)| head_key(t, s, at));
+        let source = 1 + self.lanes.len() + j;
+        self.heads[self.position[source]] = key.map_or(EMPTY, |(t, s)| head_key(t, s, source));
     }
 
     /// Where the earliest event waits, or None when nothing is pending.
     #[inline]
     pub fn peek(&self) -> Option<Slot> {
-        let best_key = self.heads.iter().copied().min().unwrap_or(EMPTY);
+        let best_key = self.heads[..self.live]
+            .iter()
+            .copied()
+            .min()
+            .unwrap_or(EMPTY);
         if best_key == EMPTY {
             return None;
         }
@@ -228,7 +273,7 @@ impl<E> EventQueue<E> {
             }
             Slot::Lane(i) => {
                 let e = self.lanes[i].pop_front();
-                self.heads[1 + i] = self.lanes[i]
+                self.heads[self.position[1 + i]] = self.lanes[i]
                     .front()
                     .map_or(EMPTY, |e| head_key(e.time, e.seq, 1 + i));
                 e
@@ -291,7 +336,12 @@ mod tests {
     fn jittered_lanes_keep_the_heap_order() {
         use std::cmp::Reverse;
         for seed in 1..=4u64 {
-            let mut q = EventQueue::new(3, 1);
+            // Even seeds: two of the lanes cold (first used at a random moment).
+            let mut q = if seed % 2 == 0 {
+                EventQueue::with_cold_lanes(3, 1, &[2, 0])
+            } else {
+                EventQueue::new(3, 1)
+            };
             let mut external: VecDeque<(Nanos, u64)> = VecDeque::new();
             let mut reference: BinaryHeap<Reverse<(Nanos, u64)>> = BinaryHeap::new();
             let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);

@@ -283,8 +283,11 @@ impl Simulation<'_> {
             self.observe(|o| o.failed(now, w));
             self.writes.release_if_done(w);
         } else {
-            self.queue
-                .push(now.saturating_add(backoff), Event::Retry { w });
+            self.queue.push_fifo(
+                Fifo::Retry as usize,
+                now.saturating_add(backoff),
+                Event::Retry { w },
+            );
         }
     }
 }

@@ -24,9 +24,11 @@ fn apply_source(i: usize) -> usize {
 impl Simulation<'_> {
     /// The event queue of a simulation with `nodes` nodes: a lane per FIFO kind of
     /// event and one per node's acks, an external source for the deadlines and one
-    /// per node's applies.
+    /// per node's applies. Retries (only when attempts fail) and reads (only with
+    /// `[reads]`) are cold lanes: a run without them does not scan their heads.
     pub(super) fn new_queue(nodes: usize) -> EventQueue<Event> {
-        EventQueue::new(Fifo::COUNT + nodes, 1 + nodes)
+        let cold = [Fifo::Retry, Fifo::ReadArrival, Fifo::ReadAt].map(|f| f as usize);
+        EventQueue::with_cold_lanes(Fifo::COUNT + nodes, 1 + nodes, &cold)
     }
 
     /// The lane of the acks node `i` sends (issue 15: with three secondaries at 18,
