@@ -19,6 +19,8 @@ use crate::model::{Mode, Model, Nanos, Outage, OutageKind, Phase, RegionId, Targ
 use crate::results::SimResult;
 use crate::time::secs;
 
+use super::shared::Shared;
+
 /// A failure-free system reaches steady state within this, whatever the load.
 const LEAD_IN_MIN: Nanos = 60 * NS_PER_S;
 /// The replication backlog forgets its start within a few relaxation times.
@@ -279,6 +281,34 @@ pub fn simulate_span(
     horizon: Nanos,
     salt: u64,
 ) -> Result<SpanResult> {
+    span_sharing(model, variant, run, horizon, salt, &mut Shared::default())
+}
+
+/// The spans of `group` (variants that `shared::groups` put together) in run `run`,
+/// in its order: each as `simulate_span` makes it, an episode that a variant before
+/// it simulated with the same outcome taken from that simulation.
+pub fn simulate_group(
+    model: &Model,
+    group: &[usize],
+    run: u32,
+    horizon: Nanos,
+    salt: u64,
+) -> Result<Vec<SpanResult>> {
+    let mut shared = Shared::default();
+    group
+        .iter()
+        .map(|&v| span_sharing(model, v, run, horizon, salt, &mut shared))
+        .collect()
+}
+
+fn span_sharing(
+    model: &Model,
+    variant: usize,
+    run: u32,
+    horizon: Nanos,
+    salt: u64,
+    shared: &mut Shared,
+) -> Result<SpanResult> {
     let base = base_model(model);
     let rate = base.workload.phases[0].rate;
     let v = &model.variants[variant];
@@ -313,7 +343,8 @@ pub fn simulate_span(
         if let Some(g) = grid {
             start = on_grid(start, g, free_from, draws[i].start);
         }
-        let (incident, j, next_roles) = span.episode(&draws, i, start, &roles, seeds.next_u64())?;
+        let (incident, j, next_roles) =
+            span.episode(&draws, i, start, &roles, seeds.next_u64(), shared)?;
         let gap = start - free_from;
         quiet += gap;
         quiet_failed += span.quiet_failed(&roles, gap, rate)?;
@@ -372,6 +403,18 @@ impl Span<'_> {
         Ok(r)
     }
 
+    /// Simulates episode `m`, or takes its result from `shared` when a variant of the
+    /// group simulated it with the same outcome (`shared.rs`).
+    fn simulate_episode(&mut self, m: &Model, shared: &mut Shared) -> Result<SimResult> {
+        let max_lag = self.base.variants[self.variant].max_lag;
+        if let Some(r) = shared.get(m, max_lag) {
+            return Ok(r.clone());
+        }
+        let r = self.simulate(m)?;
+        shared.put(m, max_lag, &r);
+        Ok(r)
+    }
+
     fn steady(&mut self, roles: &Roles) -> Result<Steady> {
         if let Some(s) = self.steady.get(&roles.primary) {
             return Ok(*s);
@@ -416,6 +459,7 @@ impl Span<'_> {
         start: Nanos,
         roles: &Roles,
         seed: u64,
+        shared: &mut Shared,
     ) -> Result<(Incident, usize, Roles)> {
         let steady = self.steady(roles)?;
         let mut j = i + 1;
@@ -438,7 +482,7 @@ impl Span<'_> {
                     kind: OutageKind::Down,
                 })
                 .collect();
-            let r = self.simulate(&m)?;
+            let r = self.simulate_episode(&m, shared)?;
             let settled = end == self.horizon || self.settled(&r, &m, steady);
             if !settled && doublings < MAX_DOUBLINGS {
                 doublings += 1;

@@ -9,6 +9,7 @@
 //! runs the years in parallel and aggregates them; it writes no file.
 
 pub mod episodes;
+pub mod shared;
 
 use crate::error::{GeoError, Result};
 use crate::model::{Model, Nanos, Outage, OutageKind, NS_PER_S};
@@ -188,32 +189,34 @@ pub fn run(
             0,
         )));
     }
-    let tasks: Vec<(usize, u32)> = variants
+    // A task: one group of variants that may share episodes (`shared`), one year.
+    let groups = shared::groups(model, variants);
+    let tasks: Vec<(&[usize], u32)> = groups
         .iter()
-        .flat_map(|&v| (1..=model.runs).map(move |r| (v, r)))
+        .flat_map(|g| (1..=model.runs).map(move |r| (g.as_slice(), r)))
         .collect();
     let bar = progress_bar(
         tasks.len() as u64,
         "{spinner} a year of failures {bar:40} {pos}/{len} years",
         progress,
     );
-    let spans: Result<Vec<SpanResult>> = in_task_order(
+    let spans: Result<Vec<Vec<SpanResult>>> = in_task_order(
         jobs,
         &tasks,
-        |&(v, _)| model.expected_events(v),
-        |&(v, r)| {
+        |&(g, _)| g.iter().map(|&v| model.expected_events(v)).sum(),
+        |&(g, r)| {
             if crate::interrupt::stopped() {
                 return Err(GeoError::interrupted("interrupted"));
             }
-            let span = episodes::simulate_span(model, v, r, YEAR, 0);
-            bar.inc(1);
-            span
+            let spans = episodes::simulate_group(model, g, r, YEAR, 0);
+            bar.inc(g.len() as u64);
+            spans
         },
     )?
     .into_iter()
     .collect();
     bar.finish_and_clear();
-    let spans = spans?;
+    let spans: Vec<SpanResult> = spans?.into_iter().flatten().collect();
     let events = spans.iter().map(|s| s.events).sum();
     let figures = variants
         .iter()

@@ -2,7 +2,7 @@
 //! with the same failure draws (docs/year-of-failures.md, "Proof").
 
 use geosim::model::*;
-use geosim::year::episodes::{draws, simulate_span};
+use geosim::year::episodes::{draws, simulate_span, SpanResult};
 use rand_distr::LogNormal;
 
 use crate::common::*;
@@ -224,4 +224,68 @@ fn with_failback_failures_strike_the_primary_again() {
         promoting >= 6,
         "only {promoting} promoting failures in 3 years"
     );
+}
+
+/// Variants that differ only in `max_lag` share the episodes in which the lag reached
+/// neither limit (`geosim::year::shared`): their spans are exactly those simulated
+/// apart, but for the events not simulated twice. The proof model's secondary and link
+/// failures push the lag past 5 minutes (those episodes are simulated again); its
+/// primary failures do not.
+#[test]
+fn variants_that_cannot_differ_share_their_episodes_and_nothing_else() {
+    use geosim::year::episodes::simulate_group;
+    use geosim::year::shared::groups;
+    let mut model = proof_model();
+    let mut none = variant("async-none", Mode::Async, 0);
+    none.max_lag = None;
+    model.variants = vec![
+        variant("async-5m", Mode::Async, 300 * S),
+        variant("async-30m", Mode::Async, 1800 * S),
+        none,
+        // Below a second, max_lag also sets when a resyncing secondary is ready.
+        variant("async-500ms", Mode::Async, S / 2),
+        variant("sync", Mode::Sync, 300 * S),
+    ];
+    assert_eq!(
+        groups(&model, &[0, 1, 2, 3, 4]),
+        vec![vec![0, 1, 2], vec![3], vec![4]]
+    );
+    // Each order: the smallest limit first (its results hold for the larger ones),
+    // and no limit first (whose results hold only where the lag stayed within 5 min).
+    for (run, group) in [(1, [0, 1, 2]), (2, [2, 1, 0]), (3, [1, 2, 0])] {
+        let shared = simulate_group(&model, &group, run, model.duration, 0).unwrap();
+        let apart: Vec<_> = group
+            .iter()
+            .map(|&v| simulate_span(&model, v, run, model.duration, 0).unwrap())
+            .collect();
+        for (s, a) in shared.iter().zip(&apart) {
+            assert_eq!(s.incidents, a.incidents, "run {run}, variant {}", a.variant);
+            assert_eq!(
+                SpanResultWithoutEvents::of(s.clone()),
+                SpanResultWithoutEvents::of(a.clone())
+            );
+        }
+        let events = |s: &[SpanResult]| s.iter().map(|s| s.events).sum::<u64>();
+        // Shared some, not all: the first variant's episodes are all simulated, some of
+        // the others' too (the 5-minute limit throttled there).
+        assert!(
+            events(&shared) < events(&apart),
+            "run {run}: nothing shared"
+        );
+        assert!(
+            events(&shared) > apart[0].events + apart[0].events / 10,
+            "run {run}: every episode shared"
+        );
+    }
+}
+
+/// A span with its cost left out.
+#[derive(Debug, PartialEq)]
+struct SpanResultWithoutEvents(SpanResult);
+
+impl SpanResultWithoutEvents {
+    fn of(mut s: SpanResult) -> Self {
+        s.events = 0;
+        SpanResultWithoutEvents(s)
+    }
 }

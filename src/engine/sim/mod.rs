@@ -25,6 +25,8 @@ mod replication;
 mod schedule;
 mod snapshot;
 
+pub use replication::CAUGHT_UP;
+
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 

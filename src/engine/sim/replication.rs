@@ -28,8 +28,8 @@ use crate::engine::secondary::{Secondary, Shipping, Standing};
 use crate::model::{Mode, Nanos, RegionId, Target, NS_PER_S};
 
 /// A resyncing secondary this close behind the primary counts as caught up (SPEC §3.1
-/// "Ready after a resync").
-const CAUGHT_UP: Nanos = NS_PER_S;
+/// "Ready after a resync"), or within `max_lag` if that is smaller.
+pub const CAUGHT_UP: Nanos = NS_PER_S;
 
 impl<'m> Simulation<'m> {
     /// The non-primary nodes that count for lag, throttling and sync acks.
