@@ -257,6 +257,44 @@ fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
 }
 
 /// Runs one case in this process (the child side).
+/// Prints where one variant's year went; returns its hours at full fidelity.
+fn year_line(model: &geosim::model::Model, span: &geosim::year::episodes::SpanResult) -> f64 {
+    let h = |ns: u64| ns as f64 / 3.6e12;
+    let full: u64 = span.incidents.iter().map(|i| i.end - i.start).sum();
+    // Each episode: lead-in, then the failures (first start to last end), then
+    // the tail it waits to settle.
+    let (mut lead, mut failing) = (0, 0);
+    for i in &span.incidents {
+        let inside: Vec<_> = span
+            .draws
+            .iter()
+            .filter(|d| d.start >= i.start && d.start < i.end)
+            .collect();
+        let first = inside.iter().map(|d| d.start).min().unwrap_or(i.start);
+        let last = inside
+            .iter()
+            .map(|d| d.end)
+            .max()
+            .unwrap_or(i.start)
+            .min(i.end);
+        lead += first - i.start;
+        failing += last.saturating_sub(first);
+    }
+    let writes: u64 = span.incidents.iter().map(|i| i.writes_offered).sum();
+    println!(
+            "year-500 {}: {} episodes, {:.1} h at full fidelity (lead-in {:.1} h, failures {:.1} h, tails {:.1} h), {:.1} M writes, {:.1} M events simulated",
+            model.variants[span.variant].name,
+            span.incidents.len(),
+            h(full),
+            h(lead),
+            h(failing),
+            h(full - lead - failing),
+            writes as f64 / 1e6,
+            span.events as f64 / 1e6
+        );
+    h(full)
+}
+
 fn run_case(case: &str, quick: bool) -> Result<Measured, String> {
     let text = scenario(case).ok_or_else(|| format!("unknown case {case}"))?;
     let mut model =
@@ -267,47 +305,20 @@ fn run_case(case: &str, quick: bool) -> Result<Measured, String> {
     let cpu_before = cpu_seconds();
     if case == "year-500" {
         // What `geosim run` does for the year of failures, one span per variant on
-        // this thread, with where its simulated time goes.
+        // this thread (variants that may share episodes together), with where its
+        // simulated time goes.
         let started = Instant::now();
         let mut episode_h = 0.0;
-        for v in 0..model.variants.len() {
+        let all: Vec<usize> = (0..model.variants.len()).collect();
+        for group in geosim::year::shared::groups(&model, &all) {
             let t0 = cpu_seconds();
-            let span = geosim::year::episodes::simulate_span(&model, v, 1, geosim::year::YEAR, 0)
-                .map_err(|e| e.to_string())?;
-            let h = |ns: u64| ns as f64 / 3.6e12;
-            let full: u64 = span.incidents.iter().map(|i| i.end - i.start).sum();
-            // Each episode: lead-in, then the failures (first start to last end), then
-            // the tail it waits to settle.
-            let (mut lead, mut failing) = (0, 0);
-            for i in &span.incidents {
-                let inside: Vec<_> = span
-                    .draws
-                    .iter()
-                    .filter(|d| d.start >= i.start && d.start < i.end)
-                    .collect();
-                let first = inside.iter().map(|d| d.start).min().unwrap_or(i.start);
-                let last = inside
-                    .iter()
-                    .map(|d| d.end)
-                    .max()
-                    .unwrap_or(i.start)
-                    .min(i.end);
-                lead += first - i.start;
-                failing += last.saturating_sub(first);
+            let spans =
+                geosim::year::episodes::simulate_group(&model, &group, 1, geosim::year::YEAR, 0)
+                    .map_err(|e| e.to_string())?;
+            for span in &spans {
+                episode_h += year_line(&model, span);
             }
-            let writes: u64 = span.incidents.iter().map(|i| i.writes_offered).sum();
-            println!(
-                "year-500 {}: {} episodes, {:.1} h at full fidelity (lead-in {:.1} h, failures {:.1} h, tails {:.1} h), {:.1} M writes, {:.1} CPU s",
-                model.variants[v].name,
-                span.incidents.len(),
-                h(full),
-                h(lead),
-                h(failing),
-                h(full - lead - failing),
-                writes as f64 / 1e6,
-                cpu_seconds() - t0
-            );
-            episode_h += h(full);
+            println!("year-500 group {group:?}: {:.1} CPU s", cpu_seconds() - t0);
         }
         return Ok(Measured {
             writes: 0,

@@ -43,7 +43,8 @@ pub struct YearFigures {
     pub loss_p90: u64,
     pub loss_p99: u64,
     pub loss_max: u64,
-    /// Simulated time at full fidelity per year: what the method cost.
+    /// Simulated time at full fidelity per year: what the method cost (an episode
+    /// shared with another variant, `shared`, counted for both).
     pub episode_h_per_year: f64,
     /// Episodes that had not settled when their simulation ended.
     pub unsettled: usize,
