@@ -411,8 +411,30 @@ impl Span<'_> {
             return Ok(r.clone());
         }
         let r = self.simulate(m)?;
-        shared.put(m, max_lag, &r);
+        // Kept as `episode` reads it, so that a year of many episodes does not keep
+        // every time series: the counts, the promotions, the buckets `settled` checks.
+        let from_s = self.settle_from_s(m);
+        let mut kept = SimResult {
+            timeseries: r
+                .timeseries
+                .iter()
+                .filter(|b| b.t_s >= from_s)
+                .cloned()
+                .collect(),
+            latency_cdf: Vec::new(),
+            first_try_cdf: Vec::new(),
+            outages: Vec::new(),
+            visibility_curve: Vec::new(),
+            ..r.clone()
+        };
+        kept.timeseries.shrink_to_fit();
+        shared.put(m, max_lag, kept);
         Ok(r)
+    }
+
+    /// Where the window `settled` checks the lag over starts, in seconds of `m`.
+    fn settle_from_s(&self, m: &Model) -> f64 {
+        secs(m.duration.saturating_sub(self.lead))
     }
 
     fn steady(&mut self, roles: &Roles) -> Result<Steady> {
@@ -515,7 +537,7 @@ impl Span<'_> {
             .promotions
             .iter()
             .all(|p| p.completed_s.is_some_and(|c| c + dns_s <= end_s));
-        let from_s = secs(m.duration.saturating_sub(self.lead));
+        let from_s = self.settle_from_s(m);
         let limit_s = secs(steady.lag_max.max(NS_PER_S));
         let lag_ok = r
             .timeseries

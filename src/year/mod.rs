@@ -197,7 +197,7 @@ pub fn run(
         .flat_map(|g| (1..=model.runs).map(move |r| (g.as_slice(), r)))
         .collect();
     let bar = progress_bar(
-        tasks.len() as u64,
+        variants.len() as u64 * u64::from(model.runs),
         "{spinner} a year of failures {bar:40} {pos}/{len} years",
         progress,
     );

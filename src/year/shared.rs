@@ -101,13 +101,14 @@ impl Shared {
             .map(|d| &d.result)
     }
 
-    /// Keeps `result`, the simulation of episode `m` with limit `max_lag`.
-    pub fn put(&mut self, m: &Model, max_lag: Option<Nanos>, result: &SimResult) {
+    /// Keeps `result`, the simulation of episode `m` with limit `max_lag` (as much of
+    /// it as the caller will read back).
+    pub fn put(&mut self, m: &Model, max_lag: Option<Nanos>, result: SimResult) {
         self.done.push(Done {
             episode: Episode::of(m),
             max_lag,
             lag_max: from_secs(result.summary.lag_max_s).saturating_add(1_000),
-            result: result.clone(),
+            result,
         });
     }
 }
