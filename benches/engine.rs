@@ -256,7 +256,6 @@ fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
     h
 }
 
-/// Runs one case in this process (the child side).
 /// Prints where one variant's year went; returns its hours at full fidelity.
 fn year_line(model: &geosim::model::Model, span: &geosim::year::episodes::SpanResult) -> f64 {
     let h = |ns: u64| ns as f64 / 3.6e12;
@@ -282,19 +281,20 @@ fn year_line(model: &geosim::model::Model, span: &geosim::year::episodes::SpanRe
     }
     let writes: u64 = span.incidents.iter().map(|i| i.writes_offered).sum();
     println!(
-            "year-500 {}: {} episodes, {:.1} h at full fidelity (lead-in {:.1} h, failures {:.1} h, tails {:.1} h), {:.1} M writes, {:.1} M events simulated",
-            model.variants[span.variant].name,
-            span.incidents.len(),
-            h(full),
-            h(lead),
-            h(failing),
-            h(full - lead - failing),
-            writes as f64 / 1e6,
-            span.events as f64 / 1e6
-        );
+        "year-500 {}: {} episodes, {:.1} h at full fidelity (lead-in {:.1} h, failures {:.1} h, tails {:.1} h), {:.1} M writes, {:.1} M events simulated",
+        model.variants[span.variant].name,
+        span.incidents.len(),
+        h(full),
+        h(lead),
+        h(failing),
+        h(full - lead - failing),
+        writes as f64 / 1e6,
+        span.events as f64 / 1e6
+    );
     h(full)
 }
 
+/// Runs one case in this process (the child side).
 fn run_case(case: &str, quick: bool) -> Result<Measured, String> {
     let text = scenario(case).ok_or_else(|| format!("unknown case {case}"))?;
     let mut model =

@@ -154,7 +154,7 @@ impl<E> EventQueue<E> {
             heap: BinaryHeap::with_capacity(1024),
             lanes: (0..lanes).map(|_| VecDeque::with_capacity(256)).collect(),
             heads: vec![EMPTY; sources],
-            live: sources - (1..sources).filter(|&s| is_cold(s)).count(),
+            live: sources - cold.len(),
             position,
             next_seq: 0,
             now: 0,

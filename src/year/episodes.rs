@@ -414,21 +414,24 @@ impl Span<'_> {
         // Kept as `episode` reads it, so that a year of many episodes does not keep
         // every time series: the counts, the promotions, the buckets `settled` checks.
         let from_s = self.settle_from_s(m);
-        let mut kept = SimResult {
-            timeseries: r
+        shared.put(m, max_lag, &r, |r| {
+            let mut timeseries: Vec<_> = r
                 .timeseries
                 .iter()
                 .filter(|b| b.t_s >= from_s)
                 .cloned()
-                .collect(),
-            latency_cdf: Vec::new(),
-            first_try_cdf: Vec::new(),
-            outages: Vec::new(),
-            visibility_curve: Vec::new(),
-            ..r.clone()
-        };
-        kept.timeseries.shrink_to_fit();
-        shared.put(m, max_lag, kept);
+                .collect();
+            timeseries.shrink_to_fit();
+            SimResult {
+                summary: r.summary.clone(),
+                timeseries,
+                latency_cdf: Vec::new(),
+                first_try_cdf: Vec::new(),
+                promotions: r.promotions.clone(),
+                outages: Vec::new(),
+                visibility_curve: Vec::new(),
+            }
+        });
         Ok(r)
     }
 

@@ -52,9 +52,9 @@ pub struct Shared {
     done: Vec<Done>,
 }
 
+/// An episode simulated with a limit its lag stayed within.
 struct Done {
     episode: Episode,
-    max_lag: Option<Nanos>,
     /// The result's `lag_max` plus a microsecond: it was kept in seconds as an f64, so
     /// this is never below the exact maximum.
     lag_max: Nanos,
@@ -95,20 +95,27 @@ impl Shared {
         let episode = Episode::of(m);
         self.done
             .iter()
-            .find(|d| {
-                d.episode == episode && within(d.lag_max, d.max_lag) && within(d.lag_max, max_lag)
-            })
+            .find(|d| d.episode == episode && within(d.lag_max, max_lag))
             .map(|d| &d.result)
     }
 
-    /// Keeps `result`, the simulation of episode `m` with limit `max_lag` (as much of
-    /// it as the caller will read back).
-    pub fn put(&mut self, m: &Model, max_lag: Option<Nanos>, result: SimResult) {
-        self.done.push(Done {
-            episode: Episode::of(m),
-            max_lag,
-            lag_max: from_secs(result.summary.lag_max_s).saturating_add(1_000),
-            result,
-        });
+    /// Keeps `keep(result)` (as much of it as the caller will read back), `result`
+    /// being the simulation of episode `m` with limit `max_lag`, if its lag stayed
+    /// within that limit: one that throttled is no other variant's result.
+    pub fn put(
+        &mut self,
+        m: &Model,
+        max_lag: Option<Nanos>,
+        result: &SimResult,
+        keep: impl FnOnce(&SimResult) -> SimResult,
+    ) {
+        let lag_max = from_secs(result.summary.lag_max_s).saturating_add(1_000);
+        if within(lag_max, max_lag) {
+            self.done.push(Done {
+                episode: Episode::of(m),
+                lag_max,
+                result: keep(result),
+            });
+        }
     }
 }
