@@ -18,7 +18,7 @@
 //! Other FIFO sources outside this queue (engine/lane.rs, the attempt deadlines) take
 //! their sequence numbers from here (`reserve_seq`) for the same reason.
 
-use std::cmp::Ordering;
+use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
 use crate::model::Nanos;
@@ -104,6 +104,17 @@ impl<E: Copy> LaneBuf<E> {
         self.items.push(e);
     }
 
+    #[inline]
+    fn pop_back(&mut self) {
+        if self.items.len() > self.head {
+            self.items.pop();
+        }
+        if self.head == self.items.len() {
+            self.items.clear();
+            self.head = 0;
+        }
+    }
+
     /// Inserts `e` with `later` pending events after it.
     #[inline]
     fn insert_before_last(&mut self, later: usize, e: Entry<E>) {
@@ -160,6 +171,9 @@ pub enum Slot {
 
 pub struct EventQueue<E> {
     heap: BinaryHeap<Entry<E>>,
+    /// The keys of the heap's events that were scheduled there (`push`,
+    /// `push_reserved`), not sent there by a lane: `next_pushed_time`.
+    pushed: BinaryHeap<Reverse<u128>>,
     lanes: Vec<LaneBuf<E>>,
     /// `head_key`s of the heads, each source at its `position` (the heap's top at
     /// 0); `EMPTY` where nothing is pending.
@@ -208,6 +222,7 @@ impl<E: Copy> EventQueue<E> {
         }
         EventQueue {
             heap: BinaryHeap::with_capacity(1024),
+            pushed: BinaryHeap::new(),
             lanes: (0..lanes).map(|_| LaneBuf::with_capacity(256)).collect(),
             heads: vec![EMPTY; sources],
             live: sources - cold.len(),
@@ -266,6 +281,41 @@ impl<E: Copy> EventQueue<E> {
         }
     }
 
+    /// The time of lane `lane`'s last event, if any.
+    #[inline]
+    pub fn lane_last_time(&self, lane: usize) -> Option<Nanos> {
+        self.lanes[lane].pending().last().map(|e| e.time)
+    }
+
+    /// The time of the earliest event scheduled with `push` or `push_reserved` (the
+    /// rare ones: transitions, actions, timers, restarted applies), if any; events that
+    /// left a lane for the heap are not among them.
+    #[inline]
+    pub fn next_pushed_time(&self) -> Option<Nanos> {
+        self.pushed.peek().map(|k| (k.0 >> 64) as Nanos)
+    }
+
+    /// Schedules `event` at `time` in lane `lane` in place of the lane's events later
+    /// than it, which the caller knows it makes no-ops (a cumulative ack overtaking
+    /// older ones); returns how many of those were due before `before`. The lane stays
+    /// in order without an insertion, and the order of every other event is unchanged.
+    pub fn push_superseding(&mut self, lane: usize, time: Nanos, event: E, before: Nanos) -> u64 {
+        let seq = self.reserve_seq();
+        debug_assert!(time >= self.now, "event scheduled in the past");
+        let time = time.max(self.now);
+        let l = &mut self.lanes[lane];
+        let mut dropped = 0;
+        while let Some(last) = l.pending().last().filter(|e| e.time > time) {
+            dropped += u64::from(last.time < before);
+            l.pop_back();
+        }
+        l.push_back(Entry { time, seq, event });
+        if l.pending().len() == 1 {
+            self.set_lane_head(lane, time, seq);
+        }
+        dropped
+    }
+
     /// The sequence number the next scheduling gets, taken now for an event kept
     /// outside the queue: its place among simultaneous events is fixed at this moment.
     #[inline]
@@ -279,6 +329,7 @@ impl<E: Copy> EventQueue<E> {
     pub fn push_reserved(&mut self, time: Nanos, seq: u64, event: E) {
         debug_assert!(time >= self.now, "event scheduled in the past");
         let time = time.max(self.now);
+        self.pushed.push(Reverse(pack(time, seq)));
         self.heap_push(Entry { time, seq, event });
     }
 
@@ -321,6 +372,11 @@ impl<E: Copy> EventQueue<E> {
         let entry = match slot {
             Slot::Heap => {
                 let e = self.heap.pop();
+                if let Some(e) = &e {
+                    if self.pushed.peek() == Some(&Reverse(e.key())) {
+                        self.pushed.pop();
+                    }
+                }
                 self.heads[0] = self
                     .heap
                     .peek()
@@ -458,6 +514,27 @@ mod tests {
         }
     }
 
+    /// An event that supersedes the lane's later events replaces them: they never pop,
+    /// the count says how many were due before the bound, and the rest keeps its order
+    /// among the other sources.
+    #[test]
+    fn a_superseding_event_replaces_the_later_ones() {
+        let mut q = EventQueue::new(2, 0);
+        for (t, e) in [(10, 'a'), (20, 'b'), (30, 'c')] {
+            q.push_fifo(0, t, e);
+        }
+        q.push_fifo(1, 12, 'x');
+        assert_eq!(q.push_superseding(0, 15, 'd', 25), 1);
+        assert_eq!(q.push_superseding(0, 40, 'e', 25), 0);
+        assert_eq!(q.push_superseding(1, 5, 'y', 25), 1);
+        let order: Vec<(Nanos, char)> = std::iter::from_fn(|| q.pop()).collect();
+        assert_eq!(order, vec![(5, 'y'), (10, 'a'), (15, 'd'), (40, 'e')]);
+        // Into an empty lane: it is the head.
+        assert_eq!(q.push_superseding(1, 50, 'z', 25), 0);
+        assert_eq!(q.pop(), Some((50, 'z')));
+        assert!(q.pop().is_none());
+    }
+
     /// A lane that never empties still drops what it has popped: memory follows the
     /// pending events, not the events scheduled so far; the order stays the heap's.
     #[test]
@@ -512,7 +589,15 @@ mod tests {
         }
         q.push_fifo(0, 101, 999);
         assert_eq!(q.heap.len(), 1);
+        // Sent to the heap by its lane, not pushed there: not a pushed event.
+        assert_eq!(q.next_pushed_time(), None);
+        q.push(150, 1000);
+        q.push(120, 1001);
+        assert_eq!(q.next_pushed_time(), Some(120));
         let order: Vec<u64> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
         assert_eq!(&order[..3], &[0, 1, 999]);
+        assert_eq!(order.last(), Some(&1000));
+        assert_eq!(order.iter().filter(|&&e| e == 1001).count(), 1);
+        assert_eq!(q.next_pushed_time(), None);
     }
 }

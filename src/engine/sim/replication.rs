@@ -524,15 +524,7 @@ impl<'m> Simulation<'m> {
             .saturating_add(self.one_way(node_region, primary, true));
         if self.delivered(node_region, primary, arrival) {
             let (upto, log_epoch) = (self.nodes[i].applied, self.log.epoch());
-            self.queue.push_fifo(
-                Self::ack_lane(i),
-                arrival,
-                Event::Ack {
-                    node: i as u32,
-                    upto,
-                    log_epoch,
-                },
-            );
+            self.schedule_ack(i, arrival, upto, log_epoch);
         }
     }
 

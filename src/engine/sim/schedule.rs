@@ -37,6 +37,53 @@ impl Simulation<'_> {
         Fifo::COUNT + i
     }
 
+    /// Schedules node `i`'s cumulative ack of everything below `upto`, arriving at the
+    /// primary at `arrival`.
+    ///
+    /// Under jitter a later ack often arrives before earlier ones of the same node
+    /// (issue 15: one-way delays vary by milliseconds, applies are 0.1 ms apart; nine
+    /// acks in ten are overtaken). Those earlier ones change nothing when they arrive:
+    /// the node's `acked` is already past them, and `try_sync_commits` (with its
+    /// `trim_log`) finds nothing new, since after every event the oldest write waiting
+    /// for acks still lacks them. Only an ack, a removal or a switch between sync and
+    /// semi-sync makes waiting writes committable, and each tries at once; a secondary
+    /// that becomes ready counts only for writes accepted after (`acks_from`), one that
+    /// leaves the set is removed, a fallback commits every waiting write itself, and
+    /// the rule of an async namespace is its sync rule. A promotion or a cut log changes
+    /// the rule, so while one is under way, or an event scheduled apart from the lanes
+    /// (transitions, actions, removals, promotion steps, timers) is due before the last
+    /// overtaken ack, they are kept. Otherwise they leave the queue now, without events
+    /// of their own, and count in `events` as the events they were (those due before
+    /// the end of the run). An observer (`--check`) turns this off; a test compares.
+    pub(crate) fn schedule_ack(&mut self, i: usize, arrival: Nanos, upto: u64, log_epoch: u32) {
+        let lane = Self::ack_lane(i);
+        let event = Event::Ack {
+            node: i as u32,
+            upto,
+            log_epoch,
+        };
+        let overtakes = self
+            .queue
+            .lane_last_time(lane)
+            .is_some_and(|last| last > arrival && self.overtaken_acks_change_nothing_until(last));
+        if overtakes {
+            self.events += self
+                .queue
+                .push_superseding(lane, arrival, event, self.model.duration);
+        } else {
+            self.queue.push_fifo(lane, arrival, event);
+        }
+    }
+
+    /// Would acks overtaken by a later one of their node change nothing, if due at any
+    /// time up to `until`? (See `schedule_ack`.)
+    fn overtaken_acks_change_nothing_until(&self, until: Nanos) -> bool {
+        self.observer.is_none()
+            && self.promotions.current().is_none()
+            && !self.log.is_cut()
+            && self.queue.next_pushed_time().is_none_or(|t| t > until)
+    }
+
     /// Removes and returns the next event, or None when nothing is pending.
     #[inline]
     pub(crate) fn next_event(&mut self) -> Option<(Nanos, Event)> {
