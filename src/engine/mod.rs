@@ -35,6 +35,7 @@ pub mod rng;
 pub(crate) mod seams;
 pub(crate) mod secondary;
 pub mod sim;
+pub(crate) mod sliding;
 pub(crate) mod writes;
 
 pub use sim::Simulation;

@@ -21,6 +21,7 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
+use super::sliding::Sliding;
 use crate::model::Nanos;
 
 /// (time, sequence): the order of events.
@@ -50,78 +51,6 @@ fn head_key(time: Nanos, seq: u64, source: usize) -> u128 {
 /// How far before a lane's end an event may be inserted; an event that belongs
 /// further forward goes to the heap. Inserting moves the events after it.
 const REORDER: usize = 32;
-
-/// A lane's pending events in order: a vector read from `head` on. Popping moves
-/// `head`; the read part is dropped when the lane empties, or when it is at least as
-/// long as the rest (so each event is moved at most once more, and the vector holds
-/// at most about twice the pending events). Unlike a ring buffer's, the pending
-/// events are one slice: an insertion near the end is one shift, and counting over
-/// the last events one pass (issue 15: a ring's insert and its wrapped halves were
-/// ~3% of a jittered run).
-struct LaneBuf<E> {
-    items: Vec<Entry<E>>,
-    head: usize,
-}
-
-/// Below this many popped events a lane is not compacted (a small move's fixed cost).
-const COMPACT_MIN: usize = 256;
-
-impl<E: Copy> LaneBuf<E> {
-    fn with_capacity(n: usize) -> Self {
-        LaneBuf {
-            items: Vec::with_capacity(n),
-            head: 0,
-        }
-    }
-
-    #[inline]
-    fn pending(&self) -> &[Entry<E>] {
-        &self.items[self.head..]
-    }
-
-    #[inline]
-    fn front(&self) -> Option<&Entry<E>> {
-        self.items.get(self.head)
-    }
-
-    #[inline]
-    fn pop_front(&mut self) -> Option<Entry<E>> {
-        let e = *self.items.get(self.head)?;
-        self.head += 1;
-        if self.head == self.items.len() {
-            self.items.clear();
-            self.head = 0;
-        }
-        Some(e)
-    }
-
-    #[inline]
-    fn push_back(&mut self, e: Entry<E>) {
-        if self.head >= COMPACT_MIN && 2 * self.head >= self.items.len() {
-            self.items.drain(..self.head);
-            self.head = 0;
-        }
-        self.items.push(e);
-    }
-
-    #[inline]
-    fn pop_back(&mut self) {
-        if self.items.len() > self.head {
-            self.items.pop();
-        }
-        if self.head == self.items.len() {
-            self.items.clear();
-            self.head = 0;
-        }
-    }
-
-    /// Inserts `e` with `later` pending events after it.
-    #[inline]
-    fn insert_before_last(&mut self, later: usize, e: Entry<E>) {
-        let at = self.items.len() - later;
-        self.items.insert(at, e);
-    }
-}
 
 /// How many of `events` are later than `time`.
 #[inline]
@@ -174,7 +103,7 @@ pub struct EventQueue<E> {
     /// The keys of the heap's events that were scheduled there (`push`,
     /// `push_reserved`), not sent there by a lane: `next_pushed_time`.
     pushed: BinaryHeap<Reverse<u128>>,
-    lanes: Vec<LaneBuf<E>>,
+    lanes: Vec<Sliding<Entry<E>>>,
     /// `head_key`s of the heads, each source at its `position` (the heap's top at
     /// 0); `EMPTY` where nothing is pending.
     heads: Vec<u128>,
@@ -223,7 +152,7 @@ impl<E: Copy> EventQueue<E> {
         EventQueue {
             heap: BinaryHeap::with_capacity(1024),
             pushed: BinaryHeap::new(),
-            lanes: (0..lanes).map(|_| LaneBuf::with_capacity(256)).collect(),
+            lanes: (0..lanes).map(|_| Sliding::with_capacity(256)).collect(),
             heads: vec![EMPTY; sources],
             live: sources - cold.len(),
             position,
@@ -413,6 +342,7 @@ impl<E: Copy> EventQueue<E> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::sliding::COMPACT_MIN;
     use std::collections::VecDeque;
 
     #[test]
@@ -553,17 +483,14 @@ mod tests {
             if i >= 1_000 {
                 assert_eq!(q.pop(), plain.pop(), "event {i}");
                 let lane = &q.lanes[0];
-                let pending = lane.items.len() - lane.head;
-                assert!(
-                    lane.items.len() <= 2 * pending + COMPACT_MIN + 1,
-                    "event {i}"
-                );
+                let pending = lane.pending().len();
+                assert!(lane.stored() <= 2 * pending + COMPACT_MIN + 1, "event {i}");
             }
         }
         let rest: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
         let want: Vec<_> = std::iter::from_fn(|| plain.pop()).collect();
         assert_eq!(rest, want);
-        assert!(q.lanes[0].items.is_empty());
+        assert_eq!(q.lanes[0].stored(), 0);
     }
 
     #[test]
