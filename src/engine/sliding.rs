@@ -44,11 +44,17 @@ impl<T: Copy> Sliding<T> {
     pub(crate) fn pop_front(&mut self) -> Option<T> {
         let e = *self.items.get(self.head)?;
         self.head += 1;
+        self.restart_if_empty();
+        Some(e)
+    }
+
+    /// Nothing pending: the popped part goes, and the vector is read from 0 again.
+    #[inline]
+    fn restart_if_empty(&mut self) {
         if self.head == self.items.len() {
             self.items.clear();
             self.head = 0;
         }
-        Some(e)
     }
 
     #[inline]
@@ -66,10 +72,7 @@ impl<T: Copy> Sliding<T> {
         if self.items.len() > self.head {
             self.items.pop();
         }
-        if self.head == self.items.len() {
-            self.items.clear();
-            self.head = 0;
-        }
+        self.restart_if_empty();
     }
 
     /// Inserts `e` with `later` pending items after it.

@@ -138,9 +138,10 @@ fn same_with_and_without_the_checker(model: &Model) -> String {
 /// nothing but acks could change which writes may commit before it is due
 /// (`schedule_ack` in src/engine/sim/schedule.rs); an observer, such as `--check`'s
 /// checker, turns that off. Both ways give the same bytes and the same event count,
-/// under jitter (most acks are overtaken) with everything that could make a dropped
-/// ack matter: quorum and all-secondaries rules, semi-sync fallbacks, a secondary's
-/// outage, resync and removal, a slow link, a mode switch, a forced promotion.
+/// under jitter (most acks are overtaken) with what would make a dropped ack matter
+/// if the argument were wrong: quorum and all-secondaries rules, semi-sync fallbacks,
+/// a secondary's outage, resync and removal, a slow link, a mode switch, a forced
+/// promotion.
 #[test]
 fn dropping_overtaken_acks_changes_no_figure() {
     let text = r#"
