@@ -23,7 +23,7 @@
 use super::Simulation;
 use crate::engine::event::{Event, Fifo, Outcome, WriteRef};
 use crate::engine::log::{Entry, EntryState};
-use crate::engine::seams::{CommitRule, ShipUnit};
+use crate::engine::seams::{CommitRule, LagRule, ShipUnit};
 use crate::engine::secondary::{Secondary, Shipping, Standing};
 use crate::model::{Mode, Nanos, RegionId, Target, NS_PER_S};
 
@@ -116,12 +116,47 @@ impl<'m> Simulation<'m> {
         let (oldest, backlog) = if self.log.is_cut() {
             (None, 0)
         } else {
-            self.config
-                .lag_rule
-                .namespace_oldest_and_backlog(self.lag_inputs())
+            self.lag_and_backlog()
         };
         self.metrics.lag_changed(self.now, oldest);
         self.metrics.backlog_changed(self.now, backlog);
+    }
+
+    /// The namespace's (oldest pending t_accept, backlog) by the lag rule. Under `All`
+    /// both come from the ready secondary that has applied least: t_accept grows with
+    /// the sequence number (a write is stamped `now` as it is appended), so its oldest
+    /// pending write is the oldest of all, and its backlog the largest. One log lookup
+    /// instead of one per secondary (issue 12: this runs after every accept and apply).
+    fn lag_and_backlog(&self) -> (Option<Nanos>, u64) {
+        if self.config.lag_rule == LagRule::All {
+            let next = self.log.next_seq();
+            let least = self
+                .active_secondaries()
+                .map(|i| self.nodes[i].applied)
+                .min();
+            match least {
+                None => return (None, 0),
+                Some(m) if m >= next => {
+                    debug_assert_eq!((None, 0), self.lag_and_backlog_of_each());
+                    return (None, 0);
+                }
+                Some(m) => {
+                    if let Some(e) = self.log.get(m) {
+                        let fast = (Some(e.t_accept), next - m);
+                        debug_assert_eq!(fast, self.lag_and_backlog_of_each());
+                        return fast;
+                    }
+                }
+            }
+        }
+        self.lag_and_backlog_of_each()
+    }
+
+    /// `lag_and_backlog` from every ready secondary's figures, by the lag rule.
+    fn lag_and_backlog_of_each(&self) -> (Option<Nanos>, u64) {
+        self.config
+            .lag_rule
+            .namespace_oldest_and_backlog(self.lag_inputs())
     }
 
     /// The commit rule of a write accepted now: sync writes follow the variant's
