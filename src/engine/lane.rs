@@ -63,6 +63,7 @@ impl Lane {
 
     /// Appends an apply; the caller has checked `accepts(time)` and `seq` comes from
     /// `EventQueue::reserve_seq`, so it is above every sequence number in the lane.
+    #[inline(always)]
     pub fn push(&mut self, due: Due) {
         debug_assert!(self.accepts(due.time));
         self.times.push_back(due.time);

@@ -176,8 +176,10 @@ impl<E: Copy> EventQueue<E> {
     }
 
     /// Schedules `event` at `time` in lane `lane` if it keeps the lane in order,
-    /// else in the heap; either way it pops in the same place.
-    #[inline]
+    /// else in the heap; either way it pops in the same place. Inlined into its
+    /// callers, as `Lane::push` is: as a call, the event was stored field by field and
+    /// read back whole.
+    #[inline(always)]
     pub fn push_fifo(&mut self, lane: usize, time: Nanos, event: E) {
         let seq = self.reserve_seq();
         debug_assert!(time >= self.now, "event scheduled in the past");
