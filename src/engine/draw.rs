@@ -88,9 +88,11 @@ impl Constants {
     }
 }
 
-/// One draw of each kind, from the table when constant, else from `rng`.
+/// One draw of each kind, from the table when constant, else from `rng`. Inlined
+/// into their callers, with `Dist::sample`: with the draw inside, they were left as
+/// calls.
 impl Constants {
-    #[inline]
+    #[inline(always)]
     pub fn commit(&self, model: &Model, r: RegionId, rng: &mut SimRng) -> f64 {
         match self.commit[r] {
             Some(v) => v,
@@ -99,7 +101,7 @@ impl Constants {
     }
 
     /// A round trip between a and b: their link's, or `local_rtt` when a == b.
-    #[inline]
+    #[inline(always)]
     pub fn rtt(&self, model: &Model, a: RegionId, b: RegionId, rng: &mut SimRng) -> f64 {
         if a == b {
             match self.local_rtt[a] {
