@@ -198,6 +198,12 @@ impl ReplicationLog {
         waiting
     }
 
+    /// Could `trim` drop anything: is an entry below the sync cursor still kept?
+    #[inline]
+    pub fn trimmable(&self) -> bool {
+        self.base < self.sync_cursor
+    }
+
     /// Drops the entries below `applied_everywhere` whose sync wait is over.
     pub fn trim(&mut self, applied_everywhere: u64) {
         let below = applied_everywhere.min(self.sync_cursor);
@@ -311,12 +317,17 @@ mod tests {
         for t in 0..5 {
             log.push(entry(t, EntryState::WaitingAcks));
         }
+        assert!(!log.trimmable(), "nothing is past its sync wait");
         log.trim(3);
         assert_eq!(log.len(), 5, "the sync cursor is still at 0");
         while log.next_sync_done(|_| true).is_some() {}
+        assert!(log.trimmable());
         log.trim(3);
         assert_eq!(log.len(), 2);
         assert!(log.get(2).is_none() && log.get(3).is_some());
+        assert!(log.trimmable(), "entries 3 and 4 wait for a secondary only");
+        log.trim(5);
+        assert!(log.len() == 0 && !log.trimmable());
     }
 
     #[test]
