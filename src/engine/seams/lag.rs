@@ -2,9 +2,12 @@
 //! `throttled_s`, `timeseries.csv` `lag_s`) is taken over.
 //!
 //! Today (Part I): the largest lag over the ready secondaries ([`LagRule::All`]). The
-//! engine computes the lag in one place (`Simulation::oldest_pending`,
-//! `engine/sim/replication.rs`), which hands each ready secondary's oldest pending
-//! t_accept to [`LagRule::namespace_oldest`].
+//! engine hands each ready secondary's oldest pending t_accept to
+//! [`LagRule::namespace_oldest`] (`Simulation::oldest_pending`, for throttling) and,
+//! with its backlog, to [`LagRule::namespace_oldest_and_backlog`]
+//! (`Simulation::lag_and_backlog`, for the recorder after every accept and apply; under
+//! `All` it reads both off the secondary that has applied least, the same answer, which
+//! debug builds check), both in `engine/sim/replication.rs`.
 //!
 //! How Part II uses it:
 //! - §6.3 `lag_quorum = k`: `KthSmallest(k)` (with fewer than k ready, over those that
