@@ -259,9 +259,10 @@ fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
 /// Prints where one variant's year went; returns its hours at full fidelity.
 fn year_line(model: &geosim::model::Model, span: &geosim::year::episodes::SpanResult) -> f64 {
     let h = |ns: u64| ns as f64 / 3.6e12;
-    let full: u64 = span.incidents.iter().map(|i| i.end - i.start).sum();
-    // Each episode: lead-in, then the failures (first start to last end), then
-    // the tail it waits to settle.
+    let full: u64 = span.incidents.iter().map(|i| i.end - i.start - i.cut).sum();
+    let cut: u64 = span.incidents.iter().map(|i| i.cut).sum();
+    // Each episode: lead-in, then the failures (first start to last end; less what
+    // was cut from them), then the tail it waits to settle.
     let (mut lead, mut failing) = (0, 0);
     for i in &span.incidents {
         let inside: Vec<_> = span
@@ -277,17 +278,18 @@ fn year_line(model: &geosim::model::Model, span: &geosim::year::episodes::SpanRe
             .unwrap_or(i.start)
             .min(i.end);
         lead += first - i.start;
-        failing += last.saturating_sub(first);
+        failing += last.saturating_sub(first) - i.cut;
     }
     let writes: u64 = span.incidents.iter().map(|i| i.writes_offered).sum();
     println!(
-        "year-500 {}: {} episodes, {:.1} h at full fidelity (lead-in {:.1} h, failures {:.1} h, tails {:.1} h), {:.1} M writes, {:.1} M events simulated",
+        "year-500 {}: {} episodes, {:.1} h at full fidelity (lead-in {:.1} h, failures {:.1} h, tails {:.1} h) and {:.1} h of blocked failure cut, {:.1} M writes offered, {:.1} M events simulated",
         model.variants[span.variant].name,
         span.incidents.len(),
         h(full),
         h(lead),
         h(failing),
         h(full - lead - failing),
+        h(cut),
         writes as f64 / 1e6,
         span.events as f64 / 1e6
     );

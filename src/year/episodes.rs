@@ -19,6 +19,7 @@ use crate::model::{Mode, Model, Nanos, Outage, OutageKind, Phase, RegionId, Targ
 use crate::results::SimResult;
 use crate::time::secs;
 
+use super::cuts;
 use super::shared::Shared;
 
 /// A failure-free system reaches steady state within this, whatever the load.
@@ -58,6 +59,9 @@ pub struct Incident {
     pub failbacks: usize,
     /// The system was back in steady state at `end` (or `end` is the span's end).
     pub settled: bool,
+    /// Time inside its failures not simulated but counted, every write offered in it
+    /// failed (`cuts.rs`).
+    pub cut: Nanos,
 }
 
 /// What a span of failures did to one variant in one run.
@@ -332,6 +336,7 @@ fn span_sharing(
         steady_seed: seeds.next_u64(),
         steady: BTreeMap::new(),
         events: 0,
+        uncut: cuts::Uncut::default(),
     };
     let mut roles = Roles::with_primary(model, model.primary);
     let mut incidents = Vec::new();
@@ -382,6 +387,7 @@ struct Span<'a> {
     steady: BTreeMap<RegionId, Steady>,
     /// Engine events simulated so far.
     events: u64,
+    uncut: cuts::Uncut,
 }
 
 impl Span<'_> {
@@ -405,7 +411,13 @@ impl Span<'_> {
 
     /// Simulates episode `m`, or takes its result from `shared` when a variant of the
     /// group simulated it with the same outcome (`shared.rs`).
-    fn simulate_episode(&mut self, m: &Model, shared: &mut Shared) -> Result<SimResult> {
+    /// `windows` (seconds) are kept besides the settle window, for `cuts::blocked`.
+    fn simulate_episode(
+        &mut self,
+        m: &Model,
+        shared: &mut Shared,
+        windows: &[(f64, f64)],
+    ) -> Result<SimResult> {
         let max_lag = self.base.variants[self.variant].max_lag;
         if let Some(r) = shared.get(m, max_lag) {
             return Ok(r.clone());
@@ -414,11 +426,14 @@ impl Span<'_> {
         // Kept as `episode` reads it, so that a year of many episodes does not keep
         // every time series: the counts, the promotions, the buckets `settled` checks.
         let from_s = self.settle_from_s(m);
+        let width = secs(m.bucket);
         shared.put(m, max_lag, &r, |r| {
             let mut timeseries: Vec<_> = r
                 .timeseries
                 .iter()
-                .filter(|b| b.t_s >= from_s)
+                .filter(|b| {
+                    b.t_s >= from_s || windows.iter().any(|&(a, z)| b.t_s + width > a && b.t_s < z)
+                })
                 .cloned()
                 .collect();
             timeseries.shrink_to_fit();
@@ -491,13 +506,7 @@ impl Span<'_> {
         let mut doublings = 0;
         loop {
             let last_end = draws[i..j].iter().map(|d| d.end).max().unwrap_or(start);
-            let tail = self.tail(last_end - draws[i].start) << doublings;
-            let end = last_end.saturating_add(tail).min(self.horizon);
-            if j < draws.len() && draws[j].start < end.saturating_add(self.lead) {
-                j += 1;
-                continue;
-            }
-            let mut m = self.model_for(roles, end - start, seed);
+            let mut m = self.model_for(roles, last_end - start, seed);
             m.outages = draws[i..j]
                 .iter()
                 .map(|d| Outage {
@@ -507,7 +516,22 @@ impl Span<'_> {
                     kind: OutageKind::Down,
                 })
                 .collect();
-            let r = self.simulate_episode(&m, shared)?;
+            // A blocked stretch adds nothing to resync: wait as if it had not been.
+            let rate = self.base.workload.phases[0].rate;
+            let planned = self.uncut.planned(&m, self.variant, self.lead, rate);
+            let tail = self.tail(last_end - draws[i].start - planned) << doublings;
+            let end = last_end.saturating_add(tail).min(self.horizon);
+            if j < draws.len() && draws[j].start < end.saturating_add(self.lead) {
+                j += 1;
+                continue;
+            }
+            m.duration = end - start;
+            let mut uncut = std::mem::take(&mut self.uncut);
+            let out = cuts::simulate(m, self.variant, self.lead, rate, &mut uncut, |m, w| {
+                self.simulate_episode(m, shared, w)
+            });
+            self.uncut = uncut;
+            let (r, m, cut) = out?;
             let settled = end == self.horizon || self.settled(&r, &m, steady);
             if !settled && doublings < MAX_DOUBLINGS {
                 doublings += 1;
@@ -515,16 +539,19 @@ impl Span<'_> {
             }
             let next = self.roles_after(&r, roles);
             let s = &r.summary;
+            // Every write offered in the cut stretches failed.
+            let blocked = (secs(cut) * self.base.workload.phases[0].rate).round() as u64;
             let incident = Incident {
                 start,
                 end,
                 failures: j - i,
-                writes_offered: s.writes_offered,
-                writes_failed: s.writes_failed,
+                writes_offered: s.writes_offered + blocked,
+                writes_failed: s.writes_failed + blocked,
                 writes_lost: s.writes_lost,
                 promotions: r.promotions.iter().filter(|p| !p.failback).count(),
                 failbacks: r.promotions.iter().filter(|p| p.failback).count(),
                 settled,
+                cut,
             };
             return Ok((incident, j, next));
         }

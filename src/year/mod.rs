@@ -8,6 +8,7 @@
 //! from the run's own failure stream, so the same years for every variant. This module
 //! runs the years in parallel and aggregates them; it writes no file.
 
+pub mod cuts;
 pub mod episodes;
 pub mod shared;
 
@@ -72,7 +73,8 @@ pub struct Estimate {
 /// An estimate of the year of failures of `variants`; `None` when the scenario has
 /// none. It follows the plan `episodes::simulate_span` runs: per year, every failure
 /// drawn (`YEAR / (mtbf + mttr)` of each `[[failure]]`) is one episode — a lead-in, the
-/// failure's mean repair, and the tail the method waits (`episodes::tail`) — whose
+/// failure's mean repair less what it is expected to have cut (`cuts::expected_cut`),
+/// and the tail the method waits (`episodes::tail`) — whose
 /// engine events are those of a run of that episode with that outage
 /// (`limits::expected_events`: its writes, and the retries of those offered while
 /// their attempts fail); plus, per year, a failure-free measurement per region that
@@ -92,22 +94,29 @@ pub fn estimate(model: &Model, variants: &[usize]) -> Option<Estimate> {
         let mut year = 0.0;
         for f in &model.failures {
             let mttr = f.mttr.mean.min(YEAR as f64) as Nanos;
-            let length = lead
-                .saturating_add(mttr)
-                .saturating_add(episodes::tail(&base, lead, rho, mttr))
-                .min(YEAR);
-            let mut m = base.clone();
-            m.failures.clear();
-            m.duration = length.max(1);
-            m.outages = vec![Outage {
-                target: f.target,
-                start: lead.min(length),
-                duration: mttr,
-                kind: OutageKind::Down,
-            }];
-            let events = crate::limits::expected_events(&m, v);
+            // An episode of the mean repair with `cut` of it not simulated (and not
+            // resynced after): its length and its events.
+            let episode_of = |cut: Nanos| {
+                let length = lead
+                    .saturating_add(mttr)
+                    .saturating_add(episodes::tail(&base, lead, rho, mttr - cut))
+                    .min(YEAR);
+                let mut m = base.clone();
+                m.failures.clear();
+                m.duration = (length - cut).max(1);
+                m.outages = vec![Outage {
+                    target: f.target,
+                    start: lead.min(length),
+                    duration: mttr - cut,
+                    kind: OutageKind::Down,
+                }];
+                (length, crate::limits::expected_events(&m, v))
+            };
+            // The longest episode is taken whole (its check may refuse the cut).
+            let (length, events) = episode_of(0);
+            let cut = cuts::expected_cut(&base, v, lead, rate, f).min(mttr);
             let draws = YEAR as f64 / (f.mtbf as f64 + mttr as f64).max(1.0);
-            year += draws * events;
+            year += draws * episode_of(cut).1;
             if length > episode {
                 episode = length;
             }
@@ -262,7 +271,10 @@ pub fn figures(variant: &str, years: &[&SpanResult]) -> YearFigures {
         loss_p99: nearest_rank(&losses, 0.99),
         loss_max: losses.last().copied().unwrap_or(0),
         episode_h_per_year: per_year(&|s| {
-            s.incidents.iter().map(|i| i.end - i.start).sum::<Nanos>() as f64
+            s.incidents
+                .iter()
+                .map(|i| i.end - i.start - i.cut)
+                .sum::<Nanos>() as f64
                 / (3600 * NS_PER_S) as f64
         }),
         unsettled: years
