@@ -282,7 +282,7 @@ fn year_line(model: &geosim::model::Model, span: &geosim::year::episodes::SpanRe
     }
     let writes: u64 = span.incidents.iter().map(|i| i.writes_offered).sum();
     println!(
-        "year-500 {}: {} episodes, {:.1} h at full fidelity (lead-in {:.1} h, failures {:.1} h, tails {:.1} h) and {:.1} h of blocked failure cut, {:.1} M writes offered, {:.1} M events simulated",
+        "year-500 {}: {} episodes, {:.1} h at full fidelity (lead-in {:.1} h, failures {:.1} h, tails {:.1} h) and {:.1} h of failures cut (blocked or accepting), {:.1} M writes offered, {:.1} M events simulated",
         model.variants[span.variant].name,
         span.incidents.len(),
         h(full),

@@ -59,8 +59,7 @@ pub struct Incident {
     pub failbacks: usize,
     /// The system was back in steady state at `end` (or `end` is the span's end).
     pub settled: bool,
-    /// Time inside its failures not simulated but counted, every write offered in it
-    /// failed (`cuts.rs`).
+    /// Time inside its failures not simulated but counted (`cuts.rs`).
     pub cut: Nanos,
 }
 
@@ -485,6 +484,15 @@ impl Span<'_> {
         Ok(secs(gap) * rate * s.failed_per_write)
     }
 
+    fn cut_params(&self) -> cuts::Params {
+        cuts::Params {
+            variant: self.variant,
+            lead: self.lead,
+            rate: self.base.workload.phases[0].rate,
+            rho: self.rho,
+        }
+    }
+
     fn tail(&self, away: Nanos) -> Nanos {
         tail(self.base, self.lead, self.rho, away)
     }
@@ -517,8 +525,8 @@ impl Span<'_> {
                 })
                 .collect();
             // A blocked stretch adds nothing to resync: wait as if it had not been.
-            let rate = self.base.workload.phases[0].rate;
-            let planned = self.uncut.planned(&m, self.variant, self.lead, rate);
+            let params = self.cut_params();
+            let planned = self.uncut.planned(&m, &params);
             let tail = self.tail(last_end - draws[i].start - planned) << doublings;
             let end = last_end.saturating_add(tail).min(self.horizon);
             if j < draws.len() && draws[j].start < end.saturating_add(self.lead) {
@@ -527,7 +535,7 @@ impl Span<'_> {
             }
             m.duration = end - start;
             let mut uncut = std::mem::take(&mut self.uncut);
-            let out = cuts::simulate(m, self.variant, self.lead, rate, &mut uncut, |m, w| {
+            let out = cuts::simulate(m, &params, &mut uncut, |m, w| {
                 self.simulate_episode(m, shared, w)
             });
             self.uncut = uncut;
@@ -539,19 +547,19 @@ impl Span<'_> {
             }
             let next = self.roles_after(&r, roles);
             let s = &r.summary;
-            // Every write offered in the cut stretches failed.
-            let blocked = (secs(cut) * self.base.workload.phases[0].rate).round() as u64;
+            // Every write offered in the cut stretches, failed in the blocked ones.
+            let writes_in = |t: Nanos| (secs(t) * params.rate).round() as u64;
             let incident = Incident {
                 start,
                 end,
                 failures: j - i,
-                writes_offered: s.writes_offered + blocked,
-                writes_failed: s.writes_failed + blocked,
+                writes_offered: s.writes_offered + writes_in(cut.time),
+                writes_failed: s.writes_failed + writes_in(cut.blocked),
                 writes_lost: s.writes_lost,
                 promotions: r.promotions.iter().filter(|p| !p.failback).count(),
                 failbacks: r.promotions.iter().filter(|p| p.failback).count(),
                 settled,
-                cut,
+                cut: cut.time,
             };
             return Ok((incident, j, next));
         }

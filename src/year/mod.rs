@@ -114,7 +114,13 @@ pub fn estimate(model: &Model, variants: &[usize]) -> Option<Estimate> {
             };
             // The longest episode is taken whole (its check may refuse the cut).
             let (length, events) = episode_of(0);
-            let cut = cuts::expected_cut(&base, v, lead, rate, f).min(mttr);
+            let params = cuts::Params {
+                variant: v,
+                lead,
+                rate,
+                rho,
+            };
+            let cut = cuts::expected_cut(&base, &params, f).min(mttr);
             let draws = YEAR as f64 / (f.mtbf as f64 + mttr as f64).max(1.0);
             year += draws * episode_of(cut).1;
             if length > episode {

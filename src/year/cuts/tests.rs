@@ -1,0 +1,234 @@
+//! `year::cuts`: what is cut, and when a cut holds.
+
+use super::*;
+use crate::model::{OutageKind, NS_PER_S};
+use crate::results::Bucket;
+
+const MIN: Nanos = 60 * NS_PER_S;
+
+/// Two regions, 10 writes/s, attempts of 4 × (60 s + 1 s) by default; a secondary
+/// that the variant `mode` waits for with `max_lag`.
+fn model(mode: &str, extra: &str) -> Model {
+    let text = format!(
+        r#"
+[simulation]
+duration = "10h"
+[[region]]
+name = "p"
+[[region]]
+name = "s"
+[[link]]
+between = ["p", "s"]
+rtt = "80ms"
+[workload]
+client_region = "p"
+rate = 10
+size = "1KiB"
+[replication]
+primary = "p"
+secondaries = ["s"]
+{extra}
+[[variant]]
+name = "v"
+mode = "{mode}"
+max_lag = "5m"
+"#
+    );
+    crate::scenario::parse(&text, "t.toml", "t").unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn params(rate: f64) -> Params {
+    Params {
+        variant: 0,
+        lead: MIN,
+        rate,
+        rho: 0.0,
+    }
+}
+
+fn down(target: Target, start: Nanos, duration: Nanos) -> Outage {
+    Outage {
+        target,
+        start,
+        duration,
+        kind: OutageKind::Down,
+    }
+}
+
+#[test]
+fn a_long_secondary_failure_is_cut_from_its_onset_to_a_chain_before_its_repair() {
+    let mut m = model("async", "");
+    let chain = 4 * (61 * NS_PER_S);
+    let lead = params(10.0).lead;
+    // Onset: the lag limit, two attempt chains and the lead-in (no auto-promotion).
+    assert_eq!(onset(&m, &params(10.0), false), 5 * MIN + 2 * chain + lead);
+    m.outages = vec![
+        down(Target::Region(1), 10 * MIN, 180 * MIN),
+        down(Target::Region(1), 400 * MIN, 5 * MIN),
+    ];
+    let plan = plan(&m, &params(10.0), &[]).expect("a cut");
+    let from = 10 * MIN + 5 * MIN + 2 * chain + lead;
+    let length = 190 * MIN - chain - lead - from;
+    assert_eq!(
+        plan.cuts,
+        vec![Cut {
+            at: from,
+            length,
+            target: Target::Region(1),
+            not_primary: true
+        }]
+    );
+    assert_eq!(plan.removed(), length);
+    assert_eq!(plan.model.duration, m.duration - length);
+    assert_eq!(plan.model.outages[0].duration, 180 * MIN - length);
+    // The later outage keeps its distance from the repair.
+    assert_eq!(plan.model.outages[1].start, 400 * MIN - length);
+    // Skipped (its cut failed before), or too short: nothing cut.
+    assert!(super::plan(&m, &params(10.0), &[Target::Region(1)]).is_none());
+    m.outages[0].duration = 20 * MIN;
+    assert!(super::plan(&m, &params(10.0), &[]).is_none());
+}
+
+#[test]
+fn outages_near_each_other_and_the_primary_without_its_timers_are_not_cut_alike() {
+    let mut m = model(
+        "sync",
+        "[policy]\nauto_promote = { after = \"15m\", kind = \"forced\" }",
+    );
+    let primary = onset(&m, &params(10.0), true);
+    let other = onset(&m, &params(10.0), false);
+    // The auto-promotion, its switch and DNS window come first for the primary.
+    assert_eq!(
+        primary - other,
+        15 * MIN + m.promotion.switch + m.promotion.dns
+    );
+    m.outages = vec![down(Target::Region(0), 0, 300 * MIN)];
+    let plan = plan(&m, &params(10.0), &[]).expect("a cut");
+    assert_eq!(plan.cuts[0].at, primary);
+    assert!(!plan.cuts[0].not_primary);
+    // A second failure within the margin of the first: neither is cut.
+    m.outages
+        .push(down(Target::Region(1), 310 * MIN, 300 * MIN));
+    assert!(super::plan(&m, &params(10.0), &[]).is_none());
+}
+
+#[test]
+fn recovery_points_keep_their_clock() {
+    let mut m = model("snapshot", "");
+    m.variants[0].snapshot_interval = 7 * MIN;
+    m.outages = vec![down(Target::Region(1), 0, 300 * MIN)];
+    let plan = plan(&m, &params(10.0), &[]).expect("a cut");
+    assert_eq!(plan.removed() % (7 * MIN), 0);
+    assert!(plan.removed() > 0);
+}
+
+fn bucket(t_s: f64, primary: &str) -> Bucket {
+    Bucket {
+        t_s,
+        offered: 10,
+        acked: 0,
+        throttled: 30,
+        readonly: 0,
+        unavailable: 0,
+        timed_out: 0,
+        lag_s: 600.0,
+        latency_p99_ms: 0.0,
+        primary: primary.into(),
+        reads: None,
+    }
+}
+
+fn result(timeseries: Vec<Bucket>) -> SimResult {
+    SimResult {
+        summary: Default::default(),
+        timeseries,
+        latency_cdf: Vec::new(),
+        first_try_cdf: Vec::new(),
+        promotions: Vec::new(),
+        outages: Vec::new(),
+        visibility_curve: Vec::new(),
+    }
+}
+
+#[test]
+fn a_cut_holds_only_where_the_system_stood_still() {
+    let m = model("async", "");
+    let cut = |target, not_primary| Cut {
+        at: 3600 * NS_PER_S,
+        length: 600 * NS_PER_S,
+        target,
+        not_primary,
+    };
+    let series = |primary: &str| (0..7200).map(|t| bucket(t as f64, primary)).collect();
+    let secondary = [cut(Target::Region(1), true)];
+    let mut r = result(series("p"));
+    assert_eq!(stood_still(&r, &m, &secondary), Some(vec![Still::Blocked]));
+    // One acknowledgement just inside the window (an attempt chain after the cut).
+    r.timeseries[3600 + 240].acked = 1;
+    assert_eq!(stood_still(&r, &m, &secondary), None);
+    r.timeseries[3600 + 240].acked = 0;
+    // One just outside it.
+    r.timeseries[3600 + 250].acked = 1;
+    assert_eq!(stood_still(&r, &m, &secondary), Some(vec![Still::Blocked]));
+    // Timeouts while the primary is up: an attempt may have been accepted.
+    r.timeseries[3500].timed_out = 1;
+    assert_eq!(stood_still(&r, &m, &secondary), None);
+    // While the primary itself is down they are undelivered requests.
+    let mut down = result(series("p"));
+    down.timeseries[3500].timed_out = 1;
+    assert_eq!(
+        stood_still(&down, &m, &[cut(Target::Region(0), false)]),
+        Some(vec![Still::Blocked])
+    );
+    // ... unless the cut was planned without the primary's timers.
+    assert_eq!(
+        stood_still(&down, &m, &[cut(Target::Region(0), true)]),
+        None
+    );
+    // Too few writes in the window to tell.
+    let mut quiet = result(series("p"));
+    quiet.timeseries.iter_mut().for_each(|b| b.offered = 0);
+    assert_eq!(stood_still(&quiet, &m, &secondary), None);
+    // Every attempt acknowledged, the same primary: accepting.
+    let mut serving = result(series("s"));
+    for b in &mut serving.timeseries {
+        (b.throttled, b.acked) = (0, 10);
+    }
+    let old_primary = [cut(Target::Region(0), false)];
+    assert_eq!(
+        stood_still(&serving, &m, &old_primary),
+        Some(vec![Still::Accepting])
+    );
+    // One attempt throttled, or a promotion completing, in the window: neither.
+    serving.timeseries[3650].throttled = 1;
+    assert_eq!(stood_still(&serving, &m, &old_primary), None);
+    serving.timeseries[3650].throttled = 0;
+    serving.promotions.push(crate::results::PromotionRecord {
+        requested_s: 3000.0,
+        escalated_s: None,
+        completed_s: Some(3590.0),
+        kind: "forced".into(),
+        from: "p".into(),
+        to: "s".into(),
+        writes_lost: 0,
+        failback: false,
+    });
+    assert_eq!(stood_still(&serving, &m, &old_primary), None);
+}
+
+#[test]
+fn a_failure_may_not_be_cut_while_another_region_may_still_resync() {
+    let mut m = model("async", "");
+    // Away 5 h at ρ = 0.5: up to 5 h of resync after the repair.
+    m.outages = vec![
+        down(Target::Region(1), 0, 300 * MIN),
+        down(Target::link(0, 1), 500 * MIN, 100 * MIN),
+    ];
+    let p = Params {
+        rho: 0.5,
+        ..params(10.0)
+    };
+    assert!(plan(&m, &p, &[]).is_none());
+    m.outages[1].start = 700 * MIN;
+    assert_eq!(plan(&m, &p, &[]).map(|p| p.cuts.len()), Some(2));
+}
