@@ -383,6 +383,3 @@ pub fn expected_cut(model: &Model, p: &Params, failure: &Failure) -> Nanos {
         .sum();
     (total / f64::from(CUT_DRAWS)) as Nanos
 }
-
-#[cfg(test)]
-mod tests;

@@ -10,6 +10,7 @@
 
 pub mod cuts;
 pub mod episodes;
+pub mod settle;
 pub mod shared;
 
 use crate::error::{GeoError, Result};
@@ -74,7 +75,7 @@ pub struct Estimate {
 /// none. It follows the plan `episodes::simulate_span` runs: per year, every failure
 /// drawn (`YEAR / (mtbf + mttr)` of each `[[failure]]`) is one episode — a lead-in, the
 /// failure's mean repair less what it is expected to have cut (`cuts::expected_cut`),
-/// and the tail the method waits (`episodes::tail`) — whose
+/// and the tail the method waits (`settle::tail`) — whose
 /// engine events are those of a run of that episode with that outage
 /// (`limits::expected_events`: its writes, and the retries of those offered while
 /// their attempts fail); plus, per year, a failure-free measurement per region that
@@ -99,7 +100,7 @@ pub fn estimate(model: &Model, variants: &[usize]) -> Option<Estimate> {
             let episode_of = |cut: Nanos| {
                 let length = lead
                     .saturating_add(mttr)
-                    .saturating_add(episodes::tail(&base, lead, rho, mttr - cut))
+                    .saturating_add(settle::tail(&base, lead, rho, mttr - cut))
                     .min(YEAR);
                 let mut m = base.clone();
                 m.failures.clear();

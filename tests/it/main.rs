@@ -16,3 +16,4 @@ mod reference;
 mod snapshot;
 mod validation;
 mod year;
+mod year_cuts;

@@ -1,8 +1,9 @@
-//! `year::cuts`: what is cut, and when a cut holds.
+//! `geosim::year::cuts`: what the episode method cuts from a failure, and when a cut
+//! holds (tests/it/year.rs checks the figures against a full simulation).
 
-use super::*;
-use crate::model::{OutageKind, NS_PER_S};
-use crate::results::Bucket;
+use geosim::model::*;
+use geosim::results::{Bucket, PromotionRecord, SimResult};
+use geosim::year::cuts::*;
 
 const MIN: Nanos = 60 * NS_PER_S;
 
@@ -34,7 +35,7 @@ mode = "{mode}"
 max_lag = "5m"
 "#
     );
-    crate::scenario::parse(&text, "t.toml", "t").unwrap_or_else(|e| panic!("{e}"))
+    geosim::scenario::parse(&text, "t.toml", "t").unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn params(rate: f64) -> Params {
@@ -66,11 +67,11 @@ fn a_long_secondary_failure_is_cut_from_its_onset_to_a_chain_before_its_repair()
         down(Target::Region(1), 10 * MIN, 180 * MIN),
         down(Target::Region(1), 400 * MIN, 5 * MIN),
     ];
-    let plan = plan(&m, &params(10.0), &[]).expect("a cut");
+    let cut = plan(&m, &params(10.0), &[]).expect("a cut");
     let from = 10 * MIN + 5 * MIN + 2 * chain + lead;
     let length = 190 * MIN - chain - lead - from;
     assert_eq!(
-        plan.cuts,
+        cut.cuts,
         vec![Cut {
             at: from,
             length,
@@ -78,15 +79,15 @@ fn a_long_secondary_failure_is_cut_from_its_onset_to_a_chain_before_its_repair()
             not_primary: true
         }]
     );
-    assert_eq!(plan.removed(), length);
-    assert_eq!(plan.model.duration, m.duration - length);
-    assert_eq!(plan.model.outages[0].duration, 180 * MIN - length);
+    assert_eq!(cut.removed(), length);
+    assert_eq!(cut.model.duration, m.duration - length);
+    assert_eq!(cut.model.outages[0].duration, 180 * MIN - length);
     // The later outage keeps its distance from the repair.
-    assert_eq!(plan.model.outages[1].start, 400 * MIN - length);
+    assert_eq!(cut.model.outages[1].start, 400 * MIN - length);
     // Skipped (its cut failed before), or too short: nothing cut.
-    assert!(super::plan(&m, &params(10.0), &[Target::Region(1)]).is_none());
+    assert!(plan(&m, &params(10.0), &[Target::Region(1)]).is_none());
     m.outages[0].duration = 20 * MIN;
-    assert!(super::plan(&m, &params(10.0), &[]).is_none());
+    assert!(plan(&m, &params(10.0), &[]).is_none());
 }
 
 #[test]
@@ -103,13 +104,13 @@ fn outages_near_each_other_and_the_primary_without_its_timers_are_not_cut_alike(
         15 * MIN + m.promotion.switch + m.promotion.dns
     );
     m.outages = vec![down(Target::Region(0), 0, 300 * MIN)];
-    let plan = plan(&m, &params(10.0), &[]).expect("a cut");
-    assert_eq!(plan.cuts[0].at, primary);
-    assert!(!plan.cuts[0].not_primary);
+    let cut = plan(&m, &params(10.0), &[]).expect("a cut");
+    assert_eq!(cut.cuts[0].at, primary);
+    assert!(!cut.cuts[0].not_primary);
     // A second failure within the margin of the first: neither is cut.
     m.outages
         .push(down(Target::Region(1), 310 * MIN, 300 * MIN));
-    assert!(super::plan(&m, &params(10.0), &[]).is_none());
+    assert!(plan(&m, &params(10.0), &[]).is_none());
 }
 
 #[test]
@@ -117,9 +118,9 @@ fn recovery_points_keep_their_clock() {
     let mut m = model("snapshot", "");
     m.variants[0].snapshot_interval = 7 * MIN;
     m.outages = vec![down(Target::Region(1), 0, 300 * MIN)];
-    let plan = plan(&m, &params(10.0), &[]).expect("a cut");
-    assert_eq!(plan.removed() % (7 * MIN), 0);
-    assert!(plan.removed() > 0);
+    let cut = plan(&m, &params(10.0), &[]).expect("a cut");
+    assert_eq!(cut.removed() % (7 * MIN), 0);
+    assert!(cut.removed() > 0);
 }
 
 fn bucket(t_s: f64, primary: &str) -> Bucket {
@@ -203,7 +204,7 @@ fn a_cut_holds_only_where_the_system_stood_still() {
     serving.timeseries[3650].throttled = 1;
     assert_eq!(stood_still(&serving, &m, &old_primary), None);
     serving.timeseries[3650].throttled = 0;
-    serving.promotions.push(crate::results::PromotionRecord {
+    serving.promotions.push(PromotionRecord {
         requested_s: 3000.0,
         escalated_s: None,
         completed_s: Some(3590.0),

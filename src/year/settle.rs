@@ -1,0 +1,46 @@
+//! How long an episode of the year waits after its last repair before it is checked
+//! for steady state (`episodes.rs`, "Settled" in docs/year-of-failures.md): the
+//! attempts still running, the promotions still due, the resync of a region that was
+//! away.
+
+use crate::model::{Model, Nanos};
+
+/// How long the promotions of an episode may take after the last repair: the
+/// auto-promotion's escalation, switch and DNS window (the longest of the scenario's
+/// policy and a preset's own, e.g. a failover group's grace period) and, with
+/// `failback`, the wait for the old primary to stay ready, its switch and DNS window.
+pub fn promotion_time(model: &Model) -> Nanos {
+    let p = &model.promotion;
+    let auto = std::iter::once(model.policy.auto_promote)
+        .chain(model.variants.iter().map(|v| v.auto_promote))
+        .flatten()
+        .map(|a| p.switch + p.dns + a.escalate_after.unwrap_or(0))
+        .max()
+        .unwrap_or(0);
+    let back = model
+        .policy
+        .failback
+        .map_or(0, |f| f.after.saturating_add(p.switch + p.dns));
+    auto.saturating_add(back)
+}
+
+/// How long after the last repair an episode may take to settle, for a region away
+/// for `away`: every write issued before it has used all its attempts; a promotion
+/// requested during the failure has escalated, switched and repointed DNS; a
+/// returning region has resynced at the spare capacity of the link (load `rho`:
+/// backlog ρ/(1−ρ) of the time it was away); and a lead-in (`lead`) of steady
+/// running to check it on.
+pub fn tail(model: &Model, lead: Nanos, rho: f64, away: Nanos) -> Nanos {
+    let w = &model.workload;
+    let attempts = (u64::from(w.retries) + 1).saturating_mul(w.timeout + w.backoff);
+    let promotion = promotion_time(model);
+    let resync = if rho > 0.0 && rho < 1.0 {
+        (away as f64 * rho / (1.0 - rho)) as Nanos
+    } else {
+        0
+    };
+    attempts
+        .saturating_add(promotion)
+        .saturating_add(resync)
+        .saturating_add(lead)
+}
