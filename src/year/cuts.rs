@@ -91,8 +91,8 @@ fn chain(model: &Model) -> Nanos {
 
 /// How long after a failure starts the variant may still change state if the failure
 /// lasts: every timer the policy (`primary`: the failure is of the primary region, so
-/// an auto-promotion may follow), the lag rules and the mode could start, one after
-/// the other, plus two write attempt chains and the lead-in.
+/// an auto-promotion may follow), the lag rules (the time limit twice) and the mode
+/// could start, one after the other, plus two write attempt chains and the lead-in.
 pub fn onset(model: &Model, p: &Params, primary: bool) -> Nanos {
     let v = &model.variants[p.variant];
     let timing = &model.promotion;
@@ -118,8 +118,12 @@ pub fn onset(model: &Model, p: &Params, primary: bool) -> Nanos {
         Some(k) if p.rate > 0.0 => (k as f64 / p.rate * 1e9).min(u64::MAX as f64 / 4.0) as Nanos,
         _ => 0,
     };
+    // The lag limit counts twice: throttling after a repair lasts while the oldest
+    // unapplied write is older than the limit, and only when at least twice the limit
+    // is kept before the repair is every write of the backlog (from the failure's first
+    // `max_lag`) that old at the repair, as it is without the cut.
     auto.saturating_add(remove)
-        .saturating_add(v.max_lag.unwrap_or(0))
+        .saturating_add(v.max_lag.unwrap_or(0).saturating_mul(2))
         .saturating_add(semi)
         .saturating_add(backlog)
         .saturating_add(chain(model).saturating_mul(2))

@@ -90,6 +90,9 @@ fn long_repairs_model() -> Model {
             mttr: mttr(H, 3 * H),
         },
     ];
+    // A limit long against the repairs: after the repair the namespace throttles until
+    // a backlog older than the limit has drained, which a cut must not shorten.
+    m.variants.push(variant("async-30m", Mode::Async, 1800 * S));
     m
 }
 
