@@ -25,11 +25,15 @@ pub fn promotion_time(model: &Model) -> Nanos {
 }
 
 /// How long after the last repair an episode may take to settle, for a region away
-/// for `away`: every write issued before it has used all its attempts; a promotion
-/// requested during the failure has escalated, switched and repointed DNS; a
-/// returning region has resynced at the spare capacity of the link (load `rho`:
-/// backlog ρ/(1−ρ) of the time it was away); and a lead-in (`lead`) of steady
-/// running to check it on.
+/// for `away`: every write issued before it has used all its attempts; a returning
+/// region has resynced at the spare capacity of the link (load `rho`: backlog ρ/(1−ρ)
+/// of the time it was away) and then a promotion has escalated, switched and
+/// repointed DNS; and a lead-in (`lead`) of steady running to check it on.
+///
+/// The attempts and the resync both start by the repair and run side by side, so the
+/// tail waits for the longer of them, not their sum. A promotion is counted after the
+/// resync: a planned one drains the returning region before it switches, and a
+/// failback waits for the old primary to be ready.
 pub fn tail(model: &Model, lead: Nanos, rho: f64, away: Nanos) -> Nanos {
     let w = &model.workload;
     let attempts = (u64::from(w.retries) + 1).saturating_mul(w.timeout + w.backoff);
@@ -40,7 +44,6 @@ pub fn tail(model: &Model, lead: Nanos, rho: f64, away: Nanos) -> Nanos {
         0
     };
     attempts
-        .saturating_add(promotion)
-        .saturating_add(resync)
+        .max(resync.saturating_add(promotion))
         .saturating_add(lead)
 }

@@ -1,5 +1,6 @@
 //! `geosim::year::cuts`: what the episode method cuts from a failure, and when a cut
-//! holds (tests/it/year.rs checks the figures against a full simulation).
+//! holds; `geosim::year::settle`: how long an episode runs on after its last repair
+//! (tests/it/year.rs checks the figures against a full simulation).
 
 use geosim::model::*;
 use geosim::results::{Bucket, PromotionRecord, SimResult};
@@ -266,4 +267,63 @@ fn a_cut_keeps_the_throttling_after_a_long_lag_limit() {
         (cut as f64 - whole as f64).abs() < tolerance,
         "failed writes: cut {cut}, whole {whole} (± {tolerance:.0})"
     );
+}
+
+/// Writes failed by a run of `m` that stops `after` the end of its only outage.
+fn failed_by(m: &Model, after: Nanos) -> u64 {
+    let mut m = m.clone();
+    let o = &m.outages[0];
+    m.duration = o.start + o.duration + after;
+    geosim::engine::Simulation::new(&m, 0, 1)
+        .run(&|_| {})
+        .unwrap()
+        .summary
+        .writes_failed
+}
+
+/// The primary down for 30 minutes, no promotion, no link limit: the tail is the
+/// attempts' bound, and a write whose last attempt started before the repair fails up
+/// to a timeout after it. A run that stops at the tail has counted every failure (one
+/// twice as long counts no more); one that stops half a minute after the repair has
+/// not.
+#[test]
+fn the_settle_tail_outlasts_the_attempts_of_writes_issued_before_the_repair() {
+    use geosim::year::settle::tail;
+    let mut m = model("sync", "");
+    m.outages = vec![down(Target::Region(0), 10 * MIN, 30 * MIN)];
+    let t = tail(&m, NS_PER_S, 0.0, 30 * MIN);
+    assert!(t >= 4 * 61 * NS_PER_S, "tail {t} ns");
+    let counted = failed_by(&m, t);
+    assert_eq!(counted, failed_by(&m, 2 * t));
+    assert!(failed_by(&m, 30 * NS_PER_S) < counted);
+}
+
+/// The secondary away for 30 minutes on a link at half load, async without a lag
+/// limit: the tail is the resync of 30 minutes of writes at the spare half of the
+/// link, longer than the attempts' bound, and by its end the lag is back to what a
+/// steady run shows; at the attempts' bound it is not.
+#[test]
+fn the_settle_tail_outlasts_the_resync_of_a_returning_region() {
+    use geosim::engine::Simulation;
+    use geosim::year::episodes::{link_load, mean_rate};
+    use geosim::year::settle::tail;
+    let mut m = model("async", "");
+    m.variants[0].max_lag = None;
+    for (a, b) in [(0, 1), (1, 0)] {
+        m.links[a][b].as_mut().unwrap().bandwidth_bytes_per_s = Some(20.0 * 1024.0);
+    }
+    let rho = link_load(&m, mean_rate(&m));
+    assert!((0.45..0.55).contains(&rho), "load {rho}");
+    m.outages = vec![down(Target::Region(1), 10 * MIN, 30 * MIN)];
+    let lead = MIN;
+    let t = tail(&m, lead, rho, 30 * MIN);
+    assert!(t > 4 * 61 * NS_PER_S + lead + 20 * MIN, "tail {t} ns");
+    let lag_at_end = |after: Nanos| {
+        let mut m = m.clone();
+        m.duration = 40 * MIN + after;
+        let r = Simulation::new(&m, 0, 1).run(&|_| {}).unwrap();
+        r.timeseries.last().unwrap().lag_s
+    };
+    assert!(lag_at_end(t) < 1.0, "lag {} s at the tail", lag_at_end(t));
+    assert!(lag_at_end(4 * 61 * NS_PER_S + lead) > 60.0);
 }
