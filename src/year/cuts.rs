@@ -24,6 +24,7 @@
 //! timeout, the attempts of the writes in flight) and then checked in the simulation
 //! itself (`stood_still`). An episode whose cut fails the check is simulated whole.
 
+use super::settle::{attempt_chain as chain, resync};
 use crate::engine::rng::{stream, Purpose};
 use crate::error::Result;
 use crate::model::{Failure, Mode, Model, Nanos, Outage, RegionId, Target};
@@ -83,12 +84,6 @@ impl Plan {
     }
 }
 
-/// Every attempt of one write, with its timeout and backoff.
-fn chain(model: &Model) -> Nanos {
-    let w = &model.workload;
-    (u64::from(w.retries) + 1).saturating_mul(w.timeout.saturating_add(w.backoff))
-}
-
 /// How long after a failure starts the variant may still change state if the failure
 /// lasts: every timer the policy (`primary`: the failure is of the primary region, so
 /// an auto-promotion may follow), the lag rules (the time limit twice) and the mode
@@ -128,18 +123,6 @@ pub fn onset(model: &Model, p: &Params, primary: bool) -> Nanos {
         .saturating_add(backlog)
         .saturating_add(chain(model).saturating_mul(2))
         .saturating_add(p.lead)
-}
-
-/// The longest a region away for `away` may take to resync at the link's spare
-/// capacity (every write of its time away; never, at ρ ≥ 1).
-fn resync(away: Nanos, rho: f64) -> Nanos {
-    if rho <= 0.0 {
-        0
-    } else if rho < 1.0 {
-        (away as f64 * rho / (1.0 - rho)).min(u64::MAX as f64 / 4.0) as Nanos
-    } else {
-        Nanos::MAX / 4
-    }
 }
 
 /// The window around a cut that `stood_still` checks: an attempt chain on each side (a

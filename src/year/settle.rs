@@ -5,6 +5,24 @@
 
 use crate::model::{Model, Nanos};
 
+/// Every attempt of one write, with its timeout and backoff.
+pub fn attempt_chain(model: &Model) -> Nanos {
+    let w = &model.workload;
+    (u64::from(w.retries) + 1).saturating_mul(w.timeout.saturating_add(w.backoff))
+}
+
+/// The longest a region away for `away` may take to resync at the link's spare
+/// capacity, load `rho` (every write of its time away; never, at ρ ≥ 1).
+pub fn resync(away: Nanos, rho: f64) -> Nanos {
+    if rho <= 0.0 {
+        0
+    } else if rho < 1.0 {
+        (away as f64 * rho / (1.0 - rho)).min(u64::MAX as f64 / 4.0) as Nanos
+    } else {
+        Nanos::MAX / 4
+    }
+}
+
 /// How long the promotions of an episode may take after the last repair: the
 /// auto-promotion's escalation, switch and DNS window (the longest of the scenario's
 /// policy and a preset's own, e.g. a failover group's grace period) and, with
@@ -35,15 +53,10 @@ pub fn promotion_time(model: &Model) -> Nanos {
 /// resync: a planned one drains the returning region before it switches, and a
 /// failback waits for the old primary to be ready.
 pub fn tail(model: &Model, lead: Nanos, rho: f64, away: Nanos) -> Nanos {
-    let w = &model.workload;
-    let attempts = (u64::from(w.retries) + 1).saturating_mul(w.timeout + w.backoff);
-    let promotion = promotion_time(model);
-    let resync = if rho > 0.0 && rho < 1.0 {
-        (away as f64 * rho / (1.0 - rho)) as Nanos
-    } else {
-        0
-    };
-    attempts
-        .max(resync.saturating_add(promotion))
+    // At ρ ≥ 1 a resync never ends: the tail waits for none, and the settle check
+    // finds the episode unsettled.
+    let resync = if rho < 1.0 { resync(away, rho) } else { 0 };
+    attempt_chain(model)
+        .max(resync.saturating_add(promotion_time(model)))
         .saturating_add(lead)
 }
