@@ -11,6 +11,8 @@
 
 pub mod reads;
 
+use std::collections::VecDeque;
+
 use hdrhistogram::Histogram;
 
 use crate::model::{Nanos, NS_PER_MS, NS_PER_US};
@@ -26,6 +28,17 @@ pub enum AttemptOutcome {
     TimedOut,
 }
 
+impl AttemptOutcome {
+    fn field(self, c: &mut Counts) -> &mut u64 {
+        match self {
+            AttemptOutcome::Throttled => &mut c.throttled,
+            AttemptOutcome::ReadOnly => &mut c.readonly,
+            AttemptOutcome::Unavailable => &mut c.unavailable,
+            AttemptOutcome::TimedOut => &mut c.timed_out,
+        }
+    }
+}
+
 #[derive(Debug, Default, Clone, Copy)]
 struct Counts {
     offered: u64,
@@ -35,6 +48,10 @@ struct Counts {
     unavailable: u64,
     timed_out: u64,
 }
+
+/// How many buckets ahead `Recorder::attempt_failed_at` counts (a retry chain longer
+/// than that is left to its events).
+const AHEAD_MAX: usize = 64;
 
 /// Latencies are recorded in microseconds, up to an hour (larger values saturate).
 const HIST_MAX_US: u64 = 3_600_000_000;
@@ -192,6 +209,9 @@ pub struct Recorder {
     bucket: Counts,
     bucket_lag_ns: Nanos,
     bucket_latency: Hist,
+    /// Failed attempts counted ahead of their time (`attempt_failed_at`): the counts
+    /// of the buckets after the current one, the next bucket first.
+    ahead: VecDeque<Counts>,
     first_bucket: Nanos,
     pub buckets: Vec<Bucket>,
 
@@ -246,6 +266,7 @@ impl Recorder {
             bucket: Counts::default(),
             bucket_lag_ns: 0,
             bucket_latency: Hist::new(),
+            ahead: VecDeque::new(),
             first_bucket,
             buckets: Vec::new(),
             rto_open: Vec::new(),
@@ -320,7 +341,7 @@ impl Recorder {
             // A bucket before warmup is not shown: its reads were not counted either.
             r.take_bucket();
         }
-        self.bucket = Counts::default();
+        self.bucket = self.ahead.pop_front().unwrap_or_default();
         self.bucket_latency.reset();
         // The lag rises within a segment, so a bucket's maximum is found at the end
         // of its segments; the new bucket starts from nothing.
@@ -451,16 +472,37 @@ impl Recorder {
     }
 
     pub fn attempt_failed(&mut self, outcome: AttemptOutcome) {
-        fn field(c: &mut Counts, outcome: AttemptOutcome) -> &mut u64 {
-            match outcome {
-                AttemptOutcome::Throttled => &mut c.throttled,
-                AttemptOutcome::ReadOnly => &mut c.readonly,
-                AttemptOutcome::Unavailable => &mut c.unavailable,
-                AttemptOutcome::TimedOut => &mut c.timed_out,
-            }
+        *outcome.field(&mut self.totals) += 1;
+        *outcome.field(&mut self.bucket) += 1;
+    }
+
+    /// An attempt whose failure the client learns at `at` (not before the current
+    /// bucket), counted now in the bucket `at` falls in: the engine settles a throttled
+    /// write's remaining attempts at once when each is sure to be throttled
+    /// (engine/sim/settled.rs). None at or after the end of the run, which handles no
+    /// event there. The caller keeps `at` within `counts_ahead_to`.
+    pub fn attempt_failed_at(&mut self, at: Nanos, outcome: AttemptOutcome) {
+        if at >= self.duration {
+            return;
         }
-        *field(&mut self.totals, outcome) += 1;
-        *field(&mut self.bucket, outcome) += 1;
+        let end = self.bucket_start + self.bucket_width;
+        if at < end {
+            self.attempt_failed(outcome);
+            return;
+        }
+        let k = ((at - end) / self.bucket_width) as usize;
+        if self.ahead.len() <= k {
+            self.ahead.resize(k + 1, Counts::default());
+        }
+        *outcome.field(&mut self.totals) += 1;
+        *outcome.field(&mut self.ahead[k]) += 1;
+    }
+
+    /// Does a failure at `at` fall within `AHEAD_MAX` buckets of the current one (what
+    /// `attempt_failed_at` keeps memory for)?
+    pub fn counts_ahead_to(&self, at: Nanos) -> bool {
+        let end = self.bucket_start + self.bucket_width;
+        at < end || ((at - end) / self.bucket_width) < AHEAD_MAX as u64
     }
 
     pub fn repl_delay(&mut self, delay: Nanos) {
@@ -627,6 +669,38 @@ mod tests {
         assert_eq!(r.buckets[10].lag_s, 1.0);
         assert_eq!(r.buckets[29].lag_s, 20.0);
         assert_eq!(r.buckets[30].lag_s, 0.0);
+    }
+
+    /// Failures counted ahead land in the buckets of their times, as if counted then,
+    /// and none at or after the end of the run (which handles no event there).
+    #[test]
+    fn failures_counted_ahead_land_in_their_buckets() {
+        let mut ahead = Recorder::new(0, 10 * S + S / 2, S, None);
+        let mut then = Recorder::new(0, 10 * S + S / 2, S, None);
+        ahead.advance_to(2 * S + 100, "p");
+        let times = [
+            2 * S + 200,
+            2 * S + 900,
+            3 * S,
+            5 * S + 1,
+            10 * S + 1,
+            10 * S + S / 2,
+        ];
+        for t in times {
+            assert!(ahead.counts_ahead_to(t));
+            ahead.attempt_failed_at(t, AttemptOutcome::Throttled);
+        }
+        for t in times.into_iter().filter(|&t| t < 10 * S + S / 2) {
+            then.advance_to(t, "p");
+            then.attempt_failed(AttemptOutcome::Throttled);
+        }
+        ahead.finish("p");
+        then.finish("p");
+        let throttled = |r: &Recorder| r.buckets.iter().map(|b| b.throttled).collect::<Vec<_>>();
+        assert_eq!(throttled(&ahead), vec![0, 0, 2, 1, 0, 1, 0, 0, 0, 0, 1]);
+        assert_eq!(throttled(&ahead), throttled(&then));
+        assert_eq!(ahead.totals.throttled, 5);
+        assert!(!ahead.counts_ahead_to(AHEAD_MAX as Nanos * S + 20 * S));
     }
 
     #[test]

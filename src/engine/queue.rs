@@ -212,6 +212,13 @@ impl<E: Copy> EventQueue<E> {
         }
     }
 
+    /// Does lane `lane` hold no event, and has none of any lane gone to the heap (which
+    /// then holds only what `push` and `push_reserved` scheduled)?
+    #[inline]
+    pub fn lane_and_overflow_empty(&self, lane: usize) -> bool {
+        self.lanes[lane].pending().is_empty() && self.heap.len() == self.pushed.len()
+    }
+
     /// The time of lane `lane`'s last event, if any.
     #[inline]
     pub fn lane_last_time(&self, lane: usize) -> Option<Nanos> {

@@ -154,6 +154,7 @@ impl Simulation<'_> {
             None
         };
         match outcome {
+            Some(Outcome::Throttled) if self.settle_throttled(w, attempt, region) => {}
             Some(rejection) => self.answer(region, w, attempt, rejection),
             None => self.accept(w, attempt),
         }

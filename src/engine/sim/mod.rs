@@ -9,10 +9,11 @@
 //! The loop takes the next event and dispatches it (`dispatch`) to a handler in one of
 //! the child modules: `client.rs` (the write path, SPEC §3 rules 1–5),
 //! `replication.rs` (shipping, apply, acks, readiness, lag), `promote.rs` (promotion,
-//! DNS, losses), `network.rs` (delays and delivery) and `schedule.rs` (which event is
-//! next). They are `impl Simulation` blocks over the state defined here and import
-//! nothing from each other; none of them may reach into another's room except
-//! through the room's own methods.
+//! DNS, losses), `network.rs` (delays and delivery), `schedule.rs` (which event is
+//! next) and `throttled.rs` (throttled writes settled without their events). They are
+//! `impl Simulation` blocks over the state defined here and import nothing from each
+//! other; none of them may reach into another's room except through the room's own
+//! methods.
 //!
 //! Adding an event kind: a variant in `engine/event.rs`, a handler in the child module
 //! of the room it changes, and one arm in `dispatch`.
@@ -24,6 +25,7 @@ mod reads;
 mod replication;
 mod schedule;
 mod snapshot;
+mod throttled;
 
 pub use replication::CAUGHT_UP;
 
