@@ -134,6 +134,20 @@ fn same_with_and_without_the_checker(model: &Model) -> String {
     summary
 }
 
+/// `[[region]]` tables named `names`, each committing lognormally (median 2 ms, p99
+/// 8 ms): the regions of the jittered models below.
+fn lognormal_regions(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| {
+            format!(
+                "[[region]]\nname = \"{n}\"\n\
+                 commit = {{ dist = \"lognormal\", median = \"2ms\", p99 = \"8ms\" }}\n"
+            )
+        })
+        .collect()
+}
+
 /// The engine drops a cumulative ack that a later ack of its node overtook, when
 /// nothing but acks could change which writes may commit before it is due
 /// (`schedule_ack` in src/engine/sim/schedule.rs); an observer, such as `--check`'s
@@ -144,25 +158,13 @@ fn same_with_and_without_the_checker(model: &Model) -> String {
 /// promotion.
 #[test]
 fn dropping_overtaken_acks_changes_no_figure() {
-    let text = r#"
+    let text = lognormal_regions(&["westeurope", "northeurope", "eastus", "eastus2"])
+        + r#"
 [simulation]
 duration = "8m"
 warmup = "20s"
 seed = 5
 runs = 1
-
-[[region]]
-name = "westeurope"
-commit = { dist = "lognormal", median = "2ms", p99 = "8ms" }
-[[region]]
-name = "northeurope"
-commit = { dist = "lognormal", median = "2ms", p99 = "8ms" }
-[[region]]
-name = "eastus"
-commit = { dist = "lognormal", median = "2ms", p99 = "8ms" }
-[[region]]
-name = "eastus2"
-commit = { dist = "lognormal", median = "2ms", p99 = "8ms" }
 
 [[link]]
 between = ["westeurope", "northeurope"]
@@ -231,7 +233,7 @@ mode = "async"
 max_lag = "1m"
 "#;
     let model =
-        geosim::scenario::parse(text, "acks.toml", "acks").unwrap_or_else(|e| panic!("{e}"));
+        geosim::scenario::parse(&text, "acks.toml", "acks").unwrap_or_else(|e| panic!("{e}"));
     let summary = same_with_and_without_the_checker(&model);
     // The run did what it is for: a forced promotion happened, and semi-sync fell back.
     assert!(summary.contains(",forced,"), "{summary}");
@@ -252,23 +254,14 @@ max_lag = "1m"
 /// (nothing settled there).
 #[test]
 fn settling_throttled_writes_at_once_changes_no_figure() {
-    let text = r#"
+    let text = lognormal_regions(&["westeurope", "northeurope", "eastus"])
+        + r#"
 [simulation]
 duration = "6m"
 warmup = "10s"
 bucket = "2s"
 seed = 11
 runs = 2
-
-[[region]]
-name = "westeurope"
-commit = { dist = "lognormal", median = "2ms", p99 = "8ms" }
-[[region]]
-name = "northeurope"
-commit = { dist = "lognormal", median = "2ms", p99 = "8ms" }
-[[region]]
-name = "eastus"
-commit = { dist = "lognormal", median = "2ms", p99 = "8ms" }
 
 [[link]]
 between = ["westeurope", "eastus"]
@@ -344,7 +337,7 @@ name = "sync-10s"
 mode = "sync"
 max_lag = "10s"
 "#;
-    let model = geosim::scenario::parse(text, "throttled.toml", "throttled")
+    let model = geosim::scenario::parse(&text, "throttled.toml", "throttled")
         .unwrap_or_else(|e| panic!("{e}"));
     let summary = same_with_and_without_the_checker(&model);
     // The run did what it is for: every variant whose lag rule waits for the secondary
