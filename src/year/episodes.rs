@@ -20,7 +20,7 @@ use crate::results::SimResult;
 use crate::time::secs;
 
 use super::cuts;
-use super::settle::tail;
+use super::settle::{self, tail};
 use super::shared::Shared;
 
 /// A failure-free system reaches steady state within this, whatever the load.
@@ -488,7 +488,14 @@ impl Span<'_> {
             // A blocked stretch adds nothing to resync: wait as if it had not been.
             let params = self.cut_params();
             let planned = self.uncut.planned(&m, &params);
-            let tail = self.tail(last_end - draws[i].start - planned) << doublings;
+            let away = settle::backlog_span(
+                self.base,
+                self.variant,
+                roles.primary,
+                draws[i..j].iter().map(|d| d.target),
+                last_end - draws[i].start - planned,
+            );
+            let tail = self.tail(away).saturating_mul(1 << doublings);
             let end = last_end.saturating_add(tail).min(self.horizon);
             if j < draws.len() && draws[j].start < end.saturating_add(self.lead) {
                 j += 1;

@@ -3,7 +3,7 @@
 //! attempts still running, the promotions still due, the resync of a region that was
 //! away.
 
-use crate::model::{Model, Nanos};
+use crate::model::{Mode, Model, Nanos, Quorum, RegionId, Target};
 
 /// Every attempt of one write, with its timeout and backoff.
 pub fn attempt_chain(model: &Model) -> Nanos {
@@ -20,6 +20,31 @@ pub fn resync(away: Nanos, rho: f64) -> Nanos {
         (away as f64 * rho / (1.0 - rho)).min(u64::MAX as f64 / 4.0) as Nanos
     } else {
         Nanos::MAX / 4
+    }
+}
+
+/// How much of its time `away` a region returning at the end of an episode may have to
+/// resync: all of it; or, when the namespace is async with a lag limit `L` that waits
+/// for every secondary (none removed) and no failure of the episode (`targets`) is of
+/// the primary of its start (`primary`, so no promotion either), at most `L` and an
+/// attempt chain: once the oldest write a secondary lacks is older than `L`, every
+/// write is throttled, so the backlog holds the writes of at most the first `L` of the
+/// failures (and those still in flight then).
+pub fn backlog_span(
+    model: &Model,
+    variant: usize,
+    primary: RegionId,
+    mut targets: impl Iterator<Item = Target>,
+    away: Nanos,
+) -> Nanos {
+    let v = &model.variants[variant];
+    let throttled = v.mode == Mode::Async
+        && v.lag_quorum == Quorum::All
+        && model.policy.remove_secondary_after.is_none()
+        && targets.all(|t| t != Target::Region(primary));
+    match v.max_lag {
+        Some(limit) if throttled => away.min(limit.saturating_add(attempt_chain(model))),
+        _ => away,
     }
 }
 

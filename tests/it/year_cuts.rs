@@ -330,3 +330,62 @@ fn the_settle_tail_outlasts_the_resync_of_a_returning_region() {
     assert!(lag < 1.0, "lag {lag} s at the tail");
     assert!(lag_at_end(CHAIN + lead) > 60.0);
 }
+
+/// The secondary away for an hour on a link at half load, async with a 5-minute lag
+/// limit: past the limit every write is throttled, so the backlog holds at most the
+/// first 5 minutes' writes, and the tail resyncs those (`backlog_span`), not the hour.
+/// By the end of that shorter tail the lag is back to a steady run's, and the writes
+/// failed are those a tail twice as long counts. Without the limit, with a quorum lag rule, removals, another mode, or the
+/// primary among the failures, the backlog may hold the whole time away.
+#[test]
+fn a_throttled_secondary_failure_resyncs_at_most_its_lag_limit() {
+    use geosim::engine::Simulation;
+    use geosim::year::episodes::{link_load, mean_rate};
+    use geosim::year::settle::{backlog_span, tail};
+    let mut m = model("async", "");
+    for (a, b) in [(0, 1), (1, 0)] {
+        m.links[a][b].as_mut().unwrap().bandwidth_bytes_per_s = Some(20.0 * 1024.0);
+    }
+    let rho = link_load(&m, mean_rate(&m));
+    let away = 60 * MIN;
+    let secondary = || [Target::Region(1)].into_iter();
+    let span = backlog_span(&m, 0, 0, secondary(), away);
+    assert_eq!(span, 5 * MIN + CHAIN);
+    let lead = MIN;
+    let t = tail(&m, lead, rho, span);
+    assert!(t < tail(&m, lead, rho, away) / 4, "tail {t} ns");
+    m.outages = vec![down(Target::Region(1), 10 * MIN, away)];
+    let end_of = |after: Nanos| {
+        let mut m = m.clone();
+        m.duration = 70 * MIN + after;
+        let r = Simulation::new(&m, 0, 1).run(&|_| {}).unwrap();
+        (r.timeseries.last().unwrap().lag_s, r.summary.writes_failed)
+    };
+    let (lag, failed) = end_of(t);
+    assert!(lag < 1.0, "lag {lag} s at the tail");
+    assert_eq!(failed, end_of(2 * t).1);
+    // There was a backlog to resync: a minute after the repair the lag is still long.
+    assert!(end_of(MIN).0 > 60.0);
+
+    let whole = |m: &Model, primary: RegionId, target: Target| {
+        backlog_span(m, 0, primary, [target].into_iter(), away) == away
+    };
+    assert!(
+        whole(&m, 1, Target::Region(1)),
+        "the primary among the failures"
+    );
+    let link = Target::link(0, 1);
+    assert!(!whole(&m, 0, link), "a link to the secondary is capped too");
+    let mut other = m.clone();
+    other.variants[0].max_lag = None;
+    assert!(whole(&other, 0, Target::Region(1)), "no lag limit");
+    let mut other = m.clone();
+    other.variants[0].lag_quorum = Quorum::Count(1);
+    assert!(whole(&other, 0, Target::Region(1)), "a quorum lag rule");
+    let mut other = m.clone();
+    other.policy.remove_secondary_after = Some(10 * MIN);
+    assert!(whole(&other, 0, Target::Region(1)), "removal");
+    let mut other = m.clone();
+    other.variants[0].mode = Mode::Sync;
+    assert!(whole(&other, 0, Target::Region(1)), "sync");
+}
