@@ -479,18 +479,17 @@ impl Recorder {
     /// An attempt whose failure the client learns at `at` (not before the current
     /// bucket), counted now in the bucket `at` falls in: the engine settles a throttled
     /// write's remaining attempts at once when each is sure to be throttled
-    /// (engine/sim/settled.rs). None at or after the end of the run, which handles no
+    /// (engine/sim/throttled.rs). None at or after the end of the run, which handles no
     /// event there. The caller keeps `at` within `counts_ahead_to`.
     pub fn attempt_failed_at(&mut self, at: Nanos, outcome: AttemptOutcome) {
         if at >= self.duration {
             return;
         }
-        let end = self.bucket_start + self.bucket_width;
-        if at < end {
+        let Some(k) = self.buckets_after_current(at).checked_sub(1) else {
             self.attempt_failed(outcome);
             return;
-        }
-        let k = ((at - end) / self.bucket_width) as usize;
+        };
+        let k = k as usize;
         if self.ahead.len() <= k {
             self.ahead.resize(k + 1, Counts::default());
         }
@@ -501,8 +500,18 @@ impl Recorder {
     /// Does a failure at `at` fall within `AHEAD_MAX` buckets of the current one (what
     /// `attempt_failed_at` keeps memory for)?
     pub fn counts_ahead_to(&self, at: Nanos) -> bool {
+        self.buckets_after_current(at) <= AHEAD_MAX as u64
+    }
+
+    /// Which bucket `at` (not before the current bucket) falls in: 0 the current one,
+    /// 1 the next, and so on.
+    fn buckets_after_current(&self, at: Nanos) -> u64 {
         let end = self.bucket_start + self.bucket_width;
-        at < end || ((at - end) / self.bucket_width) < AHEAD_MAX as u64
+        if at < end {
+            0
+        } else {
+            1 + (at - end) / self.bucket_width
+        }
     }
 
     pub fn repl_delay(&mut self, delay: Nanos) {

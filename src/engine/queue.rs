@@ -212,11 +212,18 @@ impl<E: Copy> EventQueue<E> {
         }
     }
 
-    /// Does lane `lane` hold no event, and has none of any lane gone to the heap (which
-    /// then holds only what `push` and `push_reserved` scheduled)?
+    /// Does lane `lane` hold no event (none of its events gone to the heap counted:
+    /// see `heap_holds_only_pushed`)?
     #[inline]
-    pub fn lane_and_overflow_empty(&self, lane: usize) -> bool {
-        self.lanes[lane].pending().is_empty() && self.heap.len() == self.pushed.len()
+    pub fn lane_is_empty(&self, lane: usize) -> bool {
+        self.lanes[lane].pending().is_empty()
+    }
+
+    /// Does the heap hold only what `push` and `push_reserved` scheduled, no lane's
+    /// event that went there out of its lane's order?
+    #[inline]
+    pub fn heap_holds_only_pushed(&self) -> bool {
+        self.heap.len() == self.pushed.len()
     }
 
     /// The time of lane `lane`'s last event, if any.

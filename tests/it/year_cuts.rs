@@ -271,16 +271,33 @@ fn a_cut_keeps_the_throttling_after_a_long_lag_limit() {
     );
 }
 
-/// Writes failed by a run of `m` that stops `after` the end of its only outage.
-fn failed_by(m: &Model, after: Nanos) -> u64 {
+/// A run of `m` that stops `after` the end of its only outage.
+fn run_past_repair(m: &Model, after: Nanos) -> SimResult {
     let mut m = m.clone();
     let o = &m.outages[0];
     m.duration = o.start + o.duration + after;
     geosim::engine::Simulation::new(&m, 0, 1)
         .run(&|_| {})
         .unwrap()
-        .summary
-        .writes_failed
+}
+
+/// Writes failed by a run of `m` that stops `after` the end of its only outage.
+fn failed_by(m: &Model, after: Nanos) -> u64 {
+    run_past_repair(m, after).summary.writes_failed
+}
+
+/// The namespace lag at the end of a run of `m` that stops `after` its repair.
+fn lag_past_repair(m: &Model, after: Nanos) -> f64 {
+    run_past_repair(m, after).timeseries.last().unwrap().lag_s
+}
+
+/// Gives `m`'s link 20 KiB/s, half the load of its 10 writes/s of 1 KiB; returns ρ.
+fn half_loaded(m: &mut Model) -> f64 {
+    use geosim::year::episodes::{link_load, mean_rate};
+    for (a, b) in [(0, 1), (1, 0)] {
+        m.links[a][b].as_mut().unwrap().bandwidth_bytes_per_s = Some(20.0 * 1024.0);
+    }
+    link_load(m, mean_rate(m))
 }
 
 /// The primary down for 30 minutes, no promotion, no link limit: the tail is the
@@ -306,66 +323,44 @@ fn the_settle_tail_outlasts_the_attempts_of_writes_issued_before_the_repair() {
 /// steady run shows; at the attempts' bound it is not.
 #[test]
 fn the_settle_tail_outlasts_the_resync_of_a_returning_region() {
-    use geosim::engine::Simulation;
-    use geosim::year::episodes::{link_load, mean_rate};
     use geosim::year::settle::tail;
     let mut m = model("async", "");
     m.variants[0].max_lag = None;
-    for (a, b) in [(0, 1), (1, 0)] {
-        m.links[a][b].as_mut().unwrap().bandwidth_bytes_per_s = Some(20.0 * 1024.0);
-    }
-    let rho = link_load(&m, mean_rate(&m));
+    let rho = half_loaded(&mut m);
     assert!((0.45..0.55).contains(&rho), "load {rho}");
     m.outages = vec![down(Target::Region(1), 10 * MIN, 30 * MIN)];
     let lead = MIN;
     let t = tail(&m, lead, rho, 30 * MIN);
     assert!(t > CHAIN + lead + 20 * MIN, "tail {t} ns");
-    let lag_at_end = |after: Nanos| {
-        let mut m = m.clone();
-        m.duration = 40 * MIN + after;
-        let r = Simulation::new(&m, 0, 1).run(&|_| {}).unwrap();
-        r.timeseries.last().unwrap().lag_s
-    };
-    let lag = lag_at_end(t);
+    let lag = lag_past_repair(&m, t);
     assert!(lag < 1.0, "lag {lag} s at the tail");
-    assert!(lag_at_end(CHAIN + lead) > 60.0);
+    assert!(lag_past_repair(&m, CHAIN + lead) > 60.0);
 }
 
 /// The secondary away for an hour on a link at half load, async with a 5-minute lag
 /// limit: past the limit every write is throttled, so the backlog holds at most the
 /// first 5 minutes' writes, and the tail resyncs those (`backlog_span`), not the hour.
 /// By the end of that shorter tail the lag is back to a steady run's, and the writes
-/// failed are those a tail twice as long counts. Without the limit, with a quorum lag rule, removals, another mode, or the
-/// primary among the failures, the backlog may hold the whole time away.
+/// failed are those a tail twice as long counts. Without the limit, with a quorum lag
+/// rule, removals, another mode, or the primary among the failures, the backlog may
+/// hold the whole time away.
 #[test]
 fn a_throttled_secondary_failure_resyncs_at_most_its_lag_limit() {
-    use geosim::engine::Simulation;
-    use geosim::year::episodes::{link_load, mean_rate};
     use geosim::year::settle::{backlog_span, tail};
     let mut m = model("async", "");
-    for (a, b) in [(0, 1), (1, 0)] {
-        m.links[a][b].as_mut().unwrap().bandwidth_bytes_per_s = Some(20.0 * 1024.0);
-    }
-    let rho = link_load(&m, mean_rate(&m));
+    let rho = half_loaded(&mut m);
     let away = 60 * MIN;
-    let secondary = || [Target::Region(1)].into_iter();
-    let span = backlog_span(&m, 0, 0, secondary(), away);
+    let span = backlog_span(&m, 0, 0, [Target::Region(1)].into_iter(), away);
     assert_eq!(span, 5 * MIN + CHAIN);
     let lead = MIN;
     let t = tail(&m, lead, rho, span);
     assert!(t < tail(&m, lead, rho, away) / 4, "tail {t} ns");
     m.outages = vec![down(Target::Region(1), 10 * MIN, away)];
-    let end_of = |after: Nanos| {
-        let mut m = m.clone();
-        m.duration = 70 * MIN + after;
-        let r = Simulation::new(&m, 0, 1).run(&|_| {}).unwrap();
-        (r.timeseries.last().unwrap().lag_s, r.summary.writes_failed)
-    };
-    let (lag, failed) = end_of(t);
+    let lag = lag_past_repair(&m, t);
     assert!(lag < 1.0, "lag {lag} s at the tail");
-    assert_eq!(failed, end_of(2 * t).1);
+    assert_eq!(failed_by(&m, t), failed_by(&m, 2 * t));
     // There was a backlog to resync: a minute after the repair the lag is still long.
-    assert!(end_of(MIN).0 > 60.0);
+    assert!(lag_past_repair(&m, MIN) > 60.0);
 
     let whole = |m: &Model, primary: RegionId, target: Target| {
         backlog_span(m, 0, primary, [target].into_iter(), away) == away

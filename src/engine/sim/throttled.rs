@@ -108,6 +108,7 @@ impl Simulation<'_> {
             || self.avail.any_slow()
             || !self.writes.attempt_pending(w, attempt)
             || self.dns.is_some_and(|r| r.end > self.now)
+            || !self.replication_stands_still()
         {
             return None;
         }
@@ -139,16 +140,16 @@ impl Simulation<'_> {
                 .deadlines
                 .front()
                 .is_some_and(|&(t, _, _)| after_last(t))
-            && self.queue.next_pushed_time().is_none_or(after_last)
-            && self.replication_stands_still();
+            && self.queue.next_pushed_time().is_none_or(after_last);
         sure.then_some(chain)
     }
 
     /// Is nothing in the replication pipeline: no primary commit, serialisation, ack
     /// or apply pending (nor any lane's event in the heap)?
     fn replication_stands_still(&self) -> bool {
-        let idle = |lane: usize| self.queue.lane_and_overflow_empty(lane);
-        idle(Fifo::PrimaryCommit as usize)
+        let idle = |lane: usize| self.queue.lane_is_empty(lane);
+        self.queue.heap_holds_only_pushed()
+            && idle(Fifo::PrimaryCommit as usize)
             && idle(Fifo::ChannelSent as usize)
             && (0..self.nodes.len())
                 .all(|i| idle(Self::ack_lane(i)) && self.nodes[i].lane.head().is_none())
